@@ -1,0 +1,26 @@
+"""Top-level URLs: pages per app, the API under /api/v1/, its schema and docs, admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from courses import views as course_views
+
+api_v1 = [
+    path("", include("accounts.api_urls")),
+    path("", include("courses.api_urls")),
+    path("", include("quizzes.api_urls")),
+]
+
+urlpatterns = [
+    path("", course_views.home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("courses/", include("courses.urls")),
+    path("quizzes/", include("quizzes.urls")),
+    path("instructor/", include("quizzes.instructor_urls")),
+    path("progress/", include("progress.urls")),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+]

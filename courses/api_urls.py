@@ -1,0 +1,3 @@
+"""API routes of courses."""
+
+urlpatterns: list = []

@@ -1,0 +1,7 @@
+"""Course pages."""
+
+from django.shortcuts import render
+
+
+def home(request):
+    return render(request, "home.html")

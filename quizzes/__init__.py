@@ -1,0 +1,4 @@
+"""Quizzes: questions, attempts, responses, grading, assignments and question statistics.
+
+May import `accounts` and `courses`; never `progress`.
+"""

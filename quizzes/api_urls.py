@@ -1,0 +1,3 @@
+"""API routes of quizzes."""
+
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""Instructor pages."""
+
+app_name = "instructor"
+urlpatterns: list = []

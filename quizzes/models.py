@@ -1,0 +1,385 @@
+"""Quizzes, their questions and choices, students' attempts and responses, assignments."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import Cohort, Course, Lesson, Tradeoff
+
+
+class QuizQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True, course__status=Course.Status.PUBLISHED)
+
+
+class Quiz(models.Model):
+    """A set of questions with the rules a student takes them under."""
+
+    class GradingMethod(models.TextChoices):
+        HIGHEST = "highest", _("Highest grade")
+        AVERAGE = "average", _("Average grade")
+        FIRST = "first", _("First attempt")
+        LAST = "last", _("Last attempt")
+
+    class ReviewPolicy(models.TextChoices):
+        SCORE_ONLY = "score_only", _("Score only")
+        AFTER_SUBMIT = "after_submit", _("Answers after submitting")
+        AFTER_CLOSE = "after_close", _("Answers after the close date")
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="quizzes")
+    lesson = models.ForeignKey(
+        Lesson, on_delete=models.SET_NULL, null=True, blank=True, related_name="quizzes"
+    )
+    slug = models.SlugField(max_length=80)
+    title = models.CharField(max_length=200)
+    instructions = models.TextField(blank=True)
+    time_limit_minutes = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("Empty for no time limit.")
+    )
+    attempts_allowed = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("Empty for unlimited attempts.")
+    )
+    grading_method = models.CharField(
+        max_length=16, choices=GradingMethod.choices, default=GradingMethod.HIGHEST
+    )
+    pass_mark = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("60"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("Percentage needed to pass."),
+    )
+    shuffle_questions = models.BooleanField(default=False)
+    shuffle_choices = models.BooleanField(default=True)
+    review_policy = models.CharField(
+        max_length=16, choices=ReviewPolicy.choices, default=ReviewPolicy.AFTER_SUBMIT
+    )
+    one_question_per_page = models.BooleanField(default=False)
+    opens_at = models.DateTimeField(null=True, blank=True)
+    closes_at = models.DateTimeField(null=True, blank=True)
+    published = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = QuizQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["course", "lesson__position", "title"]
+        verbose_name_plural = "quizzes"
+        constraints = [
+            models.UniqueConstraint(fields=["course", "slug"], name="quizzes_quiz_slug_unique"),
+            models.CheckConstraint(
+                condition=models.Q(pass_mark__gte=0, pass_mark__lte=100),
+                name="quizzes_quiz_pass_mark_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(opens_at__isnull=True)
+                | models.Q(closes_at__isnull=True)
+                | models.Q(closes_at__gt=models.F("opens_at")),
+                name="quizzes_quiz_closes_after_opens",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(attempts_allowed__isnull=True)
+                | models.Q(attempts_allowed__gte=1),
+                name="quizzes_quiz_attempts_allowed_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("quizzes:intro", kwargs={"pk": self.pk})
+
+    def clean(self) -> None:
+        if self.lesson_id and self.lesson.course_id != self.course_id:
+            raise ValidationError({"lesson": _("The lesson must belong to the quiz's course.")})
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": _("The quiz must close after it opens.")})
+
+
+class Question(models.Model):
+    """One question; `data` holds what its type needs beyond choices (see grading.py)."""
+
+    class Kind(models.TextChoices):
+        SINGLE_CHOICE = "single_choice", _("Single choice")
+        MULTIPLE_RESPONSE = "multiple_response", _("Multiple response")
+        TRUE_FALSE = "true_false", _("True / false")
+        SHORT_ANSWER = "short_answer", _("Short answer")
+        NUMERIC = "numeric", _("Numeric")
+        ORDERING = "ordering", _("Ordering")
+        MATCHING = "matching", _("Matching")
+        TRADEOFF_ALLOCATION = "tradeoff_allocation", _("Tradeoff allocation")
+        TRADEOFF_POSITION = "tradeoff_position", _("Tradeoff position")
+        ESSAY = "essay", _("Essay")
+
+    CHOICE_KINDS = frozenset({Kind.SINGLE_CHOICE, Kind.MULTIPLE_RESPONSE, Kind.TRUE_FALSE})
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveIntegerField(default=0)
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    name = models.CharField(max_length=200, blank=True)
+    prompt = models.TextField()
+    points = models.DecimalField(
+        max_digits=6, decimal_places=2, default=Decimal("1"), validators=[MinValueValidator(0)]
+    )
+    explanation = models.TextField(blank=True, help_text=_("Shown at review."))
+    lesson = models.ForeignKey(
+        Lesson,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="questions",
+        help_text=_("The lesson whose passage this question tests."),
+    )
+    paragraph = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("The paragraph anchor it tests: 3 for #p3.")
+    )
+    tradeoffs = models.ManyToManyField(Tradeoff, related_name="questions", blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["quiz", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(points__gte=0), name="quizzes_question_points_nonnegative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.prompt[:60]
+
+    def clean(self) -> None:
+        from . import grading
+
+        try:
+            grading.validate_data(self.kind, self.data or {})
+        except grading.InvalidKey as exc:
+            raise ValidationError({"data": str(exc)}) from exc
+        if self.paragraph and self.lesson_id and self.paragraph > self.lesson.paragraph_count:
+            raise ValidationError(
+                {"paragraph": _("That lesson has only %(n)s paragraphs.")
+                 % {"n": self.lesson.paragraph_count}}
+            )
+
+    @property
+    def is_choice_kind(self) -> bool:
+        return self.kind in self.CHOICE_KINDS
+
+    @property
+    def passage_url(self) -> str:
+        if not self.lesson_id:
+            return ""
+        anchor = f"#p{self.paragraph}" if self.paragraph else ""
+        return self.lesson.get_absolute_url() + anchor
+
+
+class Choice(models.Model):
+    """An option of a choice question, with its credit and the feedback it earns."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    position = models.PositiveIntegerField(default=0)
+    text = models.TextField()
+    credit = models.DecimalField(
+        max_digits=6,
+        decimal_places=5,
+        default=Decimal("0"),
+        validators=[MinValueValidator(-1), MaxValueValidator(1)],
+        help_text=_("Fraction of the question's points, from -1 to 1."),
+    )
+    feedback = models.TextField(blank=True)
+    feedback_gains = models.TextField(blank=True, help_text=_("What this view gains."))
+    feedback_costs = models.TextField(blank=True, help_text=_("What it costs."))
+    feedback_objection = models.TextField(
+        blank=True, help_text=_("The strongest objection to it.")
+    )
+
+    class Meta:
+        ordering = ["question", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(credit__gte=-1, credit__lte=1),
+                name="quizzes_choice_credit_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class AttemptQuerySet(models.QuerySet):
+    def finished(self):
+        return self.exclude(state=Attempt.State.IN_PROGRESS)
+
+
+class Attempt(models.Model):
+    """One go at a quiz by one student; the server keeps its clock."""
+
+    class State(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("In progress")
+        SUBMITTED = "submitted", _("Submitted")
+        NEEDS_REVIEW = "needs_review", _("Needs review")
+        GRADED = "graded", _("Graded")
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts"
+    )
+    number = models.PositiveIntegerField()
+    state = models.CharField(max_length=16, choices=State.choices, default=State.IN_PROGRESS)
+    started_at = models.DateTimeField(default=timezone.now)
+    deadline = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    graded_at = models.DateTimeField(null=True, blank=True)
+    score = models.DecimalField(max_digits=8, decimal_places=3, null=True, blank=True)
+    max_score = models.DecimalField(max_digits=8, decimal_places=3, default=Decimal("0"))
+    # The question and choice order this student sees, fixed when the attempt starts.
+    layout = models.JSONField(default=dict, blank=True)
+
+    objects = AttemptQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["quiz", "student", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quiz", "student", "number"], name="quizzes_attempt_number_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["quiz", "student"],
+                condition=models.Q(state="in_progress"),
+                name="quizzes_attempt_one_in_progress",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state="in_progress") | models.Q(submitted_at__isnull=False),
+                name="quizzes_attempt_submitted_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "submitted_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.student} – {self.quiz} #{self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("quizzes:attempt", kwargs={"pk": self.pk})
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state != self.State.IN_PROGRESS
+
+    @property
+    def percent(self) -> Decimal | None:
+        if self.score is None or not self.max_score:
+            return None
+        return (self.score / self.max_score * 100).quantize(Decimal("0.1"))
+
+
+class Response(models.Model):
+    """A student's answer to one question of an attempt, and what it earned."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="responses")
+    answer = models.JSONField(null=True, blank=True)
+    saved_at = models.DateTimeField(default=timezone.now)
+    auto_score = models.DecimalField(max_digits=8, decimal_places=3, null=True, blank=True)
+    manual_score = models.DecimalField(max_digits=8, decimal_places=3, null=True, blank=True)
+    score = models.DecimalField(max_digits=8, decimal_places=3, null=True, blank=True)
+    max_score = models.DecimalField(max_digits=8, decimal_places=3, default=Decimal("0"))
+    feedback = models.JSONField(default=list, blank=True)
+    needs_manual = models.BooleanField(default=False)
+    comment = models.TextField(blank=True)
+    graded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="graded_responses",
+    )
+    graded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["attempt", "question__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt", "question"], name="quizzes_response_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["needs_manual", "graded_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.attempt} – Q{self.question_id}"
+
+    @property
+    def awaiting_manual(self) -> bool:
+        return self.needs_manual and self.manual_score is None
+
+
+class Assignment(models.Model):
+    """A quiz set for one cohort, with its own dates and optional limits."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="assignments")
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="assignments")
+    opens_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField()
+    attempts_allowed = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("Empty to use the quiz's limit.")
+    )
+    time_limit_minutes = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("Empty to use the quiz's limit.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["due_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "quiz"], name="quizzes_assignment_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(due_at__gt=models.F("opens_at")),
+                name="quizzes_assignment_due_after_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quiz} for {self.cohort}"
+
+
+class Extension(models.Model):
+    """More time, attempts or a later due date for one student on one assignment."""
+
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="extensions"
+    )
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="extensions"
+    )
+    due_at = models.DateTimeField(null=True, blank=True)
+    extra_minutes = models.PositiveIntegerField(default=0)
+    extra_attempts = models.PositiveIntegerField(default=0)
+    reason = models.CharField(max_length=300)
+    expires_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("After this the extension no longer applies.")
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["assignment", "student", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"Extension for {self.student} on {self.assignment}"
+
+    def is_active(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.expires_at is None or self.expires_at > now
