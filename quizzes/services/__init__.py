@@ -1,0 +1,6 @@
+"""Every write use case of the quizzes app; call sites use `services.start_attempt(...)`."""
+
+from .assignments import *  # noqa: F403
+from .attempts import *  # noqa: F403
+from .marking import *  # noqa: F403
+from .question_bank import *  # noqa: F403

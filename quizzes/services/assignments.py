@@ -1,0 +1,3 @@
+"""Services: assignments."""
+
+__all__: list[str] = []

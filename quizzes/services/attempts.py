@@ -1,0 +1,3 @@
+"""Services: attempts."""
+
+__all__: list[str] = []

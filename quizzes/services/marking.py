@@ -1,0 +1,3 @@
+"""Services: marking."""
+
+__all__: list[str] = []

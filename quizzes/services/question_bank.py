@@ -1,0 +1,3 @@
+"""Services: question_bank."""
+
+__all__: list[str] = []
