@@ -51,7 +51,7 @@ class User(AbstractUser):
         INSTRUCTOR = "instructor", _("Instructor")
 
     username = None
-    email = models.EmailField(_("e-mail address"))
+    email = models.EmailField(_("e-mail address"), unique=True)
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.STUDENT)
     progress_emails = models.BooleanField(
         _("weekly progress e-mails"),
