@@ -1,7 +1,92 @@
-"""Course pages."""
+"""Course pages: home, catalogue, course outline, lessons, enrolment and completion."""
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
 
 
 def home(request):
-    return render(request, "home.html")
+    """Say what the platform is to visitors; show signed-in users where they left off."""
+    courses = (
+        selectors.dashboard_for(request.user) if request.user.is_authenticated else []
+    )
+    return render(request, "home.html", {"courses": courses})
+
+
+def catalogue(request):
+    """List the published courses with the user's enrolment and progress."""
+    courses = selectors.catalogue_for(request.user)
+    return render(request, "courses/catalogue.html", {"courses": courses})
+
+
+def course_detail(request, slug):
+    """Show a course's lessons in order with the user's completion state."""
+    course = selectors.get_visible_course(request.user, slug)
+    outline = selectors.course_outline(course, request.user)
+    return render(
+        request, "courses/course_detail.html", {"outline": outline, "course": course}
+    )
+
+
+def lesson_detail(request, course_slug, slug):
+    """Show one lesson, its objectives and tradeoffs, and links to its neighbours."""
+    page = selectors.lesson_with_neighbours(
+        request.user, course_slug=course_slug, slug=slug
+    )
+    return render(
+        request,
+        "courses/lesson_detail.html",
+        {"page": page, "lesson": page.lesson, "course": page.lesson.course},
+    )
+
+
+@require_POST
+@login_required
+def enroll(request, slug):
+    """Enrol the user in the course; a second enrolment only says they already are."""
+    course = selectors.get_visible_course(request.user, slug)
+    try:
+        _enrollment, created = services.enroll(user=request.user, course=course)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(course)
+    if created:
+        messages.success(
+            request, _("You are enrolled in %(course)s.") % {"course": course}
+        )
+    else:
+        messages.info(
+            request, _("You are already enrolled in %(course)s.") % {"course": course}
+        )
+    return redirect(course)
+
+
+@require_POST
+@login_required
+def complete_lesson(request, course_slug, slug):
+    """Mark the lesson complete and move on to the next one."""
+    page = selectors.lesson_with_neighbours(
+        request.user, course_slug=course_slug, slug=slug
+    )
+    lesson = page.lesson
+    try:
+        _completion, created = services.complete_lesson(
+            user=request.user, lesson=lesson
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(lesson)
+    if created:
+        messages.success(
+            request, _("“%(lesson)s” marked complete.") % {"lesson": lesson}
+        )
+    else:
+        messages.info(
+            request, _("You had already completed “%(lesson)s”.") % {"lesson": lesson}
+        )
+    return redirect(page.next or lesson.course)
