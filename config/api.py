@@ -13,7 +13,9 @@ class DomainError(Exception):
 
     status_code = status.HTTP_409_CONFLICT
 
-    def __init__(self, message: str, *, code: str = "conflict", status_code: int | None = None):
+    def __init__(
+        self, message: str, *, code: str = "conflict", status_code: int | None = None
+    ):
         super().__init__(message)
         self.message = message
         self.code = code
@@ -23,14 +25,18 @@ class DomainError(Exception):
 
 def _validation_detail(exc: DjangoValidationError):
     if hasattr(exc, "error_dict"):
-        return {field: [str(m) for m in msgs] for field, msgs in exc.message_dict.items()}
+        return {
+            field: [str(m) for m in msgs] for field, msgs in exc.message_dict.items()
+        }
     return {"detail": " ".join(exc.messages)}
 
 
 def exception_handler(exc, context):
     """Map Django and domain errors onto DRF's responses; leave the rest to DRF."""
     if isinstance(exc, DomainError):
-        return Response({"detail": exc.message, "code": exc.code}, status=exc.status_code)
+        return Response(
+            {"detail": exc.message, "code": exc.code}, status=exc.status_code
+        )
     if isinstance(exc, DjangoValidationError):
         return Response(_validation_detail(exc), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Http404):

@@ -73,7 +73,9 @@ class Quiz(models.Model):
         ordering = ["course", "lesson__position", "title"]
         verbose_name_plural = "quizzes"
         constraints = [
-            models.UniqueConstraint(fields=["course", "slug"], name="quizzes_quiz_slug_unique"),
+            models.UniqueConstraint(
+                fields=["course", "slug"], name="quizzes_quiz_slug_unique"
+            ),
             models.CheckConstraint(
                 condition=models.Q(pass_mark__gte=0, pass_mark__lte=100),
                 name="quizzes_quiz_pass_mark_range",
@@ -99,9 +101,13 @@ class Quiz(models.Model):
 
     def clean(self) -> None:
         if self.lesson_id and self.lesson.course_id != self.course_id:
-            raise ValidationError({"lesson": _("The lesson must belong to the quiz's course.")})
+            raise ValidationError(
+                {"lesson": _("The lesson must belong to the quiz's course.")}
+            )
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
-            raise ValidationError({"closes_at": _("The quiz must close after it opens.")})
+            raise ValidationError(
+                {"closes_at": _("The quiz must close after it opens.")}
+            )
 
 
 class Question(models.Model):
@@ -119,7 +125,9 @@ class Question(models.Model):
         TRADEOFF_POSITION = "tradeoff_position", _("Tradeoff position")
         ESSAY = "essay", _("Essay")
 
-    CHOICE_KINDS = frozenset({Kind.SINGLE_CHOICE, Kind.MULTIPLE_RESPONSE, Kind.TRUE_FALSE})
+    CHOICE_KINDS = frozenset(
+        {Kind.SINGLE_CHOICE, Kind.MULTIPLE_RESPONSE, Kind.TRUE_FALSE}
+    )
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveIntegerField(default=0)
@@ -127,7 +135,10 @@ class Question(models.Model):
     name = models.CharField(max_length=200, blank=True)
     prompt = models.TextField()
     points = models.DecimalField(
-        max_digits=6, decimal_places=2, default=Decimal("1"), validators=[MinValueValidator(0)]
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("1"),
+        validators=[MinValueValidator(0)],
     )
     explanation = models.TextField(blank=True, help_text=_("Shown at review."))
     lesson = models.ForeignKey(
@@ -148,7 +159,8 @@ class Question(models.Model):
         ordering = ["quiz", "position", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(points__gte=0), name="quizzes_question_points_nonnegative"
+                condition=models.Q(points__gte=0),
+                name="quizzes_question_points_nonnegative",
             ),
         ]
 
@@ -162,10 +174,16 @@ class Question(models.Model):
             grading.validate_data(self.kind, self.data or {})
         except grading.InvalidKey as exc:
             raise ValidationError({"data": str(exc)}) from exc
-        if self.paragraph and self.lesson_id and self.paragraph > self.lesson.paragraph_count:
+        if (
+            self.paragraph
+            and self.lesson_id
+            and self.paragraph > self.lesson.paragraph_count
+        ):
             raise ValidationError(
-                {"paragraph": _("That lesson has only %(n)s paragraphs.")
-                 % {"n": self.lesson.paragraph_count}}
+                {
+                    "paragraph": _("That lesson has only %(n)s paragraphs.")
+                    % {"n": self.lesson.paragraph_count}
+                }
             )
 
     @property
@@ -183,7 +201,9 @@ class Question(models.Model):
 class Choice(models.Model):
     """An option of a choice question, with its credit and the feedback it earns."""
 
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="choices"
+    )
     position = models.PositiveIntegerField(default=0)
     text = models.TextField()
     credit = models.DecimalField(
@@ -232,13 +252,17 @@ class Attempt(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts"
     )
     number = models.PositiveIntegerField()
-    state = models.CharField(max_length=16, choices=State.choices, default=State.IN_PROGRESS)
+    state = models.CharField(
+        max_length=16, choices=State.choices, default=State.IN_PROGRESS
+    )
     started_at = models.DateTimeField(default=timezone.now)
     deadline = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     graded_at = models.DateTimeField(null=True, blank=True)
     score = models.DecimalField(max_digits=8, decimal_places=3, null=True, blank=True)
-    max_score = models.DecimalField(max_digits=8, decimal_places=3, default=Decimal("0"))
+    max_score = models.DecimalField(
+        max_digits=8, decimal_places=3, default=Decimal("0")
+    )
     # The question and choice order this student sees, fixed when the attempt starts.
     layout = models.JSONField(default=dict, blank=True)
 
@@ -248,7 +272,8 @@ class Attempt(models.Model):
         ordering = ["quiz", "student", "number"]
         constraints = [
             models.UniqueConstraint(
-                fields=["quiz", "student", "number"], name="quizzes_attempt_number_unique"
+                fields=["quiz", "student", "number"],
+                name="quizzes_attempt_number_unique",
             ),
             models.UniqueConstraint(
                 fields=["quiz", "student"],
@@ -256,7 +281,8 @@ class Attempt(models.Model):
                 name="quizzes_attempt_one_in_progress",
             ),
             models.CheckConstraint(
-                condition=models.Q(state="in_progress") | models.Q(submitted_at__isnull=False),
+                condition=models.Q(state="in_progress")
+                | models.Q(submitted_at__isnull=False),
                 name="quizzes_attempt_submitted_has_time",
             ),
         ]
@@ -282,14 +308,24 @@ class Attempt(models.Model):
 class Response(models.Model):
     """A student's answer to one question of an attempt, and what it earned."""
 
-    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="responses")
+    attempt = models.ForeignKey(
+        Attempt, on_delete=models.CASCADE, related_name="responses"
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="responses"
+    )
     answer = models.JSONField(null=True, blank=True)
     saved_at = models.DateTimeField(default=timezone.now)
-    auto_score = models.DecimalField(max_digits=8, decimal_places=3, null=True, blank=True)
-    manual_score = models.DecimalField(max_digits=8, decimal_places=3, null=True, blank=True)
+    auto_score = models.DecimalField(
+        max_digits=8, decimal_places=3, null=True, blank=True
+    )
+    manual_score = models.DecimalField(
+        max_digits=8, decimal_places=3, null=True, blank=True
+    )
     score = models.DecimalField(max_digits=8, decimal_places=3, null=True, blank=True)
-    max_score = models.DecimalField(max_digits=8, decimal_places=3, default=Decimal("0"))
+    max_score = models.DecimalField(
+        max_digits=8, decimal_places=3, default=Decimal("0")
+    )
     feedback = models.JSONField(default=list, blank=True)
     needs_manual = models.BooleanField(default=False)
     comment = models.TextField(blank=True)
@@ -322,7 +358,9 @@ class Response(models.Model):
 class Assignment(models.Model):
     """A quiz set for one cohort, with its own dates and optional limits."""
 
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="assignments")
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.CASCADE, related_name="assignments"
+    )
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="assignments")
     opens_at = models.DateTimeField(default=timezone.now)
     due_at = models.DateTimeField()
@@ -367,7 +405,9 @@ class Extension(models.Model):
     extra_attempts = models.PositiveIntegerField(default=0)
     reason = models.CharField(max_length=300)
     expires_at = models.DateTimeField(
-        null=True, blank=True, help_text=_("After this the extension no longer applies.")
+        null=True,
+        blank=True,
+        help_text=_("After this the extension no longer applies."),
     )
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -383,3 +423,94 @@ class Extension(models.Model):
     def is_active(self, now=None) -> bool:
         now = now or timezone.now()
         return self.expires_at is None or self.expires_at > now
+
+
+class QuizStatistics(models.Model):
+    """Cached question statistics of a quiz, recomputed by a Celery task after grading."""
+
+    class Which(models.TextChoices):
+        FIRST = "first", _("First attempts")
+        ALL = "all", _("All attempts")
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="statistics")
+    which = models.CharField(max_length=8, choices=Which.choices, default=Which.FIRST)
+    attempt_count = models.PositiveIntegerField(default=0)
+    data = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "quiz statistics"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quiz", "which"], name="quizzes_stats_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Statistics of {self.quiz} ({self.which})"
+
+
+class ExportJob(models.Model):
+    """A CSV export run by Celery, streamed to a file only its requester may download."""
+
+    class Kind(models.TextChoices):
+        COHORT_GRADES = "cohort_grades", _("Cohort grades")
+        QUIZ_RESPONSES = "quiz_responses", _("Quiz responses")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs"
+    )
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, null=True, blank=True)
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, null=True, blank=True)
+    state = models.CharField(
+        max_length=16, choices=State.choices, default=State.PENDING
+    )
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(default=0)
+    file_name = models.CharField(max_length=255, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} export #{self.pk}"
+
+    @property
+    def percent_done(self) -> int:
+        if not self.rows_total:
+            return 100 if self.state == self.State.DONE else 0
+        return min(100, int(self.rows_done * 100 / self.rows_total))
+
+
+class RegradeRun(models.Model):
+    """A confirmed regrade after a key change: who, why, and each score that moved."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="regrades")
+    question = models.ForeignKey(
+        Question, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    performed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reason = models.CharField(max_length=500)
+    changes = models.JSONField(
+        default=list, help_text=_("[{attempt, student, old, new}]")
+    )
+    notified = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Regrade of {self.quiz} on {self.created_at:%Y-%m-%d}"

@@ -1,3 +1,252 @@
-"""Services: attempts."""
+"""Start, autosave and submit attempts; the server keeps the clock and the limits."""
 
-__all__: list[str] = []
+from __future__ import annotations
+
+import random
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import grading, selectors
+from .. import rules as quiz_rules
+from ..errors import AttemptFinished, DeadlinePassed, NoAttemptsLeft, QuizNotOpen
+from ..models import Attempt, Question, Quiz, Response
+
+__all__ = ["start_attempt", "save_responses", "submit_attempt", "close_expired_attempt"]
+
+
+def _deal_layout(quiz: Quiz, questions: list[Question], seed: int) -> dict:
+    """Fix the order this student sees questions, choices, items and options in."""
+    rng = random.Random(seed)
+    question_ids = [q.id for q in questions]
+    if quiz.shuffle_questions:
+        rng.shuffle(question_ids)
+    choices: dict[str, list[int]] = {}
+    items: dict[str, list[str]] = {}
+    options: dict[str, list[str]] = {}
+    for question in questions:
+        data = question.data or {}
+        if question.is_choice_kind:
+            ids = [c.id for c in question.choices.all()]
+            if quiz.shuffle_choices and question.kind != Question.Kind.TRUE_FALSE:
+                rng.shuffle(ids)
+            choices[str(question.id)] = ids
+        elif question.kind == Question.Kind.ORDERING:
+            # Always shuffled: showing the items in authoring order would give the answer.
+            ids = [item["id"] for item in data.get("items", [])]
+            while len(ids) > 1 and ids == [item["id"] for item in data["items"]]:
+                rng.shuffle(ids)
+            items[str(question.id)] = ids
+        elif question.kind == Question.Kind.MATCHING:
+            texts = [pair["answer"] for pair in data.get("pairs", [])]
+            texts += list(data.get("distractors", []))
+            texts = sorted(set(texts))
+            rng.shuffle(texts)
+            options[str(question.id)] = texts
+    return {
+        "seed": seed,
+        "questions": question_ids,
+        "choices": choices,
+        "items": items,
+        "options": options,
+    }
+
+
+def _lock_student(student) -> None:
+    # One row lock per student serialises their starts: two tabs cannot both pass the
+    # attempt-count check. The unique constraints stay as the last line of defence.
+    get_user_model().objects.select_for_update().filter(pk=student.pk).first()
+
+
+@transaction.atomic
+def start_attempt(
+    *, quiz: Quiz, student, now: datetime | None = None
+) -> tuple[Attempt, bool]:
+    """Start a new attempt, or return the one in progress; (attempt, created)."""
+    now = now or timezone.now()
+    _lock_student(student)
+    existing = list(
+        Attempt.objects.filter(quiz=quiz, student=student).order_by("number")
+    )
+    in_progress = next(
+        (a for a in existing if a.state == Attempt.State.IN_PROGRESS), None
+    )
+    if in_progress is not None:
+        if in_progress.deadline is None or now < in_progress.deadline:
+            return in_progress, False
+        _close(in_progress, at=in_progress.deadline)
+    rules = selectors.rules_for(quiz=quiz, student=student, now=now)
+    if rules.opens_at and now < rules.opens_at:
+        raise QuizNotOpen(
+            _("This quiz opens at %(when)s.")
+            % {"when": timezone.localtime(rules.opens_at).strftime("%Y-%m-%d %H:%M %Z")}
+        )
+    if rules.closes_at and now >= rules.closes_at:
+        raise QuizNotOpen(_("This quiz has closed."))
+    if rules.attempts_allowed is not None and len(existing) >= rules.attempts_allowed:
+        raise NoAttemptsLeft()
+    quiz = selectors.quiz_with_questions(quiz_id=quiz.pk)
+    questions = list(quiz.questions.all())
+    number = (existing[-1].number if existing else 0) + 1
+    attempt = Attempt(
+        quiz=quiz,
+        student=student,
+        number=number,
+        started_at=now,
+        deadline=quiz_rules.attempt_deadline(rules, now),
+        layout=_deal_layout(
+            quiz, questions, seed=random.SystemRandom().randrange(2**31)
+        ),
+    )
+    keys = [(q, selectors.question_key(q)) for q in questions]
+    attempt.max_score = sum(
+        (_decimal(grading.max_points(k)) for _, k in keys), _decimal(0)
+    )
+    attempt.save()
+    Response.objects.bulk_create(
+        Response(
+            attempt=attempt,
+            question=question,
+            answer=None,
+            saved_at=now,
+            max_score=_decimal(grading.max_points(key)),
+        )
+        for question, key in keys
+    )
+    return attempt, True
+
+
+def _decimal(value: float):
+    from decimal import Decimal
+
+    return Decimal(str(round(value, 3)))
+
+
+def _validated_answers(attempt: Attempt, answers: dict[Any, Any]) -> dict[int, Any]:
+    """Check every answer against its question's type; all or nothing."""
+    if not isinstance(answers, dict):
+        raise ValidationError(_("Send answers as an object keyed by question id."))
+    questions = {q.id: q for q in attempt.quiz.questions.all()}
+    cleaned: dict[int, Any] = {}
+    errors: dict[str, str] = {}
+    for raw_id, answer in answers.items():
+        try:
+            question_id = int(raw_id)
+        except (TypeError, ValueError):
+            errors[str(raw_id)] = _("Not a question id.")
+            continue
+        question = questions.get(question_id)
+        if question is None:
+            errors[str(raw_id)] = _("This question is not part of the attempt.")
+            continue
+        if answer is None:
+            cleaned[question_id] = None
+            continue
+        try:
+            cleaned[question_id] = grading.validate_answer(
+                selectors.question_key(question), answer
+            )
+        except grading.InvalidAnswer as exc:
+            errors[str(raw_id)] = str(exc)
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _lock_attempt(attempt_id: int) -> Attempt:
+    return (
+        Attempt.objects.select_for_update(of=("self",))
+        .select_related("quiz")
+        .prefetch_related(selectors.questions_prefetch())
+        .get(pk=attempt_id)
+    )
+
+
+def _store(attempt: Attempt, answers: dict[int, Any], now: datetime) -> None:
+    if not answers:
+        return
+    responses = {
+        r.question_id: r for r in attempt.responses.filter(question_id__in=answers)
+    }
+    missing = [qid for qid in answers if qid not in responses]
+    for qid in missing:
+        question = next(q for q in attempt.quiz.questions.all() if q.id == qid)
+        responses[qid] = Response(
+            attempt=attempt,
+            question=question,
+            max_score=_decimal(grading.max_points(selectors.question_key(question))),
+        )
+    for qid, answer in answers.items():
+        responses[qid].answer = answer
+        responses[qid].saved_at = now
+    new = [responses[qid] for qid in missing]
+    if new:
+        Response.objects.bulk_create(new)
+    existing = [r for qid, r in responses.items() if qid not in missing]
+    if existing:
+        Response.objects.bulk_update(existing, ["answer", "saved_at"])
+
+
+def _close(attempt: Attempt, *, at: datetime) -> Attempt:
+    attempt.state = Attempt.State.SUBMITTED
+    attempt.submitted_at = at
+    attempt.save(update_fields=["state", "submitted_at"])
+    from ..tasks import grade_attempt_task
+
+    grade_attempt_task.delay_on_commit(attempt.pk)
+    return attempt
+
+
+@transaction.atomic
+def save_responses(
+    *, attempt: Attempt, answers: dict[Any, Any], now: datetime | None = None
+) -> Attempt:
+    """Autosave answers of an attempt in progress; refused once it is over."""
+    now = now or timezone.now()
+    locked = _lock_attempt(attempt.pk)
+    if locked.is_finished:
+        raise AttemptFinished()
+    if locked.deadline and now >= locked.deadline:
+        raise DeadlinePassed()
+    _store(locked, _validated_answers(locked, answers), now)
+    return locked
+
+
+@transaction.atomic
+def submit_attempt(
+    *,
+    attempt: Attempt,
+    answers: dict[Any, Any] | None = None,
+    now: datetime | None = None,
+) -> Attempt:
+    """Submit once; a repeat returns the same attempt. Late submits close at the deadline."""
+    now = now or timezone.now()
+    locked = _lock_attempt(attempt.pk)
+    if locked.is_finished:
+        return locked
+    on_time = locked.deadline is None or now < locked.deadline
+    if answers and on_time:
+        _store(locked, _validated_answers(locked, answers), now)
+    return _close(locked, at=now if on_time else locked.deadline)
+
+
+@transaction.atomic
+def close_expired_attempt(
+    *, attempt_id: int, now: datetime | None = None
+) -> Attempt | None:
+    """Close an in-progress attempt whose deadline has passed, at the deadline itself."""
+    now = now or timezone.now()
+    attempt = Attempt.objects.select_for_update().filter(pk=attempt_id).first()
+    if (
+        attempt is None
+        or attempt.is_finished
+        or not attempt.deadline
+        or now < attempt.deadline
+    ):
+        return attempt
+    return _close(attempt, at=attempt.deadline)

@@ -1,0 +1,208 @@
+"""Student quiz API: thin views over selectors and services, scoped to the owner."""
+
+from django.db.models import Count
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from . import presentation, selectors, services
+from .models import Attempt
+from .serializers import (
+    AnswersInputSerializer,
+    AttemptDetailSerializer,
+    AttemptSummarySerializer,
+    QuizForStudentSerializer,
+    SaveResultSerializer,
+    SubmitInputSerializer,
+)
+
+
+class AttemptStartThrottle(ScopedRateThrottle):
+    scope_attr = "throttle_scope"
+
+
+def _seconds_left(attempt: Attempt, now) -> int | None:
+    if attempt.is_finished or attempt.deadline is None:
+        return None
+    return max(0, int((attempt.deadline - now).total_seconds()))
+
+
+def attempt_payload(attempt: Attempt, user) -> dict:
+    """The attempt as its owner may see it now, per the quiz's review policy."""
+    now = timezone.now()
+    rules = selectors.rules_for(quiz=attempt.quiz, student=user, now=now)
+    review = selectors.can_review_answers(attempt=attempt, rules=rules, now=now)
+    payload = presentation.attempt_for_student(attempt, review=review)
+    payload["seconds_left"] = _seconds_left(attempt, now)
+    return payload
+
+
+class QuizListView(generics.ListAPIView):
+    """Quizzes I can take, with my standing on each."""
+
+    serializer_class = QuizForStudentSerializer
+    filterset_fields = ["course__slug", "lesson"]
+
+    def get_queryset(self):
+        return (
+            selectors.visible_quizzes(self.request.user)
+            .annotate(question_count=Count("questions"))
+            .order_by("course", "lesson__position", "id")
+        )
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["standing"] = getattr(self, "_standing", {})
+        return context
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        self._standing = selectors.standings_for(
+            quizzes=list(page if page is not None else queryset),
+            student=self.request.user,
+        )
+        return page
+
+
+class QuizDetailView(generics.RetrieveAPIView):
+    """A quiz's rules and my standing: attempts left, grade, the attempt in progress."""
+
+    serializer_class = QuizForStudentSerializer
+
+    def get_queryset(self):
+        return selectors.visible_quizzes(self.request.user).annotate(
+            question_count=Count("questions")
+        )
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if getattr(self, "kwargs", None) and "pk" in self.kwargs:
+            quiz = self.get_object()
+            context["standing"] = selectors.standings_for(
+                quizzes=[quiz], student=self.request.user
+            )
+        return context
+
+    def retrieve(self, request, *args, **kwargs):
+        quiz = self.get_object()
+        standing = selectors.standings_for(quizzes=[quiz], student=request.user)
+        serializer = QuizForStudentSerializer(
+            quiz, context={"request": request, "standing": standing}
+        )
+        return Response(serializer.data)
+
+
+class QuizAttemptsView(APIView):
+    """List my attempts of a quiz, or start one (or get back the one in progress)."""
+
+    throttle_scope = "attempt_start"
+
+    def get_throttles(self):
+        return [ScopedRateThrottle()] if self.request.method == "POST" else []
+
+    @extend_schema(responses=AttemptSummarySerializer(many=True))
+    def get(self, request, pk):
+        quiz = selectors.quiz_for_user(quiz_id=pk, user=request.user)
+        attempts = selectors.attempts_of(quiz=quiz, student=request.user)
+        return Response(AttemptSummarySerializer(attempts, many=True).data)
+
+    @extend_schema(
+        request=None,
+        responses={
+            201: AttemptDetailSerializer,
+            200: OpenApiResponse(
+                AttemptDetailSerializer, "The attempt already in progress."
+            ),
+            409: OpenApiResponse(
+                description="Closed, not yet open, or no attempts left."
+            ),
+        },
+    )
+    def post(self, request, pk):
+        quiz = selectors.quiz_for_user(quiz_id=pk, user=request.user)
+        attempt, created = services.start_attempt(quiz=quiz, student=request.user)
+        attempt = selectors.attempt_for_owner(attempt_id=attempt.pk, user=request.user)
+        return Response(
+            AttemptDetailSerializer(attempt_payload(attempt, request.user)).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class AttemptDetailView(APIView):
+    """My attempt: questions in my order, my answers, and what the review policy allows."""
+
+    @extend_schema(responses=AttemptDetailSerializer)
+    def get(self, request, pk):
+        attempt = selectors.attempt_for_owner(attempt_id=pk, user=request.user)
+        return Response(
+            AttemptDetailSerializer(attempt_payload(attempt, request.user)).data
+        )
+
+
+class AttemptResponsesView(APIView):
+    """Autosave answers while the attempt is in progress."""
+
+    throttle_scope = "answer_save"
+    throttle_classes = [ScopedRateThrottle]
+
+    @extend_schema(
+        request=AnswersInputSerializer,
+        responses={
+            200: SaveResultSerializer,
+            400: OpenApiResponse(description="A malformed answer, with the reason."),
+            409: OpenApiResponse(
+                description="Submitted already, or past the deadline."
+            ),
+        },
+    )
+    def put(self, request, pk):
+        attempt = selectors.attempt_for_owner(attempt_id=pk, user=request.user)
+        data = AnswersInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        now = timezone.now()
+        try:
+            services.save_responses(
+                attempt=attempt, answers=data.validated_data["answers"], now=now
+            )
+        except services.DeadlinePassed:
+            # Time is up: close the attempt at its deadline with what was saved before it.
+            services.submit_attempt(attempt=attempt, now=now)
+            raise
+        return Response(
+            SaveResultSerializer(
+                {
+                    "saved": len(data.validated_data["answers"]),
+                    "saved_at": now,
+                    "seconds_left": _seconds_left(attempt, now),
+                }
+            ).data
+        )
+
+
+class AttemptSubmitView(APIView):
+    """Submit (idempotent): 202 while grading runs, 200 with the result once graded."""
+
+    @extend_schema(
+        request=SubmitInputSerializer,
+        responses={200: AttemptDetailSerializer, 202: AttemptDetailSerializer},
+    )
+    def post(self, request, pk):
+        attempt = selectors.attempt_for_owner(attempt_id=pk, user=request.user)
+        data = SubmitInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.submit_attempt(
+            attempt=attempt, answers=data.validated_data.get("answers")
+        )
+        attempt = selectors.attempt_for_owner(attempt_id=pk, user=request.user)
+        code = (
+            status.HTTP_202_ACCEPTED
+            if attempt.state == Attempt.State.SUBMITTED
+            else status.HTTP_200_OK
+        )
+        return Response(
+            AttemptDetailSerializer(attempt_payload(attempt, request.user)).data,
+            status=code,
+        )

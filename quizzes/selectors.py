@@ -1,0 +1,216 @@
+"""Shaped reads for quiz pages, the API, grading and e-mails."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from . import rules as quiz_rules
+from .models import Assignment, Attempt, Choice, Extension, Question, Quiz, Response
+
+
+def questions_prefetch() -> Prefetch:
+    """Questions in order with their choices and tradeoffs: three queries whatever the size."""
+    return Prefetch(
+        "questions",
+        queryset=Question.objects.order_by("position", "id")
+        .prefetch_related(
+            Prefetch("choices", queryset=Choice.objects.order_by("position", "id")),
+            "tradeoffs",
+        )
+        .select_related("lesson__course"),
+    )
+
+
+def question_key(question: Question) -> dict:
+    """Build the grader's key for a question whose choices are prefetched."""
+    return {
+        "kind": question.kind,
+        "points": float(question.points),
+        "choices": [
+            {
+                "id": choice.id,
+                "text": choice.text,
+                "credit": float(choice.credit),
+                "feedback": choice.feedback,
+                "gains": choice.feedback_gains,
+                "costs": choice.feedback_costs,
+                "objection": choice.feedback_objection,
+            }
+            for choice in question.choices.all()
+        ],
+        "data": question.data or {},
+    }
+
+
+def visible_quizzes(user):
+    """Quizzes a user may open: published ones, or every quiz for staff."""
+    qs = Quiz.objects.select_related("course", "lesson")
+    if user.is_authenticated and user.is_staff:
+        return qs
+    return qs.published()
+
+
+def quiz_for_user(*, quiz_id: int, user) -> Quiz:
+    """The quiz if this user may see it; 404 otherwise."""
+    return get_object_or_404(visible_quizzes(user), pk=quiz_id)
+
+
+def quiz_with_questions(*, quiz_id: int) -> Quiz:
+    return (
+        Quiz.objects.select_related("course", "lesson")
+        .prefetch_related(questions_prefetch())
+        .get(pk=quiz_id)
+    )
+
+
+def _quiz_rules(quiz: Quiz) -> quiz_rules.Rules:
+    return quiz_rules.Rules(
+        opens_at=quiz.opens_at,
+        closes_at=quiz.closes_at,
+        attempts_allowed=quiz.attempts_allowed,
+        time_limit_minutes=quiz.time_limit_minutes,
+    )
+
+
+def rules_for_quizzes(
+    *, quizzes: list[Quiz], student, now: datetime | None = None
+) -> dict[int, quiz_rules.Rules]:
+    """The rules in force for a student on each quiz (two queries, whatever the count)."""
+    now = now or timezone.now()
+    assignments: dict[int, Assignment] = {}
+    # The latest-due assignment wins when a student sits in two cohorts given the same quiz.
+    for assignment in Assignment.objects.filter(
+        quiz__in=[q.pk for q in quizzes], cohort__memberships__student=student
+    ).order_by("due_at"):
+        assignments[assignment.quiz_id] = assignment
+    extensions: dict[int, list[quiz_rules.ExtensionTerms]] = {}
+    if assignments:
+        for ext in Extension.objects.filter(
+            assignment__in=[a.pk for a in assignments.values()], student=student
+        ):
+            extensions.setdefault(ext.assignment_id, []).append(
+                quiz_rules.ExtensionTerms(
+                    due_at=ext.due_at,
+                    extra_minutes=ext.extra_minutes,
+                    extra_attempts=ext.extra_attempts,
+                    expires_at=ext.expires_at,
+                )
+            )
+    result = {}
+    for quiz in quizzes:
+        assignment = assignments.get(quiz.pk)
+        if assignment is None:
+            result[quiz.pk] = _quiz_rules(quiz)
+            continue
+        assigned = quiz_rules.Rules(
+            opens_at=assignment.opens_at,
+            due_at=assignment.due_at,
+            attempts_allowed=assignment.attempts_allowed,
+            time_limit_minutes=assignment.time_limit_minutes,
+        )
+        result[quiz.pk] = quiz_rules.combine(
+            _quiz_rules(quiz), assigned, extensions.get(assignment.pk, []), now
+        )
+    return result
+
+
+def rules_for(*, quiz: Quiz, student, now: datetime | None = None) -> quiz_rules.Rules:
+    """The rules in force for this student on this quiz, now."""
+    return rules_for_quizzes(quizzes=[quiz], student=student, now=now)[quiz.pk]
+
+
+def standings_for(*, quizzes: list[Quiz], student, now: datetime | None = None) -> dict:
+    """Per quiz: rules, my attempts, attempts left, grade and the attempt in progress."""
+    now = now or timezone.now()
+    rules = rules_for_quizzes(quizzes=quizzes, student=student, now=now)
+    attempts: dict[int, list[Attempt]] = {q.pk: [] for q in quizzes}
+    for attempt in Attempt.objects.filter(
+        quiz__in=[q.pk for q in quizzes], student=student
+    ).order_by("number"):
+        attempts[attempt.quiz_id].append(attempt)
+    standing = {}
+    for quiz in quizzes:
+        mine = attempts[quiz.pk]
+        allowed = rules[quiz.pk].attempts_allowed
+        standing[quiz.pk] = {
+            "rules": rules[quiz.pk],
+            "attempts": mine,
+            "attempts_left": None if allowed is None else max(0, allowed - len(mine)),
+            "grade": grade_from_attempts(quiz, mine),
+            "best": max(
+                (a.percent for a in mine if a.percent is not None), default=None
+            ),
+            "in_progress": next(
+                (a for a in mine if a.state == Attempt.State.IN_PROGRESS), None
+            ),
+        }
+    return standing
+
+
+def attempts_of(*, quiz: Quiz, student) -> list[Attempt]:
+    return list(Attempt.objects.filter(quiz=quiz, student=student).order_by("number"))
+
+
+def grade_from_attempts(quiz: Quiz, attempts: list[Attempt]) -> Decimal | None:
+    """The quiz grade (percent) by its grading method, over graded attempts."""
+    graded = [
+        (a.number, a.percent)
+        for a in attempts
+        if a.state == Attempt.State.GRADED and a.percent is not None
+    ]
+    return quiz_rules.combine_grades(quiz.grading_method, graded)
+
+
+def quiz_grade_for(*, student, quiz: Quiz) -> Decimal | None:
+    """The student's grade on a quiz by the quiz's grading method (one query)."""
+    return grade_from_attempts(quiz, attempts_of(quiz=quiz, student=student))
+
+
+def owned_attempts(user):
+    """Attempts a user may open through the student API: their own."""
+    return Attempt.objects.filter(student=user).select_related(
+        "quiz__course", "quiz__lesson"
+    )
+
+
+def attempt_for_owner(*, attempt_id: int, user) -> Attempt:
+    """The user's own attempt with its quiz, questions and responses; 404 for anyone else."""
+    return get_object_or_404(
+        owned_attempts(user).prefetch_related(
+            Prefetch("quiz__questions", queryset=questions_prefetch().queryset),
+            Prefetch("responses", queryset=Response.objects.order_by("question_id")),
+        ),
+        pk=attempt_id,
+    )
+
+
+def can_review_answers(*, attempt: Attempt, rules: quiz_rules.Rules, now=None) -> bool:
+    """Whether the review policy lets the student see keys, feedback and explanations."""
+    if not attempt.is_finished:
+        return False
+    policy = attempt.quiz.review_policy
+    if policy == Quiz.ReviewPolicy.AFTER_SUBMIT:
+        return True
+    if policy == Quiz.ReviewPolicy.AFTER_CLOSE:
+        now = now or timezone.now()
+        close = rules.closes_at or rules.due_at
+        return close is not None and now >= close
+    return False
+
+
+def ordered_questions(attempt: Attempt) -> list[Question]:
+    """The attempt's questions in the order this student was dealt them."""
+    questions = list(attempt.quiz.questions.all())
+    order = (attempt.layout or {}).get("questions")
+    if not order:
+        return questions
+    by_id = {q.id: q for q in questions}
+    dealt = [by_id[qid] for qid in order if qid in by_id]
+    # Questions added after the attempt started go last rather than vanish.
+    dealt += [q for q in questions if q.id not in set(order)]
+    return dealt

@@ -1,0 +1,200 @@
+"""API serializers for the student side of quizzes; input serializers never save."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from .models import Attempt, Quiz
+
+
+class QuizForStudentSerializer(serializers.ModelSerializer):
+    """A quiz's rules and my standing on it; never a question key."""
+
+    course = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    question_count = serializers.IntegerField(read_only=True)
+    attempts_allowed = serializers.SerializerMethodField()
+    attempts_used = serializers.SerializerMethodField()
+    attempts_left = serializers.SerializerMethodField()
+    time_limit_minutes = serializers.SerializerMethodField()
+    opens_at = serializers.SerializerMethodField()
+    due_at = serializers.SerializerMethodField()
+    closes_at = serializers.SerializerMethodField()
+    grade = serializers.SerializerMethodField()
+    in_progress_attempt = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Quiz
+        fields = [
+            "id",
+            "course",
+            "lesson",
+            "slug",
+            "title",
+            "instructions",
+            "grading_method",
+            "pass_mark",
+            "review_policy",
+            "one_question_per_page",
+            "question_count",
+            "attempts_allowed",
+            "attempts_used",
+            "attempts_left",
+            "time_limit_minutes",
+            "opens_at",
+            "due_at",
+            "closes_at",
+            "grade",
+            "in_progress_attempt",
+        ]
+
+    def _standing(self, quiz):
+        return self.context["standing"][quiz.pk]
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_attempts_allowed(self, quiz):
+        return self._standing(quiz)["rules"].attempts_allowed
+
+    @extend_schema_field(serializers.IntegerField())
+    def get_attempts_used(self, quiz):
+        return len(self._standing(quiz)["attempts"])
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_attempts_left(self, quiz):
+        return self._standing(quiz)["attempts_left"]
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_time_limit_minutes(self, quiz):
+        return self._standing(quiz)["rules"].time_limit_minutes
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_opens_at(self, quiz):
+        return self._standing(quiz)["rules"].opens_at
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_due_at(self, quiz):
+        return self._standing(quiz)["rules"].due_at
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_closes_at(self, quiz):
+        return self._standing(quiz)["rules"].closes_at
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_grade(self, quiz):
+        grade = self._standing(quiz)["grade"]
+        return float(grade) if grade is not None else None
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_in_progress_attempt(self, quiz):
+        attempt = self._standing(quiz)["in_progress"]
+        return attempt.pk if attempt else None
+
+
+class AttemptSummarySerializer(serializers.ModelSerializer):
+    """One of my attempts in a list: state and, once graded, the score."""
+
+    percent = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attempt
+        fields = [
+            "id",
+            "quiz",
+            "number",
+            "state",
+            "started_at",
+            "deadline",
+            "submitted_at",
+            "score",
+            "max_score",
+            "percent",
+        ]
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_percent(self, attempt):
+        return float(attempt.percent) if attempt.percent is not None else None
+
+
+class ChoiceViewSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+
+
+class ItemViewSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    text = serializers.CharField()
+
+
+class ReviewSerializer(serializers.Serializer):
+    score = serializers.FloatField(allow_null=True)
+    awaiting_manual = serializers.BooleanField()
+    feedback = serializers.ListField(child=serializers.DictField())
+    explanation_html = serializers.CharField()
+    passage_url = serializers.CharField()
+    key = serializers.DictField()
+
+
+class JustificationViewSerializer(serializers.Serializer):
+    points = serializers.FloatField(allow_null=True)
+    rubric = serializers.CharField()
+
+
+class QuestionViewSerializer(serializers.Serializer):
+    """A question as the student sees it; keys appear only inside `review`."""
+
+    id = serializers.IntegerField()
+    number = serializers.IntegerField()
+    kind = serializers.CharField()
+    prompt_html = serializers.CharField()
+    points = serializers.FloatField()
+    max_score = serializers.FloatField(allow_null=True)
+    tradeoffs = serializers.ListField(child=serializers.CharField())
+    choices = ChoiceViewSerializer(many=True, required=False)
+    multiple = serializers.BooleanField(required=False)
+    items = ItemViewSerializer(many=True, required=False)
+    prompts = ItemViewSerializer(many=True, required=False)
+    options = serializers.ListField(child=serializers.CharField(), required=False)
+    values = serializers.ListField(child=serializers.CharField(), required=False)
+    left = serializers.CharField(required=False)
+    right = serializers.CharField(required=False)
+    justification = JustificationViewSerializer(required=False, allow_null=True)
+    rubric = serializers.CharField(required=False)
+    min_words = serializers.IntegerField(required=False)
+    answer = serializers.JSONField(allow_null=True)
+    answered = serializers.BooleanField()
+    comment = serializers.CharField(required=False)
+    review = ReviewSerializer(required=False)
+
+
+class AttemptDetailSerializer(serializers.Serializer):
+    """My attempt with its questions in my order, my answers and (at review) the marking."""
+
+    id = serializers.IntegerField()
+    quiz = serializers.IntegerField()
+    number = serializers.IntegerField()
+    state = serializers.ChoiceField(choices=Attempt.State.choices)
+    started_at = serializers.DateTimeField()
+    deadline = serializers.DateTimeField(allow_null=True)
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    seconds_left = serializers.IntegerField(allow_null=True)
+    score = serializers.FloatField(allow_null=True)
+    max_score = serializers.FloatField()
+    percent = serializers.FloatField(allow_null=True)
+    review_available = serializers.BooleanField()
+    questions = QuestionViewSerializer(many=True)
+
+
+class AnswersInputSerializer(serializers.Serializer):
+    """Answers keyed by question id; each is checked against its question's type."""
+
+    answers = serializers.DictField(child=serializers.JSONField(allow_null=True))
+
+
+class SubmitInputSerializer(serializers.Serializer):
+    answers = serializers.DictField(
+        child=serializers.JSONField(allow_null=True), required=False
+    )
+
+
+class SaveResultSerializer(serializers.Serializer):
+    saved = serializers.IntegerField()
+    saved_at = serializers.DateTimeField()
+    seconds_left = serializers.IntegerField(allow_null=True)
