@@ -10,6 +10,8 @@ api_v1 = [
     path("", include("accounts.api_urls")),
     path("", include("courses.api_urls")),
     path("", include("quizzes.api_urls")),
+    path("", include("quizzes.instructor.api_urls")),
+    path("", include("quizzes.reports.api_urls")),
 ]
 
 urlpatterns = [
@@ -17,6 +19,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("courses/", include("courses.urls")),
     path("quizzes/", include("quizzes.urls")),
+    path("dashboard/", include("quizzes.dashboard_urls")),
+    path("instructor/reports/", include("quizzes.reports.urls")),
     path("instructor/", include("quizzes.instructor_urls")),
     path("progress/", include("progress.urls")),
     path("api/v1/", include(api_v1)),

@@ -57,3 +57,8 @@ def sweep_attempts() -> dict[str, int]:
             "sweep closed %s expired attempts, re-queued %s", len(expired), len(stale)
         )
     return {"closed": len(expired), "requeued": len(stale)}
+
+
+# Report tasks live beside their code; importing them here lets Celery's autodiscovery,
+# which looks only at `quizzes.tasks`, register them.
+from .reports.tasks import *  # noqa: E402, F403

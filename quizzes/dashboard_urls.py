@@ -1,0 +1,4 @@
+"""Student dashboard pages."""
+
+app_name = "dashboard"
+urlpatterns: list = []

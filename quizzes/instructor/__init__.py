@@ -1,0 +1,1 @@
+"""Instructor side of quizzes: assignments, extensions, grading queue, gradebook."""

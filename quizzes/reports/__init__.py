@@ -1,0 +1,1 @@
+"""Reports for instructors: question statistics, CSV exports, regrades."""
