@@ -13,3 +13,66 @@ def api_client():
     from rest_framework.test import APIClient
 
     return APIClient()
+
+
+@pytest.fixture
+def celery_worker_proc(request, django_db_setup, tmp_path):
+    """A real Celery worker subprocess on Redis, reading and writing the test database.
+
+    Tests using it need ``@pytest.mark.django_db(transaction=True)``: the worker is
+    another process and only sees committed rows.
+    """
+    from django.conf import settings
+    from django.db import connection
+
+    from config.celery import app
+    from tests.helpers.worker import (
+        CeleryWorkerProcess,
+        WorkerStartError,
+        check_redis,
+        database_url,
+    )
+
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not (
+        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+    ):
+        pytest.fail(
+            "celery_worker_proc needs @pytest.mark.django_db(transaction=True): the "
+            "worker cannot see rows inside the test's uncommitted transaction."
+        )
+
+    broker_url = settings.CELERY_BROKER_URL
+    try:
+        check_redis(broker_url)
+        redis_error = None
+    except ConnectionError as exc:
+        redis_error = str(exc)
+    if redis_error:
+        # Fail, never skip: a missing broker would otherwise hide the real-path tests.
+        pytest.fail(redis_error, pytrace=False)
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        # After django_db_setup this is the test database's real name.
+        "DATABASE_URL": database_url(connection.settings_dict),
+        "CELERY_BROKER_URL": broker_url,
+        "CELERY_RESULT_BACKEND": settings.CELERY_RESULT_BACKEND,
+    }
+    worker = CeleryWorkerProcess(
+        app=app, env=env, log_path=tmp_path / "celery-worker.log"
+    )
+    worker.purge()
+    try:
+        worker.start()
+        start_error = None
+    except WorkerStartError as exc:
+        start_error = str(exc)
+    if start_error:
+        pytest.fail(start_error, pytrace=False)
+    try:
+        yield worker
+    finally:
+        worker.stop()
+        worker.purge()

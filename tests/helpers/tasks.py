@@ -1,0 +1,16 @@
+"""Tasks only the test worker loads: they let a test see the database through its eyes."""
+
+from celery import shared_task
+from django.contrib.auth import get_user_model
+
+
+@shared_task(name="tests.helpers.user_exists")
+def user_exists(email: str) -> bool:
+    """Say whether the worker's database holds a user with this e-mail."""
+    return get_user_model().objects.filter(email__iexact=email).exists()
+
+
+@shared_task(name="tests.helpers.create_user")
+def create_user(email: str) -> int:
+    """Write a user from the worker; returns its id."""
+    return get_user_model().objects.create_user(email=email, password=None).pk
