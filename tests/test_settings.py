@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -10,6 +11,8 @@ from pathlib import Path
 import pytest
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
+ENV_CALL = re.compile(r"""\benv(?:\.\w+)?\(\s*["']([A-Z][A-Z0-9_]*)["']""")
+EXAMPLE_LINE = re.compile(r"^#?\s*([A-Z][A-Z0-9_]*)=", re.MULTILINE)
 
 # Every variable production.py requires, plus the ones .env could flip (it is read in
 # every environment), so a developer's .env cannot change what is checked.
@@ -114,3 +117,16 @@ def test_local_settings_use_sqlite_eager_celery_and_file_email():
     assert shown["eager"] is True
     assert shown["email_backend"] == "django.core.mail.backends.filebased.EmailBackend"
     assert shown["email_file_path"] == str(PROJECT_DIR / "var" / "mail")
+
+
+def test_env_example_lists_every_variable_the_settings_read():
+    settings_dir = PROJECT_DIR / "config" / "settings"
+    read = set()
+    for path in settings_dir.glob("*.py"):
+        read |= set(ENV_CALL.findall(path.read_text(encoding="utf-8")))
+    example = (PROJECT_DIR / ".env.example").read_text(encoding="utf-8")
+    # A commented-out line counts: it documents a variable whose default is right.
+    listed = set(EXAMPLE_LINE.findall(example))
+
+    assert read, "no env(...) calls found; has the settings layout changed?"
+    assert read - listed == set()
