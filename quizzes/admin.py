@@ -1,0 +1,327 @@
+"""Admin for quizzes: authoring with inlines, a student's-eye preview, attempts, regrades."""
+
+from django.contrib import admin, messages
+from django.db import transaction
+from django.db.models import Count
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from . import presentation, selectors
+from .models import (
+    Assignment,
+    Attempt,
+    Choice,
+    ExportJob,
+    Extension,
+    Question,
+    Quiz,
+    QuizStatistics,
+    RegradeRun,
+    Response,
+)
+from .services import marking
+
+
+class QuestionInline(admin.TabularInline):
+    model = Question
+    fields = ["position", "kind", "name", "points", "lesson", "paragraph", "edit_link"]
+    readonly_fields = ["edit_link"]
+    extra = 0
+    show_change_link = True
+    ordering = ["position", "id"]
+
+    @admin.display(description=_("Prompt"))
+    def edit_link(self, obj):
+        if not obj.pk:
+            return ""
+        url = reverse("admin:quizzes_question_change", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.prompt[:80])
+
+
+@admin.register(Quiz)
+class QuizAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "course",
+        "lesson",
+        "published",
+        "question_count",
+        "attempts_allowed",
+        "grading_method",
+        "review_policy",
+        "preview_link",
+    ]
+    list_filter = ["course", "published", "grading_method", "review_policy"]
+    search_fields = ["title", "slug", "instructions"]
+    prepopulated_fields = {"slug": ["title"]}
+    list_select_related = ["course", "lesson"]
+    autocomplete_fields = ["lesson"]
+    inlines = [QuestionInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "course",
+                    "lesson",
+                    "title",
+                    "slug",
+                    "instructions",
+                    "published",
+                ]
+            },
+        ),
+        (
+            _("Rules"),
+            {
+                "fields": [
+                    "time_limit_minutes",
+                    "attempts_allowed",
+                    "grading_method",
+                    "pass_mark",
+                    "opens_at",
+                    "closes_at",
+                ]
+            },
+        ),
+        (
+            _("Presentation and review"),
+            {
+                "fields": [
+                    "shuffle_questions",
+                    "shuffle_choices",
+                    "one_question_per_page",
+                    "review_policy",
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).annotate(_question_count=Count("questions"))
+        )
+
+    @admin.display(description=_("Questions"), ordering="_question_count")
+    def question_count(self, obj):
+        return obj._question_count
+
+    @admin.display(description=_("Preview"))
+    def preview_link(self, obj):
+        url = reverse("admin:quizzes_quiz_preview", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Preview as a student"))
+
+    def get_urls(self):
+        extra = [
+            path(
+                "<int:pk>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="quizzes_quiz_preview",
+            )
+        ]
+        return extra + super().get_urls()
+
+    def preview_view(self, request, pk):
+        """Show the quiz exactly as a student would see it, with no key."""
+        quiz = get_object_or_404(Quiz, pk=pk)
+        if not self.has_view_permission(request, quiz):
+            return self.admin_site.login(request)
+        quiz = selectors.quiz_with_questions(quiz_id=quiz.pk)
+        questions = [
+            presentation.question_for_student(question, {}, number)
+            for number, question in enumerate(quiz.questions.all(), start=1)
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": quiz,
+            "title": _("Preview: %(title)s") % {"title": quiz.title},
+            "quiz": quiz,
+            "questions": questions,
+        }
+        return TemplateResponse(request, "admin/quizzes/quiz_preview.html", context)
+
+
+class ChoiceInline(admin.StackedInline):
+    model = Choice
+    extra = 0
+    fields = [
+        ("position", "credit"),
+        "text",
+        "feedback",
+        "feedback_gains",
+        "feedback_costs",
+        "feedback_objection",
+    ]
+    ordering = ["position", "id"]
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "quiz", "kind", "points", "lesson", "paragraph"]
+    list_filter = ["kind", "quiz__course", "quiz", "tradeoffs"]
+    search_fields = ["prompt", "name", "explanation"]
+    list_select_related = ["quiz", "lesson"]
+    autocomplete_fields = ["quiz", "lesson"]
+    filter_horizontal = ["tradeoffs"]
+    inlines = [ChoiceInline]
+    fields = [
+        "quiz",
+        "position",
+        "kind",
+        "name",
+        "prompt",
+        "points",
+        "explanation",
+        "lesson",
+        "paragraph",
+        "tradeoffs",
+        "data",
+    ]
+
+
+class ResponseInline(admin.TabularInline):
+    model = Response
+    extra = 0
+    can_delete = False
+    fields = [
+        "question",
+        "answer",
+        "auto_score",
+        "manual_score",
+        "score",
+        "max_score",
+        "needs_manual",
+        "graded_by",
+        "graded_at",
+    ]
+    readonly_fields = fields
+
+
+@admin.register(Attempt)
+class AttemptAdmin(admin.ModelAdmin):
+    list_display = [
+        "quiz",
+        "student",
+        "number",
+        "state",
+        "started_at",
+        "submitted_at",
+        "score",
+        "max_score",
+    ]
+    list_filter = ["state", "quiz__course", "quiz"]
+    search_fields = ["student__email", "quiz__title"]
+    list_select_related = ["quiz", "student"]
+    date_hierarchy = "started_at"
+    readonly_fields = [
+        "quiz",
+        "student",
+        "number",
+        "started_at",
+        "deadline",
+        "submitted_at",
+        "graded_at",
+        "score",
+        "max_score",
+        "layout",
+    ]
+    inlines = [ResponseInline]
+    actions = ["regrade_attempts"]
+
+    @admin.action(description=_("Regrade selected attempts (keeps manual scores)"))
+    def regrade_attempts(self, request, queryset):
+        now = timezone.now()
+        changed = 0
+        finished = queryset.exclude(state=Attempt.State.IN_PROGRESS).values_list(
+            "pk", flat=True
+        )
+        for attempt_id in finished:
+            with transaction.atomic():
+                attempt = (
+                    Attempt.objects.select_for_update(of=("self",))
+                    .select_related("quiz")
+                    .prefetch_related(selectors.questions_prefetch(), "responses")
+                    .get(pk=attempt_id)
+                )
+                before = attempt.score
+                marking.score_attempt(attempt, now=now)
+                changed += before != attempt.score
+        self.message_user(
+            request,
+            _("Regraded %(n)s attempts; %(c)s scores changed.")
+            % {"n": len(finished), "c": changed},
+            messages.SUCCESS,
+        )
+
+
+class ExtensionInline(admin.TabularInline):
+    model = Extension
+    extra = 0
+    fields = [
+        "student",
+        "due_at",
+        "extra_minutes",
+        "extra_attempts",
+        "reason",
+        "expires_at",
+        "granted_by",
+    ]
+    autocomplete_fields = ["student"]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = [
+        "quiz",
+        "cohort",
+        "opens_at",
+        "due_at",
+        "attempts_allowed",
+        "time_limit_minutes",
+    ]
+    list_filter = ["cohort__course", "cohort"]
+    search_fields = ["quiz__title", "cohort__name"]
+    list_select_related = ["quiz", "cohort"]
+    inlines = [ExtensionInline]
+
+
+@admin.register(QuizStatistics)
+class QuizStatisticsAdmin(admin.ModelAdmin):
+    list_display = ["quiz", "which", "attempt_count", "computed_at"]
+    list_filter = ["which"]
+    readonly_fields = ["quiz", "which", "attempt_count", "data", "computed_at"]
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "kind",
+        "requested_by",
+        "state",
+        "rows_done",
+        "rows_total",
+        "created_at",
+        "finished_at",
+    ]
+    list_filter = ["kind", "state"]
+    readonly_fields = [f.name for f in ExportJob._meta.fields]
+
+
+@admin.register(RegradeRun)
+class RegradeRunAdmin(admin.ModelAdmin):
+    list_display = [
+        "quiz",
+        "question",
+        "performed_by",
+        "reason",
+        "notified",
+        "created_at",
+    ]
+    list_filter = ["quiz"]
+    readonly_fields = [f.name for f in RegradeRun._meta.fields]
