@@ -232,3 +232,52 @@ def test_layout_has_skip_link_main_and_status_messages(client):
     assert 'href="#main"' in html
     assert '<main id="main"' in html
     assert 'role="status"' in html
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(StaffFactory())
+    return client
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "admin:courses_course_changelist",
+        "admin:courses_lesson_changelist",
+        "admin:courses_tradeoff_changelist",
+        "admin:courses_cohort_changelist",
+        "admin:courses_enrollment_changelist",
+        "admin:courses_lessoncompletion_changelist",
+    ],
+)
+def test_admin_changelists_render(admin_client, course, name):
+    response = admin_client.get(reverse(name))
+    assert response.status_code == 200
+
+
+def test_admin_course_page_has_lessons_inline_in_order(admin_client, course):
+    html = admin_client.get(
+        reverse("admin:courses_course_change", args=[course.pk])
+    ).content
+    html = html.decode()
+    titles = [_lesson(course, p).title for p in range(1, 5)]
+    assert [html.index(t) for t in titles] == sorted(html.index(t) for t in titles)
+    assert 'name="lessons-0-position"' in html
+
+
+def test_admin_lesson_page_has_preview_and_view_on_site(admin_client, course):
+    lesson = _lesson(course, 1)
+    html = admin_client.get(reverse("admin:courses_lesson_change", args=[lesson.pk]))
+    html = html.content.decode()
+    assert 'id="p1"' in html
+    assert "View on site" in html
+
+
+def test_admin_tradeoff_page_lists_its_lessons(admin_client, course):
+    tradeoff = TradeoffFactory()
+    _lesson(course, 2).tradeoffs.add(tradeoff)
+    html = admin_client.get(
+        reverse("admin:courses_tradeoff_change", args=[tradeoff.pk])
+    )
+    assert _lesson(course, 2).get_absolute_url() in html.content.decode()

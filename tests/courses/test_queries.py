@@ -64,3 +64,26 @@ def test_lesson_page_does_not_grow_with_lessons(client, django_assert_num_querie
     baseline = _count(client, small_url)
     with django_assert_num_queries(baseline):
         client.get(big_url)
+
+
+def test_cohort_admin_list_does_not_grow_with_cohorts(
+    client, django_assert_num_queries
+):
+    from tests.accounts.factories import InstructorFactory, StaffFactory
+    from tests.courses.factories import CohortFactory
+
+    client.force_login(StaffFactory())
+    url = reverse("admin:courses_cohort_changelist")
+
+    def add_cohorts(n):
+        for _ in range(n):
+            CohortFactory(
+                instructors=[InstructorFactory()],
+                students=[UserFactory(), UserFactory()],
+            )
+
+    add_cohorts(2)
+    baseline = _count(client, url)
+    add_cohorts(8)
+    with django_assert_num_queries(baseline):
+        client.get(url)
