@@ -3,8 +3,12 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 LOCAL := DJANGO_SETTINGS_MODULE=config.settings.local
+# Where `make run` listens; e.g. `make run RUN_ADDR=0.0.0.0:8000`.
+RUN_ADDR ?= 127.0.0.1:8000
+# Extra pytest arguments, e.g. `make test PYTEST_ARGS="tests/quizzes -x"`.
+PYTEST_ARGS ?=
 
-.PHONY: run test install install-dev setup lint format bench clean
+.PHONY: run test install install-dev setup lint format bench clean stack
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -23,10 +27,16 @@ setup: install
 	$(LOCAL) $(BIN)/python manage.py seed_demo
 
 run: setup
-	$(LOCAL) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@echo "Tradeoffs: http://$(RUN_ADDR)/  (admin: http://$(RUN_ADDR)/admin/; demo logins above)"
+	$(LOCAL) $(BIN)/python manage.py runserver $(RUN_ADDR)
 
 test: install-dev
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The full stack in containers (see README and docs/operations.md).
+stack:
+	@test -f .env || { echo "Create .env first: cp .env.example .env (then set DJANGO_SECRET_KEY)"; exit 1; }
+	docker-compose up --build
 
 lint: install-dev
 	$(BIN)/ruff check .
