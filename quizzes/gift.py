@@ -16,6 +16,7 @@ __all__ = [
     "FORMATS",
     "GiftError",
     "ParsedQuestion",
+    "excerpt",
     "export",
     "parse",
 ]
@@ -623,7 +624,7 @@ def export(
             if isinstance(question, ParsedQuestion)
             else dict(question)
         )
-        label = q.get("name") or _excerpt(q.get("prompt", ""))
+        label = q.get("name") or excerpt(q.get("prompt", ""))
         writer = _WRITERS.get(q.get("kind", ""))
         if writer is None:
             warnings.append(
@@ -657,7 +658,8 @@ def export(
     return (text + "\n" if text else ""), warnings
 
 
-def _excerpt(text: str, length: int = 60) -> str:
+def excerpt(text: str, length: int = 60) -> str:
+    """Return the start of a text on one line, for labels and previews."""
     text = " ".join(text.split())
     return text if len(text) <= length else text[: length - 1] + "…"
 

@@ -1,0 +1,1 @@
+"""Commands: import_gift, export_gift."""
