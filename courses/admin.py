@@ -67,7 +67,7 @@ class LessonAdmin(admin.ModelAdmin):
         "view_link",
     )
     list_display_links = ("title",)
-    list_editable = ("position", "published")
+    list_editable = ("published",)
     list_filter = ("course", "published", "tradeoffs")
     list_select_related = ("course",)
     search_fields = ("title", "slug", "body")

@@ -281,3 +281,52 @@ def test_admin_tradeoff_page_lists_its_lessons(admin_client, course):
         reverse("admin:courses_tradeoff_change", args=[tradeoff.pk])
     )
     assert _lesson(course, 2).get_absolute_url() in html.content.decode()
+
+
+def _course_admin_post_data(course, positions):
+    lessons = list(course.lessons.order_by("position"))
+    data = {
+        "slug": course.slug,
+        "title": course.title,
+        "summary": course.summary,
+        "status": course.status,
+        "lessons-TOTAL_FORMS": str(len(lessons)),
+        "lessons-INITIAL_FORMS": str(len(lessons)),
+        "lessons-MIN_NUM_FORMS": "0",
+        "lessons-MAX_NUM_FORMS": "1000",
+    }
+    for index, lesson in enumerate(lessons):
+        prefix = f"lessons-{index}-"
+        data |= {
+            prefix + "id": str(lesson.pk),
+            prefix + "course": str(course.pk),
+            prefix + "position": str(positions[index]),
+            prefix + "title": lesson.title,
+            prefix + "slug": lesson.slug,
+            prefix + "published": "on",
+            prefix + "estimated_minutes": str(lesson.estimated_minutes),
+        }
+    return data
+
+
+def test_admin_reorders_lessons_by_swapping_positions(admin_client, course):
+    first, second = _lesson(course, 1), _lesson(course, 2)
+    response = admin_client.post(
+        reverse("admin:courses_course_change", args=[course.pk]),
+        _course_admin_post_data(course, [2, 1, 3, 4]),
+    )
+    assert response.status_code == 302, response.context["inline_admin_formsets"][
+        0
+    ].formset.errors
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.position, second.position) == (2, 1)
+
+
+def test_admin_refuses_two_lessons_at_one_position(admin_client, course):
+    response = admin_client.post(
+        reverse("admin:courses_course_change", args=[course.pk]),
+        _course_admin_post_data(course, [1, 1, 3, 4]),
+    )
+    assert response.status_code == 200
+    assert sorted(course.lessons.values_list("position", flat=True)) == [1, 2, 3, 4]
