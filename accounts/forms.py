@@ -1,5 +1,6 @@
 """Forms for signing up, logging in and editing one's profile."""
 
+import functools
 import zoneinfo
 
 from django import forms
@@ -11,6 +12,7 @@ from . import services
 from .models import User
 
 
+@functools.cache
 def timezone_choices() -> list[tuple[str, str]]:
     """Every IANA time zone, sorted, as form choices."""
     return [(name, name) for name in sorted(zoneinfo.available_timezones())]
