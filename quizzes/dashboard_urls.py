@@ -1,4 +1,10 @@
 """Student dashboard pages."""
 
+from django.urls import path
+
+from . import dashboard
+
 app_name = "dashboard"
-urlpatterns: list = []
+urlpatterns = [
+    path("", dashboard.assigned_work, name="index"),
+]

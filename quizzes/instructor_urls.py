@@ -1,4 +1,31 @@
 """Instructor pages."""
 
+from django.urls import path
+
+from .instructor import views
+
 app_name = "instructor"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("cohorts/<int:pk>/", views.cohort_detail, name="cohort"),
+    path(
+        "cohorts/<int:pk>/assign/",
+        views.assignment_create,
+        name="assignment-create",
+    ),
+    path("cohorts/<int:pk>/gradebook/", views.gradebook, name="gradebook"),
+    path("assignments/<int:pk>/edit/", views.assignment_edit, name="assignment-edit"),
+    path(
+        "assignments/<int:pk>/delete/",
+        views.assignment_delete,
+        name="assignment-delete",
+    ),
+    path("assignments/<int:pk>/extensions/", views.extensions, name="extensions"),
+    path(
+        "extensions/<int:pk>/revoke/",
+        views.extension_revoke,
+        name="extension-revoke",
+    ),
+    path("grading/", views.grading_queue, name="queue"),
+    path("grading/responses/<int:pk>/", views.score_response, name="score"),
+]

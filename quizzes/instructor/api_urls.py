@@ -1,3 +1,45 @@
-"""API routes."""
+"""API routes of the instructor side: cohorts, assignments, extensions, grading."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("cohorts/", api.CohortListView.as_view(), name="api-cohort-list"),
+    path("cohorts/<int:pk>/", api.CohortDetailView.as_view(), name="api-cohort-detail"),
+    path(
+        "cohorts/<int:pk>/assignments/",
+        api.CohortAssignmentsView.as_view(),
+        name="api-cohort-assignments",
+    ),
+    path(
+        "cohorts/<int:pk>/gradebook/",
+        api.CohortGradebookView.as_view(),
+        name="api-cohort-gradebook",
+    ),
+    path(
+        "cohorts/<int:pk>/grading-queue/",
+        api.CohortGradingQueueView.as_view(),
+        name="api-cohort-grading-queue",
+    ),
+    path(
+        "assignments/<int:pk>/",
+        api.AssignmentDetailView.as_view(),
+        name="api-assignment-detail",
+    ),
+    path(
+        "assignments/<int:pk>/extensions/",
+        api.AssignmentExtensionsView.as_view(),
+        name="api-assignment-extensions",
+    ),
+    path(
+        "extensions/<int:pk>/",
+        api.ExtensionDetailView.as_view(),
+        name="api-extension-detail",
+    ),
+    path(
+        "responses/<int:pk>/score/",
+        api.ResponseScoreView.as_view(),
+        name="api-response-score",
+    ),
+]

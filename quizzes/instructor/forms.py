@@ -1,0 +1,105 @@
+"""Forms of the instructor pages; they parse input, the services decide what is allowed."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.utils.translation import gettext_lazy as _
+
+from config.api import DomainError
+
+_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+def _when(label, *, required: bool = True, help_text: str = "") -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=_LOCAL),
+    )
+
+
+def add_service_error(form: forms.Form, error: Exception) -> None:
+    """Put a service's refusal on the form: per field where it names one."""
+    if isinstance(error, DomainError):
+        form.add_error(None, error.message)
+        return
+    assert isinstance(error, ValidationError)
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class AssignmentForm(forms.Form):
+    """Assign a quiz, or change an assignment's dates and limits."""
+
+    quiz = forms.ModelChoiceField(queryset=None, label=_("Quiz"))
+    opens_at = _when(_("Opens"))
+    due_at = _when(
+        _("Due"), help_text=_("Work handed in after this is marked late, not refused.")
+    )
+    attempts_allowed = forms.IntegerField(
+        label=_("Attempts allowed"),
+        required=False,
+        min_value=1,
+        help_text=_("Empty to use the quiz's limit."),
+    )
+    time_limit_minutes = forms.IntegerField(
+        label=_("Time limit (minutes)"),
+        required=False,
+        min_value=1,
+        help_text=_("Empty to use the quiz's limit."),
+    )
+
+    def __init__(self, *args, quizzes, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quiz"].queryset = quizzes
+        if editing:
+            # The quiz of an assignment is fixed; delete and re-assign to change it.
+            del self.fields["quiz"]
+
+
+class ExtensionForm(forms.Form):
+    """Grant one student more time, attempts or a later due date."""
+
+    student = forms.ModelChoiceField(queryset=None, label=_("Student"))
+    due_at = _when(_("New due date"), required=False)
+    extra_minutes = forms.IntegerField(
+        label=_("Extra minutes per attempt"), required=False, min_value=0, initial=0
+    )
+    extra_attempts = forms.IntegerField(
+        label=_("Extra attempts"), required=False, min_value=0, initial=0
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+    expires_at = _when(
+        _("Expires"),
+        required=False,
+        help_text=_("After this the extension no longer applies. Empty for never."),
+    )
+
+    def __init__(self, *args, students, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["student"].queryset = students
+
+
+class ScoreForm(forms.Form):
+    """Score the part of an answer a person marks, with a comment for the student."""
+
+    score = forms.DecimalField(label=_("Score"), min_value=0, decimal_places=3)
+    comment = forms.CharField(
+        label=_("Comment for the student"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def __init__(self, *args, maximum: Decimal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["score"].validators.append(MaxValueValidator(maximum))
+        self.fields["score"].widget.attrs.update({"max": str(maximum), "step": "any"})
+        self.fields["score"].help_text = _("From 0 to %(max)s.") % {"max": maximum}

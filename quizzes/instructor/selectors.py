@@ -1,0 +1,337 @@
+"""Shaped reads for instructors (cohorts, queue, gradebook) and the student's assigned work.
+
+Every read is scoped by `Cohort.objects.taught_by(user)`: another instructor's cohort is
+simply not there (a 404), and staff see every cohort.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from courses.models import Cohort, CohortMembership
+
+from .. import rules as quiz_rules
+from ..models import Assignment, Attempt, Extension, Quiz, Response
+from . import tables
+
+
+def may_instruct(user) -> bool:
+    """Whether the user may use the instructor area at all."""
+    return user.is_authenticated and (user.is_staff or user.is_instructor)
+
+
+def quiz_intro_url(quiz_id: int) -> str:
+    """The quiz's intro page; the path is fixed even before its route is registered."""
+    try:
+        return reverse("quizzes:intro", kwargs={"pk": quiz_id})
+    except NoReverseMatch:
+        return f"/quizzes/{quiz_id}/"
+
+
+def _awaiting() -> Q:
+    return Q(
+        needs_manual=True,
+        manual_score__isnull=True,
+        attempt__state=Attempt.State.NEEDS_REVIEW,
+    )
+
+
+def _count(queryset) -> Subquery:
+    # COUNT without GROUP BY gives one row per outer row, so the subquery stays scalar.
+    return Coalesce(
+        Subquery(
+            queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"),
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def taught_cohorts(user):
+    """My cohorts (all for staff) with student, assignment and queue counts."""
+    pending = Response.objects.filter(_awaiting()).filter(
+        attempt__student__cohort_memberships__cohort=OuterRef("pk"),
+        attempt__quiz__course=OuterRef("course"),
+    )
+    return (
+        Cohort.objects.taught_by(user)
+        .select_related("course")
+        .annotate(
+            student_count=_count(
+                CohortMembership.objects.filter(cohort=OuterRef("pk"))
+            ),
+            assignment_count=_count(Assignment.objects.filter(cohort=OuterRef("pk"))),
+            queue_count=_count(pending),
+        )
+        .order_by("course__title", "name", "pk")
+    )
+
+
+def cohort_for(*, user, cohort_id: int) -> Cohort:
+    """One of my cohorts with its counts; 404 for anyone else's."""
+    return get_object_or_404(taught_cohorts(user), pk=cohort_id)
+
+
+def roster(cohort: Cohort) -> list[CohortMembership]:
+    """The cohort's students in name order."""
+    return list(
+        CohortMembership.objects.filter(cohort=cohort)
+        .select_related("student")
+        .order_by("student__last_name", "student__first_name", "student__email")
+    )
+
+
+def cohort_assignments(cohort: Cohort):
+    """The cohort's assignments by due date, with their quiz and extension count."""
+    return (
+        Assignment.objects.filter(cohort=cohort)
+        .select_related("quiz")
+        .annotate(extension_count=Count("extensions"))
+        .order_by("due_at", "pk")
+    )
+
+
+def assignable_quizzes(cohort: Cohort, *, keep: Quiz | None = None):
+    """Published quizzes of the cohort's course not yet assigned to it."""
+    qs = Quiz.objects.published().filter(course=cohort.course_id)
+    assigned = Assignment.objects.filter(cohort=cohort)
+    if keep is not None:
+        assigned = assigned.exclude(quiz=keep)
+    return qs.exclude(pk__in=assigned.values("quiz")).order_by("title")
+
+
+def assignment_for(*, user, assignment_id: int) -> Assignment:
+    """An assignment of one of my cohorts; 404 otherwise."""
+    return get_object_or_404(
+        Assignment.objects.filter(cohort__in=Cohort.objects.taught_by(user))
+        .select_related("cohort__course", "quiz")
+        .annotate(extension_count=Count("extensions")),
+        pk=assignment_id,
+    )
+
+
+def extensions_of(assignment: Assignment):
+    """An assignment's extensions, newest first, with student and grantor."""
+    return (
+        Extension.objects.filter(assignment=assignment)
+        .select_related("student", "granted_by")
+        .order_by("student__email", "-created_at")
+    )
+
+
+def extension_for(*, user, extension_id: int) -> Extension:
+    """An extension on one of my cohorts' assignments; 404 otherwise."""
+    return get_object_or_404(
+        Extension.objects.filter(
+            assignment__cohort__in=Cohort.objects.taught_by(user)
+        ).select_related("assignment__cohort", "student"),
+        pk=extension_id,
+    )
+
+
+def _in_scope(user, cohort_id: int | None):
+    """Responses of students in my cohorts, on quizzes of those cohorts' courses."""
+    responses = Response.objects.all()
+    if user.is_staff and cohort_id is None:
+        return responses
+    cohorts = Cohort.objects.taught_by(user)
+    if cohort_id is not None:
+        cohorts = cohorts.filter(pk=cohort_id)
+    return responses.filter(
+        Exists(
+            CohortMembership.objects.filter(
+                cohort__in=cohorts,
+                student=OuterRef("attempt__student"),
+                cohort__course=OuterRef("attempt__quiz__course"),
+            )
+        )
+    )
+
+
+def grading_queue(*, user, cohort_id: int | None = None, quiz_id: int | None = None):
+    """Answers waiting for a person's score, oldest submission first."""
+    qs = _in_scope(user, cohort_id).filter(_awaiting())
+    if quiz_id is not None:
+        qs = qs.filter(attempt__quiz_id=quiz_id)
+    return qs.select_related(
+        "question", "attempt__student", "attempt__quiz__course"
+    ).order_by("attempt__submitted_at", "attempt_id", "question__position", "pk")
+
+
+def queue_quizzes(*, user, cohort_id: int | None = None):
+    """Quizzes with answers waiting, with how many, for the queue's filter."""
+    return (
+        Quiz.objects.filter(
+            pk__in=grading_queue(user=user, cohort_id=cohort_id).values("attempt__quiz")
+        )
+        .select_related("course")
+        .order_by("title")
+    )
+
+
+def response_for_grading(*, user, response_id: int) -> Response:
+    """A manually scored answer from my cohorts, with question, attempt and student."""
+    return get_object_or_404(
+        _in_scope(user, None)
+        .filter(needs_manual=True)
+        .select_related("question", "attempt__student", "attempt__quiz", "graded_by"),
+        pk=response_id,
+    )
+
+
+def manual_max(question) -> Decimal:
+    """The most a person can give for a question: the essay's points, or its justification's."""
+    data = question.data or {}
+    if question.kind == question.Kind.ESSAY:
+        return Decimal(question.points)
+    justification = data.get("justification") or {}
+    return Decimal(str(justification.get("points", 0)))
+
+
+def rubric_of(question) -> str:
+    """The rubric the grader marks against (essay rubric, or justification rubric)."""
+    data = question.data or {}
+    return data.get("rubric") or (data.get("justification") or {}).get("rubric", "")
+
+
+def _assignment_row(assignment: Assignment) -> tables.AssignmentRow:
+    return tables.AssignmentRow(
+        id=assignment.pk,
+        quiz_id=assignment.quiz_id,
+        title=assignment.quiz.title,
+        grading_method=assignment.quiz.grading_method,
+        opens_at=assignment.opens_at,
+        due_at=assignment.due_at,
+    )
+
+
+def _terms(ext) -> quiz_rules.ExtensionTerms:
+    return quiz_rules.ExtensionTerms(
+        due_at=ext["due_at"],
+        extra_minutes=ext["extra_minutes"],
+        extra_attempts=ext["extra_attempts"],
+        expires_at=ext["expires_at"],
+    )
+
+
+_ATTEMPT_FIELDS = (
+    "student_id",
+    "quiz_id",
+    "number",
+    "state",
+    "submitted_at",
+    "score",
+    "max_score",
+)
+
+
+def gradebook(*, cohort: Cohort, now: datetime | None = None) -> tables.Gradebook:
+    """The cohort's gradebook in four queries, whatever the number of rows."""
+    now = now or timezone.now()
+    students = [
+        tables.StudentRow(id=m.student_id, name=str(m.student), email=m.student.email)
+        for m in roster(cohort)
+    ]
+    assignments = list(
+        Assignment.objects.filter(cohort=cohort)
+        .select_related("quiz")
+        .order_by("due_at", "pk")
+    )
+    extensions = [
+        tables.ExtensionRow(
+            assignment_id=ext["assignment_id"],
+            student_id=ext["student_id"],
+            terms=_terms(ext),
+        )
+        for ext in Extension.objects.filter(assignment__cohort=cohort).values(
+            "assignment_id",
+            "student_id",
+            "due_at",
+            "extra_minutes",
+            "extra_attempts",
+            "expires_at",
+        )
+    ]
+    attempts = [
+        tables.AttemptRow(**row)
+        for row in Attempt.objects.filter(
+            quiz__assignments__cohort=cohort,
+            student__cohort_memberships__cohort=cohort,
+        ).values(*_ATTEMPT_FIELDS)
+    ]
+    return tables.build_gradebook(
+        students=students,
+        assignments=[_assignment_row(a) for a in assignments],
+        extensions=extensions,
+        attempts=attempts,
+        now=now,
+    )
+
+
+@dataclass
+class WorkItem:
+    """One piece of assigned work on the student's dashboard."""
+
+    assignment: Assignment
+    cell: tables.Cell
+    is_open: bool
+    quiz_url: str
+
+    @property
+    def status(self) -> str:
+        return self.cell.status.value
+
+
+def assigned_work(*, student, now: datetime | None = None) -> list[WorkItem]:
+    """My assignments across all my cohorts, by due date (three queries)."""
+    now = now or timezone.now()
+    by_quiz: dict[int, Assignment] = {}
+    # As in rules_for_quizzes: the latest-due assignment wins for a quiz set twice.
+    for assignment in (
+        Assignment.objects.filter(
+            cohort__memberships__student=student, quiz__published=True
+        )
+        .select_related("quiz", "cohort__course")
+        .order_by("due_at", "pk")
+    ):
+        by_quiz[assignment.quiz_id] = assignment
+    if not by_quiz:
+        return []
+    assignments = list(by_quiz.values())
+    terms: dict[int, list[quiz_rules.ExtensionTerms]] = {}
+    for ext in Extension.objects.filter(
+        assignment__in=[a.pk for a in assignments], student=student
+    ).values(
+        "assignment_id", "due_at", "extra_minutes", "extra_attempts", "expires_at"
+    ):
+        terms.setdefault(ext["assignment_id"], []).append(_terms(ext))
+    tries: dict[int, list[tables.AttemptRow]] = {}
+    for row in Attempt.objects.filter(student=student, quiz__in=list(by_quiz)).values(
+        *_ATTEMPT_FIELDS
+    ):
+        tries.setdefault(row["quiz_id"], []).append(tables.AttemptRow(**row))
+    items = [
+        WorkItem(
+            assignment=assignment,
+            cell=tables.cell_for(
+                assignment=_assignment_row(assignment),
+                student_id=student.pk,
+                extensions=terms.get(assignment.pk, []),
+                attempts=tries.get(assignment.quiz_id, []),
+                now=now,
+            ),
+            is_open=assignment.opens_at <= now,
+            quiz_url=quiz_intro_url(assignment.quiz_id),
+        )
+        for assignment in assignments
+    ]
+    items.sort(key=lambda item: (item.cell.due_at, item.assignment.pk))
+    return items

@@ -1,0 +1,202 @@
+"""Build work statuses and the gradebook from plain rows: pure, no ORM, testable alone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from .. import rules as quiz_rules
+
+_TENTH = Decimal("0.1")
+
+
+class WorkStatus(StrEnum):
+    """Where a student stands on one assignment."""
+
+    DONE = "done"  # a finished attempt submitted by the effective due date
+    LATE = "late"  # finished, but only after it
+    MISSING = "missing"  # the due date has passed with nothing finished
+    DUE = "due"  # still to do, and still on time
+
+
+@dataclass(frozen=True)
+class AssignmentRow:
+    id: int
+    quiz_id: int
+    title: str
+    grading_method: str
+    opens_at: datetime
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class StudentRow:
+    id: int
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class ExtensionRow:
+    assignment_id: int
+    student_id: int
+    terms: quiz_rules.ExtensionTerms
+
+
+@dataclass(frozen=True)
+class AttemptRow:
+    student_id: int
+    quiz_id: int
+    number: int
+    state: str  # Attempt.State values
+    submitted_at: datetime | None
+    score: Decimal | None
+    max_score: Decimal
+
+
+@dataclass
+class Cell:
+    assignment_id: int
+    student_id: int
+    due_at: datetime
+    extended: bool
+    status: WorkStatus
+    grade: Decimal | None
+    needs_review: bool
+    attempts: int
+
+
+@dataclass
+class Column:
+    assignment: AssignmentRow
+    average: Decimal | None = None
+
+
+@dataclass
+class Row:
+    student: StudentRow
+    cells: list[Cell] = field(default_factory=list)
+    average: Decimal | None = None
+
+
+@dataclass
+class Gradebook:
+    columns: list[Column]
+    rows: list[Row]
+
+
+def effective_due(
+    due_at: datetime, extensions: list[quiz_rules.ExtensionTerms], now: datetime
+) -> datetime:
+    """The due date after the most lenient active extension (rules.combine decides)."""
+    combined = quiz_rules.combine(
+        quiz_rules.Rules(), quiz_rules.Rules(due_at=due_at), extensions, now
+    )
+    return combined.due_at or due_at
+
+
+def work_status(
+    *, due_at: datetime, submitted: list[datetime], now: datetime
+) -> WorkStatus:
+    """Done, late, missing or due, from the finished attempts' submission times."""
+    if any(moment <= due_at for moment in submitted):
+        return WorkStatus.DONE
+    if submitted:
+        return WorkStatus.LATE
+    if now > due_at:
+        return WorkStatus.MISSING
+    return WorkStatus.DUE
+
+
+def attempt_percent(row: AttemptRow) -> Decimal | None:
+    """The attempt's percentage, as Attempt.percent computes it."""
+    if row.score is None or not row.max_score:
+        return None
+    return (row.score / row.max_score * 100).quantize(_TENTH)
+
+
+def grade_of(method: str, attempts: list[AttemptRow]) -> Decimal | None:
+    """The grade by the quiz's grading method, over graded attempts only."""
+    graded = [
+        (a.number, attempt_percent(a))
+        for a in attempts
+        if a.state == "graded" and attempt_percent(a) is not None
+    ]
+    return quiz_rules.combine_grades(method, graded)
+
+
+def mean(values: list[Decimal | None]) -> Decimal | None:
+    """The mean of the values given, to a tenth; None when there are none."""
+    present = [v for v in values if v is not None]
+    if not present:
+        return None
+    return (sum(present, Decimal(0)) / len(present)).quantize(_TENTH)
+
+
+def cell_for(
+    *,
+    assignment: AssignmentRow,
+    student_id: int,
+    extensions: list[quiz_rules.ExtensionTerms],
+    attempts: list[AttemptRow],
+    now: datetime,
+) -> Cell:
+    """One student's standing on one assignment."""
+    due_at = effective_due(assignment.due_at, extensions, now)
+    finished = [a for a in attempts if a.state != "in_progress"]
+    return Cell(
+        assignment_id=assignment.id,
+        student_id=student_id,
+        due_at=due_at,
+        extended=any(e.active(now) for e in extensions),
+        status=work_status(
+            due_at=due_at,
+            submitted=[a.submitted_at for a in finished if a.submitted_at],
+            now=now,
+        ),
+        grade=grade_of(assignment.grading_method, attempts),
+        needs_review=any(a.state in ("needs_review", "submitted") for a in attempts),
+        attempts=len(finished),
+    )
+
+
+def build_gradebook(
+    *,
+    students: list[StudentRow],
+    assignments: list[AssignmentRow],
+    extensions: list[ExtensionRow],
+    attempts: list[AttemptRow],
+    now: datetime,
+) -> Gradebook:
+    """Students x assignments with grades, statuses and averages over graded cells."""
+    terms: dict[tuple[int, int], list[quiz_rules.ExtensionTerms]] = {}
+    for ext in extensions:
+        terms.setdefault((ext.assignment_id, ext.student_id), []).append(ext.terms)
+    tries: dict[tuple[int, int], list[AttemptRow]] = {}
+    for attempt in attempts:
+        tries.setdefault((attempt.quiz_id, attempt.student_id), []).append(attempt)
+    rows = []
+    for student in students:
+        row = Row(student=student)
+        for assignment in assignments:
+            row.cells.append(
+                cell_for(
+                    assignment=assignment,
+                    student_id=student.id,
+                    extensions=terms.get((assignment.id, student.id), []),
+                    attempts=tries.get((assignment.quiz_id, student.id), []),
+                    now=now,
+                )
+            )
+        row.average = mean([c.grade for c in row.cells])
+        rows.append(row)
+    columns = [
+        Column(
+            assignment=assignment,
+            average=mean([row.cells[index].grade for row in rows]),
+        )
+        for index, assignment in enumerate(assignments)
+    ]
+    return Gradebook(columns=columns, rows=rows)
