@@ -1,6 +1,15 @@
-"""Pages of quizzes."""
+"""Pages of quizzes: a quiz's intro and history, and the pages of an attempt."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "quizzes"
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:pk>/", views.intro, name="intro"),
+    path("<int:pk>/start/", views.start, name="start"),
+    path("<int:pk>/attempts/", views.history, name="history"),
+    path("attempts/<int:pk>/", views.take, name="attempt"),
+    path("attempts/<int:pk>/submit/", views.submit, name="submit"),
+    path("attempts/<int:pk>/result/", views.result, name="result"),
+]

@@ -1,0 +1,171 @@
+"""Template helpers for quiz pages: the lesson's quiz list and readable answers and keys.
+
+The filters only reshape what presentation.attempt_for_student already allowed into the
+page; they never read a key themselves.
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.translation import gettext as _
+
+from quizzes.models import Question, Quiz
+
+register = template.Library()
+Kind = Question.Kind
+
+
+@register.inclusion_tag("quizzes/_lesson_quizzes.html", takes_context=True)
+def quizzes_for_lesson(context, lesson):
+    """List the published quizzes of a lesson with a link to take each."""
+    quizzes = list(
+        Quiz.objects.published().filter(lesson=lesson).order_by("title", "id")
+    )
+    return {"quizzes": quizzes, "user": context.get("user")}
+
+
+def _number(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)
+
+
+@register.filter
+def answer_lines(question: dict) -> list[str]:
+    """The student's own answer to a question, as lines of readable text."""
+    answer = question.get("answer") or {}
+    if not isinstance(answer, dict) or not answer:
+        return []
+    kind = question["kind"]
+    lines: list[str] = []
+    if kind in (Kind.SINGLE_CHOICE, Kind.TRUE_FALSE, Kind.MULTIPLE_RESPONSE):
+        picked = answer.get("choices") or (
+            [answer["choice"]] if "choice" in answer else []
+        )
+        texts = {c["id"]: c["text"] for c in question.get("choices", [])}
+        lines = [texts.get(cid, str(cid)) for cid in picked]
+    elif kind in (Kind.SHORT_ANSWER, Kind.ESSAY):
+        lines = [answer.get("text", "")]
+    elif kind == Kind.NUMERIC and "value" in answer:
+        lines = [_number(answer["value"])]
+    elif kind == Kind.ORDERING:
+        texts = {str(i["id"]): i["text"] for i in question.get("items", [])}
+        lines = [
+            f"{n}. {texts.get(str(iid), iid)}"
+            for n, iid in enumerate(answer.get("order", []), start=1)
+        ]
+    elif kind == Kind.MATCHING:
+        matches = answer.get("matches", {})
+        lines = [
+            f"{p['text']} → {matches[p['id']]}"
+            for p in question.get("prompts", [])
+            if matches.get(p["id"])
+        ]
+    elif kind == Kind.TRADEOFF_ALLOCATION and "allocation" in answer:
+        lines = [
+            f"{name}: {_number(share)}"
+            for name, share in zip(
+                question.get("values", []), answer["allocation"], strict=False
+            )
+        ]
+    elif kind == Kind.TRADEOFF_POSITION and "position" in answer:
+        lines = [
+            _("%(position)s on a scale from 0 (%(left)s) to 100 (%(right)s)")
+            % {
+                "position": _number(answer["position"]),
+                "left": question.get("left", ""),
+                "right": question.get("right", ""),
+            }
+        ]
+    if answer.get("justification"):
+        lines.append(_("Justification: %(text)s") % {"text": answer["justification"]})
+    return lines
+
+
+@register.filter
+def feedback_items(question: dict) -> list[dict]:
+    """The review's feedback entries with choice ids turned into their texts."""
+    review = question.get("review") or {}
+    texts = {c["id"]: c["text"] for c in question.get("choices", [])}
+    items = []
+    for entry in review.get("feedback") or []:
+        kind = entry.get("kind")
+        item = {"kind": kind, "title": "", "text": entry.get("text", "")}
+        if kind == "choice":
+            item["title"] = texts.get(entry.get("choice"), "")
+            item["parts"] = [
+                (label, entry.get(name))
+                for name, label in (
+                    ("gains", _("What it gains")),
+                    ("costs", _("What it costs")),
+                    ("objection", _("The strongest objection")),
+                )
+                if entry.get(name)
+            ]
+        elif kind == "distance":
+            distance = entry.get("distance") or 0
+            item["text"] = (
+                _("Inside the defensible range.")
+                if not distance
+                else _("%(distance)s points outside the defensible range.")
+                % {"distance": _number(distance)}
+            )
+        if item["text"] or item["title"] or item.get("parts"):
+            items.append(item)
+    return items
+
+
+@register.filter
+def key_lines(question: dict) -> list[str]:
+    """The answer key of a reviewed question, as lines of readable text."""
+    review = question.get("review") or {}
+    key = review.get("key") or {}
+    kind = question["kind"]
+    if kind in (Kind.SINGLE_CHOICE, Kind.TRUE_FALSE, Kind.MULTIPLE_RESPONSE):
+        return [
+            _("%(text)s (credit %(credit)s)")
+            % {"text": c["text"], "credit": _number(c["credit"])}
+            for c in key.get("choices", [])
+            if c.get("credit", 0) > 0
+        ]
+    if kind == Kind.SHORT_ANSWER:
+        return [a.get("text", "") for a in key.get("accepted", [])]
+    if kind == Kind.NUMERIC:
+        lines = []
+        for a in key.get("accepted", []):
+            if "value" in a:
+                tolerance = a.get("tolerance") or 0
+                text = _number(a["value"])
+                if tolerance:
+                    text += f" ± {_number(tolerance)}"
+            else:
+                text = _("from %(min)s to %(max)s") % {
+                    "min": _number(a["min"]),
+                    "max": _number(a["max"]),
+                }
+            lines.append(text)
+        return lines
+    if kind == Kind.ORDERING:
+        return [f"{n}. {text}" for n, text in enumerate(key.get("order", []), start=1)]
+    if kind == Kind.MATCHING:
+        return [f"{p['prompt']} → {p['answer']}" for p in key.get("pairs", [])]
+    if kind == Kind.TRADEOFF_ALLOCATION:
+        return [
+            _("%(value)s: %(low)s to %(high)s")
+            % {"value": name, "low": _number(r[0]), "high": _number(r[1])}
+            for name, r in zip(
+                key.get("values", []), key.get("ranges", []), strict=False
+            )
+        ]
+    if kind == Kind.TRADEOFF_POSITION and key.get("range"):
+        low, high = key["range"]
+        return [
+            _("Between %(low)s and %(high)s (0 = %(left)s, 100 = %(right)s)")
+            % {
+                "low": _number(low),
+                "high": _number(high),
+                "left": key.get("left", ""),
+                "right": key.get("right", ""),
+            }
+        ]
+    return []

@@ -1,0 +1,276 @@
+"""Student quiz pages: intro, start, take, confirm submit, result and history.
+
+Thin: who may see what is decided by selectors (owner scoping, review policy) and
+presentation (what of a question a student may see); every write goes through services.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import time_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from config.api import DomainError
+
+from . import forms, presentation, selectors, services
+from .errors import AttemptFinished, DeadlinePassed
+from .models import Attempt
+
+
+def _standing(quiz, user, now) -> dict:
+    standing = selectors.standings_for(quizzes=[quiz], student=user, now=now)[quiz.pk]
+    rules = standing["rules"]
+    standing["not_open_yet"] = bool(rules.opens_at and now < rules.opens_at)
+    standing["closed"] = bool(rules.closes_at and now >= rules.closes_at)
+    standing["can_start"] = standing["in_progress"] is not None or (
+        not standing["not_open_yet"]
+        and not standing["closed"]
+        and standing["attempts_left"] != 0
+    )
+    return standing
+
+
+@login_required
+def intro(request, pk):
+    """Show a quiz's instructions, the rules in force for me and my attempts."""
+    quiz = selectors.quiz_for_user(quiz_id=pk, user=request.user)
+    now = timezone.now()
+    return render(
+        request,
+        "quizzes/intro.html",
+        {
+            "quiz": quiz,
+            "standing": _standing(quiz, request.user, now),
+            "question_count": quiz.questions.count(),
+        },
+    )
+
+
+@login_required
+def history(request, pk):
+    """List my attempts of a quiz with their states and scores."""
+    quiz = selectors.quiz_for_user(quiz_id=pk, user=request.user)
+    now = timezone.now()
+    return render(
+        request,
+        "quizzes/history.html",
+        {"quiz": quiz, "standing": _standing(quiz, request.user, now)},
+    )
+
+
+@require_POST
+@login_required
+def start(request, pk):
+    """Start an attempt (or go back to the one in progress)."""
+    quiz = selectors.quiz_for_user(quiz_id=pk, user=request.user)
+    try:
+        attempt, created = services.start_attempt(quiz=quiz, student=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(quiz)
+    if not created:
+        messages.info(request, _("You have an attempt in progress: carry on."))
+    return redirect(attempt)
+
+
+def _close_late(request, attempt: Attempt, now) -> None:
+    services.submit_attempt(attempt=attempt, now=now)
+    messages.warning(
+        request,
+        _(
+            "Time is up: the attempt was closed at its deadline. Answers saved "
+            "before it count; anything entered later was not saved."
+        ),
+    )
+
+
+def _expired(attempt: Attempt, now) -> bool:
+    return attempt.deadline is not None and now >= attempt.deadline
+
+
+def _page_of(request, payload: dict, one_per_page: bool) -> tuple[int, int, list[dict]]:
+    questions = payload["questions"]
+    if not one_per_page or not questions:
+        return 1, 1, questions
+    raw = request.POST.get("page") or request.GET.get("page") or "1"
+    try:
+        page = int(raw)
+    except ValueError:
+        page = 1
+    page = min(max(page, 1), len(questions))
+    return page, len(questions), [questions[page - 1]]
+
+
+def _take_url(attempt: Attempt, page: int, one_per_page: bool) -> str:
+    url = reverse("quizzes:attempt", kwargs={"pk": attempt.pk})
+    return f"{url}?page={page}" if one_per_page else url
+
+
+def _render_take(request, attempt, payload, page, pages, questions, states, errors):
+    bound = [forms.bind(q, states[q["id"]], errors.get(q["id"], "")) for q in questions]
+    unanswered = [q for q in payload["questions"] if not q["answered"]]
+    return render(
+        request,
+        "quizzes/take.html",
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "payload": payload,
+            "questions": bound,
+            "page": page,
+            "pages": pages,
+            "page_numbers": range(1, pages + 1),
+            "paged": pages > 1,
+            "errors": errors,
+            "general_error": errors.get(0, ""),
+            "unanswered_count": len(unanswered),
+            "api_save_url": reverse("api-attempt-responses", kwargs={"pk": attempt.pk}),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def take(request, pk):
+    """Answer the questions; Save keeps them, Submit leads to the confirmation page."""
+    attempt = selectors.attempt_for_owner(attempt_id=pk, user=request.user)
+    if attempt.is_finished:
+        return redirect("quizzes:result", pk=attempt.pk)
+    now = timezone.now()
+    if _expired(attempt, now):
+        _close_late(request, attempt, now)
+        return redirect("quizzes:result", pk=attempt.pk)
+    one_per_page = attempt.quiz.one_question_per_page
+    # In progress: the review policy never allows a key yet.
+    payload = presentation.attempt_for_student(attempt, review=False)
+    page, pages, questions = _page_of(request, payload, one_per_page)
+    if request.method == "GET":
+        states = {q["id"]: forms.state_from_answer(q, q["answer"]) for q in questions}
+        return _render_take(
+            request, attempt, payload, page, pages, questions, states, {}
+        )
+
+    answers, errors, states = forms.read_answers(questions, request.POST)
+    if not errors:
+        try:
+            services.save_responses(attempt=attempt, answers=answers, now=now)
+        except ValidationError as error:
+            errors = _errors_by_question(error)
+        except DeadlinePassed:
+            _close_late(request, attempt, now)
+            return redirect("quizzes:result", pk=attempt.pk)
+        except AttemptFinished as error:
+            messages.info(request, error.message)
+            return redirect("quizzes:result", pk=attempt.pk)
+    if errors:
+        messages.error(
+            request,
+            _("Nothing was saved: please correct the answers marked below."),
+        )
+        return _render_take(
+            request, attempt, payload, page, pages, questions, states, errors
+        )
+
+    action = request.POST.get("action", "save")
+    if action == "submit":
+        return redirect("quizzes:submit", pk=attempt.pk)
+    target = page
+    if action == "next":
+        target = page + 1
+    elif action == "previous":
+        target = page - 1
+    elif action.startswith("goto-") and action[5:].isdigit():
+        target = int(action[5:])
+    target = min(max(target, 1), pages)
+    if action == "save":
+        messages.success(
+            request,
+            _("Your answers were saved at %(time)s.")
+            % {"time": time_format(timezone.localtime(now), "H:i:s")},
+        )
+    return redirect(_take_url(attempt, target, one_per_page))
+
+
+def _errors_by_question(error: ValidationError) -> dict[int, str]:
+    if not hasattr(error, "error_dict"):
+        return {0: " ".join(error.messages)}
+    found: dict[int, str] = {}
+    for key, messages_ in error.message_dict.items():
+        try:
+            found[int(key)] = " ".join(messages_)
+        except ValueError:
+            found[0] = " ".join(messages_)
+    return found
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def submit(request, pk):
+    """Confirm before submitting: list what is unanswered, then submit for good."""
+    attempt = selectors.attempt_for_owner(attempt_id=pk, user=request.user)
+    if attempt.is_finished:
+        return redirect("quizzes:result", pk=attempt.pk)
+    now = timezone.now()
+    if request.method == "POST" or _expired(attempt, now):
+        if _expired(attempt, now):
+            _close_late(request, attempt, now)
+        else:
+            services.submit_attempt(attempt=attempt, now=now)
+            messages.success(request, _("Your attempt was submitted."))
+        return redirect("quizzes:result", pk=attempt.pk)
+    payload = presentation.attempt_for_student(attempt, review=False)
+    one_per_page = attempt.quiz.one_question_per_page
+    unanswered = [
+        {**q, "url": _take_url(attempt, q["number"], one_per_page)}
+        for q in payload["questions"]
+        if not q["answered"]
+    ]
+    return render(
+        request,
+        "quizzes/submit.html",
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "payload": payload,
+            "unanswered": unanswered,
+            "back_url": _take_url(attempt, 1, one_per_page),
+        },
+    )
+
+
+@login_required
+def result(request, pk):
+    """My result; feedback, explanations and the key only when the review policy allows."""
+    attempt = selectors.attempt_for_owner(attempt_id=pk, user=request.user)
+    if not attempt.is_finished:
+        return redirect(attempt)
+    now = timezone.now()
+    rules = selectors.rules_for(quiz=attempt.quiz, student=request.user, now=now)
+    review = selectors.can_review_answers(attempt=attempt, rules=rules, now=now)
+    payload = presentation.attempt_for_student(attempt, review=review)
+    quiz = attempt.quiz
+    passed = None
+    if payload["percent"] is not None and attempt.state == Attempt.State.GRADED:
+        passed = payload["percent"] >= float(quiz.pass_mark)
+    return render(
+        request,
+        "quizzes/result.html",
+        {
+            "attempt": attempt,
+            "quiz": quiz,
+            "payload": payload,
+            "review": review,
+            "passed": passed,
+            "grading": attempt.state == Attempt.State.SUBMITTED,
+            "needs_review": attempt.state == Attempt.State.NEEDS_REVIEW,
+            "review_opens_at": rules.closes_at or rules.due_at,
+            "api_attempt_url": reverse("api-attempt-detail", kwargs={"pk": attempt.pk}),
+        },
+    )
