@@ -123,19 +123,16 @@ def _key_range(value: Any, what: str) -> tuple[float, float]:
     return low, high
 
 
-def _check_unique_ids(items: list[dict], what: str, *, text_only: bool) -> None:
+def _check_unique_ids(items: list[dict], *, ints: bool, missing: str, twice: str):
+    """Raise InvalidKey unless every item has a distinct text (or int) id."""
     seen = set()
     for item in items:
         item_id = item.get("id")
-        valid = isinstance(item_id, str) and item_id != ""
-        if not text_only:
-            valid = valid or (
-                isinstance(item_id, int) and not isinstance(item_id, bool)
-            )
-        if not valid:
-            raise InvalidKey(_("Every %(what)s needs an id.") % {"what": what})
+        is_int = isinstance(item_id, int) and not isinstance(item_id, bool)
+        if not ((isinstance(item_id, str) and item_id) or (ints and is_int)):
+            raise InvalidKey(missing)
         if item_id in seen:
-            raise InvalidKey(_("Two %(what)ss share an id.") % {"what": what})
+            raise InvalidKey(twice)
         seen.add(item_id)
 
 
@@ -189,14 +186,25 @@ def _check_accepted(kind: str, data: dict) -> None:
 
 def _check_ordering(data: dict) -> None:
     items = _key_objects(data.get("items"), _("The items"), 2)
-    _check_unique_ids(items, _("item"), text_only=False)
+    _check_unique_ids(
+        items,
+        ints=True,
+        missing=_("Every item needs an id."),
+        twice=_("Two items share an id."),
+    )
     for item in items:
         _key_text(item.get("text"), _("An item's text"), required=True)
 
 
 def _check_matching(data: dict) -> None:
     pairs = _key_objects(data.get("pairs"), _("The pairs"), 2)
-    _check_unique_ids(pairs, _("pair"), text_only=True)
+    # Answers arrive as JSON objects keyed by pair id, and JSON keys are text.
+    _check_unique_ids(
+        pairs,
+        ints=False,
+        missing=_("Every pair needs a text id."),
+        twice=_("Two pairs share an id."),
+    )
     for pair in pairs:
         _key_text(pair.get("prompt"), _("A pair's prompt"), required=True)
         _key_text(pair.get("answer"), _("A pair's answer"), required=True)
