@@ -617,7 +617,7 @@ def export(
     """Write questions as GIFT; return the text and a warning per thing left out."""
     chunks: list[str] = []
     warnings: list[str] = []
-    category: str | None = None
+    category = ""
     for question in questions:
         q = (
             question.to_dict()
@@ -647,12 +647,9 @@ def export(
                 )
                 % {"label": label, "points": points}
             )
-        q_category = q.get("category") or ""
-        if q_category != (category or "") or (category is None and q_category):
-            chunks.append(f"{CATEGORY_PREFIX} {_escape(q_category)}".rstrip())
-            category = q_category
-        elif category is None:
-            category = q_category
+        if (q.get("category") or "") != category:
+            category = q.get("category") or ""
+            chunks.append(f"{CATEGORY_PREFIX} {_escape(category)}".rstrip())
         chunks.append(block)
     text = "\n\n".join(chunks)
     return (text + "\n" if text else ""), warnings
@@ -679,9 +676,7 @@ def _escape(text: str) -> str:
 def _text(text: str, default_format: str, fmt: str | None = None) -> str:
     """Escape text, writing its format tag when needed or when the text looks like one."""
     fmt = fmt or default_format
-    tag = ""
-    if fmt != default_format or _FORMAT_TAG_RE.match(text) or text.startswith("//"):
-        tag = f"[{fmt}]"
+    tag = f"[{fmt}]" if fmt != default_format or _FORMAT_TAG_RE.match(text) else ""
     return tag + _escape(text)
 
 
@@ -701,37 +696,33 @@ def _feedback(feedback: str, fmt: str) -> str:
     return "#" + _text(feedback, fmt) if feedback else ""
 
 
-def _head(q: Mapping[str, Any]) -> tuple[str, str, str]:
-    """Return (name part, prompt before the blank, prompt after it)."""
+def _place(q: Mapping[str, Any], block: str) -> str:
+    """Write name, prompt and answer block, the block standing in the prompt's blank."""
     fmt = q.get("prompt_format") or DEFAULT_FORMAT
     if fmt not in FORMATS:
         raise _Unexpressible(_("unknown text format %(fmt)s") % {"fmt": fmt})
-    name = f"::{_escape(q['name'])}::" if q.get("name") else ""
-    prompt = q.get("prompt", "")
+    prompt = q.get("prompt") or ""
     if not prompt.strip():
         raise _Unexpressible(_("it has no question text"))
+    name = f"::{_escape(q['name'])}::" if q.get("name") else ""
+    # A leading tag also keeps a prompt that looks like "[tag]" or "// comment" intact.
+    needs_tag = _FORMAT_TAG_RE.match(prompt) or (not name and prompt.startswith("//"))
+    tag = f"[{fmt}]" if fmt != DEFAULT_FORMAT or needs_tag else ""
     before, blank, after = prompt.partition(BLANK)
-    if not blank or not after.strip():
-        before, after = prompt, ""
-    tag = f"[{fmt}]" if fmt != DEFAULT_FORMAT or _FORMAT_TAG_RE.match(prompt) else ""
-    if not tag and not name and prompt.startswith("//"):
-        tag = f"[{fmt}]"
-    return name, tag + _escape(before), _escape(after)
+    if blank and after.strip():
+        return f"{name}{tag}{_escape(before)}{block}{_escape(after)}"
+    return f"{name}{tag}{_escape(prompt)} {block}"
 
 
-def _assemble(q: Mapping[str, Any], lines: list[str]) -> str:
-    fmt = q.get("prompt_format") or DEFAULT_FORMAT
-    name, before, after = _head(q)
+def _block(q: Mapping[str, Any], lines: list[str], opening: str = "{") -> str:
+    """Write an answer block one answer a line, general feedback last."""
     general = q.get("general_feedback") or ""
     if general:
-        lines = [*lines, "####" + _text(general, fmt)]
-    if lines:
-        block = "{\n" + "".join(f"\t{line}\n" for line in lines) + "}"
-    else:
-        block = "{}"
-    if after:
-        return f"{name}{before}{block}{after}"
-    return f"{name}{before.rstrip()} {block}" if before.strip() else f"{name}{block}"
+        lines = [
+            *lines,
+            "####" + _text(general, q.get("prompt_format") or DEFAULT_FORMAT),
+        ]
+    return opening + "\n" + "".join(f"\t{line}\n" for line in lines) + "}"
 
 
 def _write_choices(q: Mapping[str, Any], warnings: list[str], label: str) -> str:
@@ -764,7 +755,7 @@ def _write_choices(q: Mapping[str, Any], warnings: list[str], label: str) -> str
         else:
             answer = _weighted("~", credit, text, plain_weight=0)
         lines.append(answer + _feedback(choice.get("feedback") or "", fmt))
-    return _assemble(q, lines)
+    return _place(q, _block(q, lines))
 
 
 def _write_true_false(q: Mapping[str, Any], warnings: list[str], label: str) -> str:
@@ -793,11 +784,7 @@ def _write_true_false(q: Mapping[str, Any], warnings: list[str], label: str) -> 
     general = q.get("general_feedback") or ""
     if general:
         answer += "####" + _text(general, fmt)
-    name, before, after = _head(q)
-    block = "{" + answer + "}"
-    if after:
-        return f"{name}{before}{block}{after}"
-    return f"{name}{before.rstrip()} {block}"
+    return _place(q, "{" + answer + "}")
 
 
 def _write_short_answer(q: Mapping[str, Any], warnings: list[str], label: str) -> str:
@@ -815,7 +802,7 @@ def _write_short_answer(q: Mapping[str, Any], warnings: list[str], label: str) -
     ]
     if data.get("feedback_wrong"):
         lines.append("=%0%*" + _feedback(data["feedback_wrong"], fmt))
-    return _assemble(q, lines)
+    return _place(q, _block(q, lines))
 
 
 def _format_number(value: Any) -> str:
@@ -846,9 +833,7 @@ def _write_numeric(q: Mapping[str, Any], warnings: list[str], label: str) -> str
         )
     if data.get("feedback_wrong"):
         lines.append("~" + _feedback(data["feedback_wrong"], fmt))
-    block = _assemble(q, lines)
-    # Numerical answer blocks open with '#'.
-    return block.replace("{\n", "{#\n", 1)
+    return _place(q, _block(q, lines, opening="{#"))
 
 
 def _write_matching(q: Mapping[str, Any], warnings: list[str], label: str) -> str:
@@ -863,7 +848,7 @@ def _write_matching(q: Mapping[str, Any], warnings: list[str], label: str) -> st
             raise _Unexpressible(_("a matching prompt contains '->'"))
         lines.append(f"={_text(pair['prompt'], fmt)} -> {_escape(pair['answer'])}")
     lines.extend(f"= -> {_escape(answer)}" for answer in data.get("distractors") or [])
-    return _assemble(q, lines)
+    return _place(q, _block(q, lines))
 
 
 def _write_essay(q: Mapping[str, Any], warnings: list[str], label: str) -> str:
@@ -875,13 +860,9 @@ def _write_essay(q: Mapping[str, Any], warnings: list[str], label: str) -> str:
             )
             % {"label": label}
         )
-    name, before, after = _head(q)
     general = q.get("general_feedback") or ""
     fmt = q.get("prompt_format") or DEFAULT_FORMAT
-    block = "{" + ("####" + _text(general, fmt) if general else "") + "}"
-    if after:
-        return f"{name}{before}{block}{after}"
-    return f"{name}{before.rstrip()} {block}"
+    return _place(q, "{" + ("####" + _text(general, fmt) if general else "") + "}")
 
 
 _WRITERS = {

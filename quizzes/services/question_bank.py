@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -180,11 +181,9 @@ def import_gift(
     dry_run: bool = False,
     user=None,
 ) -> ImportReport:
-    """Import every question of a GIFT file into a quiz, all or nothing.
-
-    Raises gift.GiftError (with the line) for a file that does not parse or a question
-    that is not gradable, and QuestionImportError for a bad quiz slug.
-    """
+    """Import every question of a GIFT file into a quiz of the course, all or nothing."""
+    # Raises gift.GiftError (with the line) for a file that does not parse or a
+    # question that is not gradable, QuestionImportError for a bad quiz slug.
     parsed = gift.parse(text)
     if not parsed:
         raise QuestionImportError(_("The file holds no questions."))
@@ -195,22 +194,8 @@ def import_gift(
         _validate(question, data)
         rows_data.append(data)
 
-    # Lock the quiz so two imports cannot take the same positions.
-    existing = (
-        Quiz.objects.select_for_update(of=("self",))
-        .filter(course=course, slug=slug)
-        .first()
-    )
     category = next((q.category for q in parsed if q.category), "")
-    title = existing.title if existing else _quiz_title(category, slug)
-    report = ImportReport(
-        course=course,
-        quiz_slug=slug,
-        quiz_title=title,
-        quiz_created=existing is None,
-        dry_run=dry_run,
-        quiz=existing,
-    )
+    existing = Quiz.objects.filter(course=course, slug=slug).first()
     summaries = [
         ImportedQuestion(
             line=q.line,
@@ -222,12 +207,24 @@ def import_gift(
         for q in parsed
     ]
     if dry_run:
-        report.questions = summaries
-        return report
+        return ImportReport(
+            course=course,
+            quiz_slug=slug,
+            quiz_title=existing.title if existing else _quiz_title(category, slug),
+            quiz_created=existing is None,
+            dry_run=True,
+            questions=summaries,
+            quiz=existing,
+        )
 
-    target = existing or Quiz.objects.create(
-        course=course, slug=slug, title=title, published=False
+    target, created = Quiz.objects.get_or_create(
+        course=course,
+        slug=slug,
+        defaults={"title": _quiz_title(category, slug), "published": False},
     )
+    if not created:
+        # Lock the quiz so two imports cannot take the same positions.
+        target = Quiz.objects.select_for_update(of=("self",)).get(pk=target.pk)
     last = target.questions.aggregate(last=Max("position"))["last"]
     first_position = 1 if last is None else last + 1
     questions = Question.objects.bulk_create(
@@ -258,11 +255,18 @@ def import_gift(
             for position, choice in enumerate(q.choices, start=1)
         ]
     )
-    report.quiz = target
-    report.questions = [
-        ImportedQuestion(**{**vars(summary), "id": row.pk})
-        for summary, row in zip(summaries, questions, strict=True)
-    ]
+    report = ImportReport(
+        course=course,
+        quiz_slug=slug,
+        quiz_title=target.title,
+        quiz_created=created,
+        dry_run=False,
+        questions=[
+            dataclasses.replace(summary, id=row.pk)
+            for summary, row in zip(summaries, questions, strict=True)
+        ],
+        quiz=target,
+    )
     logger.info(
         "GIFT import by %s: %d questions into quiz %s",
         getattr(user, "pk", None),

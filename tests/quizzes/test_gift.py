@@ -810,3 +810,32 @@ def test_export_warns_about_what_gift_cannot_carry():
     assert any("rubric" in warning for warning in warnings)
     assert any("3 points" in warning for warning in warnings)
     assert parse(text)[0].kind == "essay"
+
+
+def test_round_trip_keeps_texts_that_look_like_gift_syntax():
+    base = sample_questions()[2]
+    questions = [
+        {**base, "name": "", "prompt": "[Note] this looks like a format tag."},
+        {**base, "name": "", "prompt": "// this looks like a comment"},
+        {**base, "name": "", "prompt": f"The answer ends the sentence: {BLANK}"},
+        {**base, "name": "", "prompt": f"{BLANK} starts the sentence."},
+        {**base, "name": "::odd::", "prompt": "$CATEGORY: not one\\n{}#=~"},
+        {
+            **sample_questions()[1],
+            "choices": [
+                choice("%1 of people", 1 / 3),
+                choice("[b] two", 1 / 3),
+                choice("three", 1 / 3),
+                choice("none"),
+            ],
+        },
+        {
+            **sample_questions()[5],
+            "data": numeric(number(1e-07, 2.5e-08), span(-1.5, 1e20, 0.5)),
+        },
+    ]
+
+    text, warnings = gift.export(questions)
+
+    assert warnings == []
+    assert without_line(as_dicts(parse(text))) == without_line(questions)
