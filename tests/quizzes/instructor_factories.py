@@ -1,0 +1,197 @@
+"""Factories and helpers for the instructor tests: quizzes, questions, assignments, attempts."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from courses.models import CohortMembership
+from quizzes import services
+from quizzes.models import (
+    Assignment,
+    Attempt,
+    Choice,
+    Extension,
+    Question,
+    Quiz,
+    Response,
+)
+from tests.accounts.factories import InstructorFactory, UserFactory
+from tests.courses.factories import CohortFactory, CourseFactory
+
+
+class QuizFactory(factory.django.DjangoModelFactory):
+    """A published, untimed quiz with unlimited attempts."""
+
+    class Meta:
+        model = Quiz
+
+    course = factory.SubFactory(CourseFactory)
+    slug = factory.Sequence(lambda n: f"quiz-{n}")
+    title = factory.Sequence(lambda n: f"Quiz {n}")
+    published = True
+    shuffle_choices = False
+
+
+class EssayQuestionFactory(factory.django.DjangoModelFactory):
+    """An essay question, all of it marked by a person against the rubric."""
+
+    class Meta:
+        model = Question
+
+    quiz = factory.SubFactory(QuizFactory)
+    position = factory.Sequence(lambda n: n)
+    kind = Question.Kind.ESSAY
+    prompt = "Weigh security against human rights at the border."
+    points = Decimal("4")
+    data = factory.LazyFunction(
+        lambda: {"rubric": "Names both values and a cost of each.", "min_words": 0}
+    )
+
+
+class PositionQuestionFactory(EssayQuestionFactory):
+    """A tradeoff position with a justification a person scores."""
+
+    kind = Question.Kind.TRADEOFF_POSITION
+    prompt = "Where do you stand between labour demand and job-competition fears?"
+    points = Decimal("2")
+    data = factory.LazyFunction(
+        lambda: {
+            "left": "Labour demand",
+            "right": "Job-competition fears",
+            "range": [40, 70],
+            "falloff": 25,
+            "justification": {"points": 2, "rubric": "Argues both sides."},
+        }
+    )
+
+
+class ChoiceQuestionFactory(EssayQuestionFactory):
+    """A single-choice question; its first choice is right (add choices with ChoiceFactory)."""
+
+    kind = Question.Kind.SINGLE_CHOICE
+    prompt = "Which value does a points-based visa system favour?"
+    points = Decimal("1")
+    data = factory.LazyFunction(dict)
+
+
+class ChoiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Choice
+
+    question = factory.SubFactory(ChoiceQuestionFactory)
+    position = factory.Sequence(lambda n: n)
+    text = factory.Sequence(lambda n: f"Option {n}")
+    credit = Decimal("0")
+
+
+def choice_question(quiz: Quiz, **kwargs) -> Question:
+    """A single-choice question with a right and a wrong option."""
+    question = ChoiceQuestionFactory(quiz=quiz, **kwargs)
+    ChoiceFactory(question=question, text="Labour demand", credit=Decimal("1"))
+    ChoiceFactory(question=question, text="Sovereignty", credit=Decimal("0"))
+    return question
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    """A quiz assigned to a cohort of its course, open now and due in a week."""
+
+    class Meta:
+        model = Assignment
+
+    cohort = factory.SubFactory(CohortFactory)
+    quiz = factory.SubFactory(
+        QuizFactory, course=factory.SelfAttribute("..cohort.course")
+    )
+    opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+    due_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+
+
+class ExtensionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Extension
+
+    assignment = factory.SubFactory(AssignmentFactory)
+    student = factory.SubFactory(UserFactory)
+    reason = "Illness"
+
+
+def cohort_with(*, students: int = 0, instructor=None, **kwargs):
+    """A cohort taught by `instructor` (made if not given) with `students` members."""
+    instructor = instructor or InstructorFactory()
+    cohort = CohortFactory(instructors=[instructor], **kwargs)
+    members = UserFactory.create_batch(students)
+    CohortMembership.objects.bulk_create(
+        CohortMembership(cohort=cohort, student=s) for s in members
+    )
+    return cohort, instructor, members
+
+
+def take(
+    quiz: Quiz,
+    student,
+    answers: dict | None = None,
+    *,
+    at: datetime | None = None,
+    grade: bool = True,
+) -> Attempt:
+    """Start, answer and submit an attempt at `at`, then grade it as the task would."""
+    at = at or timezone.now()
+    attempt, _created = services.start_attempt(quiz=quiz, student=student, now=at)
+    services.submit_attempt(attempt=attempt, answers=answers or {}, now=at)
+    if grade:
+        services.grade_attempt(attempt_id=attempt.pk, now=at)
+    attempt.refresh_from_db()
+    return attempt
+
+
+def essay_answer(question: Question, text: str = "Security costs rights; both matter."):
+    return {str(question.pk): {"text": text}}
+
+
+def finished_attempt(
+    quiz: Quiz,
+    student,
+    *,
+    at: datetime,
+    percent: int | None = None,
+    state: str = Attempt.State.GRADED,
+    number: int | None = None,
+) -> Attempt:
+    """A finished attempt row with its score, for reads that only need the outcome."""
+    if number is None:
+        number = Attempt.objects.filter(quiz=quiz, student=student).count() + 1
+    graded = state == Attempt.State.GRADED and percent is not None
+    return Attempt.objects.create(
+        quiz=quiz,
+        student=student,
+        number=number,
+        state=state,
+        started_at=at - timedelta(minutes=10),
+        submitted_at=at,
+        graded_at=at if graded else None,
+        score=Decimal(percent) if graded else None,
+        max_score=Decimal(100),
+    )
+
+
+def awaiting_essay(question: Question, student, *, at: datetime, text: str = "Both."):
+    """An attempt waiting for a person to score its essay answer; returns the response."""
+    attempt = finished_attempt(
+        question.quiz, student, at=at, state=Attempt.State.NEEDS_REVIEW
+    )
+    attempt.score = Decimal(0)
+    attempt.max_score = question.points
+    attempt.save(update_fields=["score", "max_score"])
+    return Response.objects.create(
+        attempt=attempt,
+        question=question,
+        answer={"text": text},
+        auto_score=Decimal(0),
+        score=Decimal(0),
+        max_score=question.points,
+        needs_manual=True,
+    )
