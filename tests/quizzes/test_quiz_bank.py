@@ -1,5 +1,7 @@
 """The migration quiz bank loads on the course, follows its authoring rules and grades."""
 
+import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -14,6 +16,8 @@ from quizzes.models import Choice, Question, Quiz
 REPO_ROOT = Path(__file__).resolve().parents[2]
 COURSE_FIXTURE = REPO_ROOT / "fixtures" / "migration_course.json"
 QUIZ_FIXTURE = REPO_ROOT / "fixtures" / "migration_quizzes.json"
+ESSAY = REPO_ROOT.parent / "shared" / "essay.txt"
+QUOTATION = re.compile(r"“([^”]*)”")
 
 TRADEOFF_KINDS = {
     Question.Kind.TRADEOFF_ALLOCATION,
@@ -57,6 +61,13 @@ def key_for(question) -> dict:
         ],
         "data": question.data,
     }
+
+
+def plain(text: str) -> str:
+    """Fold quote marks, case and whitespace so quotations compare with the essay."""
+    for curly, straight in (("’", "'"), ("“", '"'), ("”", '"')):
+        text = text.replace(curly, straight)
+    return " ".join(text.casefold().split())
 
 
 def is_scenario(question) -> bool:
@@ -222,3 +233,24 @@ def test_loading_the_bank_twice_changes_nothing(bank):
 
 def test_fixture_on_disk_is_what_the_builder_produces():
     assert QUIZ_FIXTURE.read_text(encoding="utf-8") == dump(build_records())
+
+
+def test_every_quotation_in_the_bank_is_the_essay_s_own_words():
+    essay = plain(ESSAY.read_text(encoding="utf-8"))
+    records = json.loads(QUIZ_FIXTURE.read_text(encoding="utf-8"))
+    texts = [
+        value
+        for record in records
+        for value in record["fields"].values()
+        if isinstance(value, str)
+    ] + [
+        json.dumps(record["fields"].get("data", {}), ensure_ascii=False)
+        for record in records
+    ]
+    quotations = [quote for text in texts for quote in QUOTATION.findall(text)]
+
+    assert len(quotations) > 100
+    for quote in quotations:
+        # An ellipsis marks words left out; each piece must still be verbatim.
+        pieces = [piece.strip(" .,") for piece in plain(quote).split("…")]
+        assert all(piece in essay for piece in pieces if piece), quote
