@@ -96,3 +96,33 @@ def test_images_are_the_documented_versions(compose):
     assert services["redis"]["image"] == "redis:7"
     assert services["mailpit"]["image"].startswith("axllent/mailpit")
     assert {"8025:8025", "1025:1025"} <= set(services["mailpit"]["ports"])
+
+
+def test_image_is_python_3_11_slim_and_runs_as_a_non_root_user():
+    lines = [
+        line.strip()
+        for line in (PROJECT_DIR / "Dockerfile")
+        .read_text(encoding="utf-8")
+        .splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    instructions = [line.split()[0].upper() for line in lines]
+
+    assert lines[0] == "FROM python:3.11-slim"
+    user_lines = [line for line in lines if line.upper().startswith("USER ")]
+    assert user_lines and user_lines[-1].split()[1] not in {"root", "0"}
+    # Nothing after the last USER may run as root again.
+    assert "RUN" not in instructions[instructions.index("USER") :]
+    assert any("collectstatic" in line for line in lines)
+    assert "gunicorn" in lines[-1]
+
+
+def test_docker_build_context_leaves_out_secrets_and_local_state():
+    ignored = {
+        line.strip()
+        for line in (PROJECT_DIR / ".dockerignore")
+        .read_text(encoding="utf-8")
+        .splitlines()
+    }
+
+    assert {".env", ".git", ".venv", "var"} <= ignored
