@@ -73,3 +73,37 @@ def browser_page(chromium_browser):
 def artifacts_dir() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+# The engine bug these tests found (see ENGINE_PREFETCH_BUG): quizzes/services/attempts.py
+# `_lock_attempt` and quizzes/services/marking.py `grade_attempt` / `score_response` call
+# `Attempt.objects.prefetch_related(selectors.questions_prefetch())`, but that Prefetch
+# is rooted at Quiz ("questions"), not at Attempt ("quiz__questions"), so every
+# save_responses, submit_attempt, grade_attempt and score_response raises AttributeError.
+# quizzes/api.py also catches `services.DeadlinePassed`, which quizzes.services does not
+# export, so any exception in save_responses turns into an AttributeError (a 500).
+ENGINE_PREFETCH_BUG = pytest.mark.xfail(
+    strict=True,
+    raises=AttributeError,
+    reason=(
+        "Engine bug: Attempt querysets prefetch selectors.questions_prefetch() "
+        "('questions' is a Quiz relation; Attempt needs 'quiz__questions'), so "
+        "save_responses / submit_attempt / grade_attempt / score_response raise "
+        "AttributeError; api.AttemptResponsesView catches the missing "
+        "services.DeadlinePassed."
+    ),
+)
+
+# Second engine bug: services.close_expired_attempt (used by the deadline sweep) runs
+# `Attempt.objects.select_for_update().filter(pk=...).first()`. first() orders by
+# Attempt.Meta.ordering ("quiz", ...), which expands to Quiz.Meta.ordering
+# ("course", "lesson__position", ...) and LEFT JOINs the nullable lesson, and
+# PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
+ENGINE_LOCK_BUG = pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "Engine bug: close_expired_attempt's select_for_update().first() joins the "
+        "quiz's nullable lesson through the default ordering; PostgreSQL raises "
+        "NotSupportedError (FOR UPDATE on the nullable side of an outer join)."
+    ),
+)
