@@ -222,6 +222,15 @@ def test_every_question_is_answered_in_full_by_its_own_key(bank):
         assert grading.max_points(key) == float(question.points) + justification
 
 
+def test_every_row_passes_model_validation_as_the_admin_would_check_it(bank):
+    for row in [
+        *bank,
+        *Question.objects.select_related("lesson"),
+        *Choice.objects.all(),
+    ]:
+        row.full_clean()
+
+
 def test_loading_the_bank_twice_changes_nothing(bank):
     before = (Quiz.objects.count(), Question.objects.count(), Choice.objects.count())
 
