@@ -75,26 +75,22 @@ def artifacts_dir() -> Path:
     return ARTIFACTS
 
 
-# The engine bug these tests found (see ENGINE_PREFETCH_BUG): quizzes/services/attempts.py
-# `_lock_attempt` and quizzes/services/marking.py `grade_attempt` / `score_response` call
-# `Attempt.objects.prefetch_related(selectors.questions_prefetch())`, but that Prefetch
-# is rooted at Quiz ("questions"), not at Attempt ("quiz__questions"), so every
-# save_responses, submit_attempt, grade_attempt and score_response raises AttributeError.
-# quizzes/api.py also catches `services.DeadlinePassed`, which quizzes.services does not
-# export, so any exception in save_responses turns into an AttributeError (a 500).
-ENGINE_PREFETCH_BUG = pytest.mark.xfail(
+# Engine bug: quizzes/api.py AttemptResponsesView.put catches `services.DeadlinePassed`,
+# which quizzes.services does not export (its __all__ lists only the functions). Python
+# evaluates that name only when save_responses raises, so a malformed answer (Django's
+# ValidationError) or a save after the deadline becomes AttributeError, a 500, instead
+# of a 400 with the reason or a 409 that closes the attempt at its deadline.
+API_DEADLINE_BUG = pytest.mark.xfail(
     strict=True,
     raises=AttributeError,
     reason=(
-        "Engine bug: Attempt querysets prefetch selectors.questions_prefetch() "
-        "('questions' is a Quiz relation; Attempt needs 'quiz__questions'), so "
-        "save_responses / submit_attempt / grade_attempt / score_response raise "
-        "AttributeError; api.AttemptResponsesView catches the missing "
-        "services.DeadlinePassed."
+        "Engine bug: quizzes/api.py catches services.DeadlinePassed, which "
+        "quizzes.services does not export; any error in save_responses becomes an "
+        "AttributeError (500)."
     ),
 )
 
-# Second engine bug: services.close_expired_attempt (used by the deadline sweep) runs
+# Engine bug: services.close_expired_attempt (used by the deadline sweep) runs
 # `Attempt.objects.select_for_update().filter(pk=...).first()`. first() orders by
 # Attempt.Meta.ordering ("quiz", ...), which expands to Quiz.Meta.ordering
 # ("course", "lesson__position", ...) and LEFT JOINs the nullable lesson, and

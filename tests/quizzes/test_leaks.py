@@ -14,14 +14,13 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from quizzes import grading, selectors, services
 from quizzes.models import Attempt, Quiz, Response
-from tests.quizzes.conftest import ENGINE_PREFETCH_BUG
+from tests.quizzes.conftest import API_DEADLINE_BUG
 from tests.quizzes.factories import make_quiz_with_every_kind
 
 pytestmark = pytest.mark.django_db
@@ -98,25 +97,11 @@ def _key_answers(attempt: Attempt) -> dict[int, dict]:
     return answers
 
 
-def _finish(attempt: Attempt, answers: dict[int, dict], now) -> None:
-    """Store answers, close the attempt and grade it through services that work today.
-
-    save_responses / submit_attempt / grade_attempt crash on ENGINE_PREFETCH_BUG and
-    close_expired_attempt on ENGINE_LOCK_BUG, so the rows are written as submit_attempt
-    would leave them and the attempt is scored with services.score_attempt.
-    """
-    for question_id, answer in answers.items():
-        Response.objects.filter(attempt=attempt, question_id=question_id).update(
-            answer=answer, saved_at=now
-        )
-    Attempt.objects.filter(pk=attempt.pk).update(
-        state=Attempt.State.SUBMITTED, submitted_at=now
-    )
-    with transaction.atomic():
-        loaded = selectors.attempt_for_owner(
-            attempt_id=attempt.pk, user=attempt.student
-        )
-        services.score_attempt(loaded, now=now)
+def _finish(attempt: Attempt, answers: dict[int, dict]) -> None:
+    """Save answers, submit and grade, as the student's pages and the worker do."""
+    services.save_responses(attempt=attempt, answers=answers)
+    services.submit_attempt(attempt=attempt)
+    services.grade_attempt(attempt_id=attempt.pk)
 
 
 def _student_views(client, api, quiz, attempt) -> dict:
@@ -205,7 +190,7 @@ def test_after_grading_the_key_shows_only_when_the_policy_allows(
     now = timezone.now()
     quiz = _quiz(policy, closes_at=now + timedelta(days=2))
     attempt, _ = services.start_attempt(quiz=quiz, student=student)
-    _finish(attempt, _key_answers(attempt), now)
+    _finish(attempt, _key_answers(attempt))
     attempt.refresh_from_db()
     assert attempt.state == Attempt.State.NEEDS_REVIEW
 
@@ -239,9 +224,8 @@ def test_after_grading_the_key_shows_only_when_the_policy_allows(
         assert f"{MARK}explanation" in api_attempt.content.decode()
 
 
-@ENGINE_PREFETCH_BUG
 @pytest.mark.parametrize("policy", POLICIES)
-def test_save_submit_and_their_errors_leak_nothing(policy, clients, student):
+def test_api_save_and_submit_responses_leak_nothing(policy, clients, student):
     _client, api = clients
     quiz = _quiz(policy, closes_at=timezone.now() + timedelta(days=2))
     started = api.post(reverse("api-quiz-attempts", args=[quiz.pk]))
@@ -254,6 +238,29 @@ def test_save_submit_and_their_errors_leak_nothing(policy, clients, student):
     )
     assert saved.status_code == 200
     _assert_no_leak("API save", saved)
+    submitted = api.post(
+        reverse("api-attempt-submit", args=[attempt.pk]), {}, format="json"
+    )
+    assert submitted.status_code == 202
+    again = api.post(
+        reverse("api-attempt-submit", args=[attempt.pk]), {}, format="json"
+    )
+    assert again.status_code == 202
+    if policy == Quiz.ReviewPolicy.AFTER_SUBMIT:
+        # Allowed the moment it is submitted: the review comes with the response.
+        assert f"{MARK}explanation" in submitted.content.decode()
+    else:
+        _assert_no_leak("API submit", submitted)
+        _assert_no_leak("API submit again", again)
+
+
+@API_DEADLINE_BUG
+@pytest.mark.parametrize("policy", POLICIES)
+def test_a_refused_api_save_says_why_without_the_key(policy, clients, student):
+    _client, api = clients
+    quiz = _quiz(policy)
+    started = api.post(reverse("api-quiz-attempts", args=[quiz.pk]))
+    attempt = Attempt.objects.get(pk=started.json()["id"])
     numeric = quiz.questions.get(kind="numeric")
     refused = api.put(
         reverse("api-attempt-responses", args=[attempt.pk]),
@@ -261,9 +268,5 @@ def test_save_submit_and_their_errors_leak_nothing(policy, clients, student):
         format="json",
     )
     assert refused.status_code == 400
+    assert "number" in refused.json()[str(numeric.id)][0]
     _assert_no_leak("API save error", refused)
-    submitted = api.post(
-        reverse("api-attempt-submit", args=[attempt.pk]), {}, format="json"
-    )
-    assert submitted.status_code == 202
-    _assert_no_leak("API submit", submitted)
