@@ -133,11 +133,7 @@ def graded_attempt(
 
 @transaction.atomic
 def score(attempt: Attempt, *, now: datetime) -> Attempt:
-    """Score an attempt with the real marking code, prefetched the way it needs.
-
-    services.grade_attempt would do this, but it prefetches the quiz's questions from
-    Attempt under the wrong name (see test_regrade's xfail), so go one level down.
-    """
+    """Score (or rescore) an attempt with the real marking code, in any state."""
     locked = (
         Attempt.objects.select_for_update(of=("self",))
         .select_related("quiz")
