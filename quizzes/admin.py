@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import presentation, selectors
+from .gift_admin import GiftImportAdminMixin
 from .models import (
     Assignment,
     Attempt,
@@ -43,7 +44,7 @@ class QuestionInline(admin.TabularInline):
 
 
 @admin.register(Quiz)
-class QuizAdmin(admin.ModelAdmin):
+class QuizAdmin(GiftImportAdminMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "course",
@@ -245,7 +246,9 @@ class AttemptAdmin(admin.ModelAdmin):
                 attempt = (
                     Attempt.objects.select_for_update(of=("self",))
                     .select_related("quiz")
-                    .prefetch_related(selectors.questions_prefetch(), "responses")
+                    .prefetch_related(
+                        selectors.questions_prefetch("quiz__"), "responses"
+                    )
                     .get(pk=attempt_id)
                 )
                 before = attempt.score

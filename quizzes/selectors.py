@@ -13,10 +13,13 @@ from . import rules as quiz_rules
 from .models import Assignment, Attempt, Choice, Extension, Question, Quiz, Response
 
 
-def questions_prefetch() -> Prefetch:
-    """Questions in order with their choices and tradeoffs: three queries whatever the size."""
+def questions_prefetch(through: str = "") -> Prefetch:
+    """Questions in order with their choices and tradeoffs: four queries whatever the size.
+
+    `through` reaches the quiz from another model, e.g. "quiz__" from an Attempt.
+    """
     return Prefetch(
-        "questions",
+        f"{through}questions",
         queryset=Question.objects.order_by("position", "id")
         .prefetch_related(
             Prefetch("choices", queryset=Choice.objects.order_by("position", "id")),
@@ -182,7 +185,7 @@ def attempt_for_owner(*, attempt_id: int, user) -> Attempt:
     """The user's own attempt with its quiz, questions and responses; 404 for anyone else."""
     return get_object_or_404(
         owned_attempts(user).prefetch_related(
-            Prefetch("quiz__questions", queryset=questions_prefetch().queryset),
+            questions_prefetch("quiz__"),
             Prefetch("responses", queryset=Response.objects.order_by("question_id")),
         ),
         pk=attempt_id,

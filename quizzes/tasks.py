@@ -35,9 +35,14 @@ def grade_attempt_task(self, attempt_id: int) -> str | None:
 
 
 @shared_task(acks_late=True)
-def sweep_attempts() -> dict[str, int]:
+def sweep_attempts(stale_after_seconds: float | None = None) -> dict[str, int]:
     """Close attempts past their deadline and re-queue attempts whose grading was lost."""
     now = timezone.now()
+    stale_after = (
+        STALE_AFTER
+        if stale_after_seconds is None
+        else timedelta(seconds=stale_after_seconds)
+    )
     expired = list(
         Attempt.objects.filter(
             state=Attempt.State.IN_PROGRESS, deadline__lt=now
@@ -47,7 +52,7 @@ def sweep_attempts() -> dict[str, int]:
         services.close_expired_attempt(attempt_id=attempt_id, now=now)
     stale = list(
         Attempt.objects.filter(
-            state=Attempt.State.SUBMITTED, submitted_at__lt=now - STALE_AFTER
+            state=Attempt.State.SUBMITTED, submitted_at__lte=now - stale_after
         ).values_list("pk", flat=True)[:500]
     )
     for attempt_id in stale:

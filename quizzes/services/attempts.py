@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import random
 from datetime import datetime
 from typing import Any
@@ -16,6 +17,8 @@ from .. import grading, selectors
 from .. import rules as quiz_rules
 from ..errors import AttemptFinished, DeadlinePassed, NoAttemptsLeft, QuizNotOpen
 from ..models import Attempt, Question, Quiz, Response
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["start_attempt", "save_responses", "submit_attempt", "close_expired_attempt"]
 
@@ -162,7 +165,7 @@ def _lock_attempt(attempt_id: int) -> Attempt:
     return (
         Attempt.objects.select_for_update(of=("self",))
         .select_related("quiz")
-        .prefetch_related(selectors.questions_prefetch())
+        .prefetch_related(selectors.questions_prefetch("quiz__"))
         .get(pk=attempt_id)
     )
 
@@ -192,13 +195,24 @@ def _store(attempt: Attempt, answers: dict[int, Any], now: datetime) -> None:
         Response.objects.bulk_update(existing, ["answer", "saved_at"])
 
 
+def _enqueue_grading(attempt_id: int) -> None:
+    from ..tasks import grade_attempt_task
+
+    try:
+        grade_attempt_task.apply_async((attempt_id,), retry=False)
+    except Exception:  # noqa: BLE001 - any broker failure
+        # The submit is already committed; the sweep re-queues attempts left `submitted`,
+        # so a broker outage delays a grade but never loses it or fails the student.
+        logger.warning(
+            "Could not queue grading of attempt %s; the sweep will", attempt_id
+        )
+
+
 def _close(attempt: Attempt, *, at: datetime) -> Attempt:
     attempt.state = Attempt.State.SUBMITTED
     attempt.submitted_at = at
     attempt.save(update_fields=["state", "submitted_at"])
-    from ..tasks import grade_attempt_task
-
-    grade_attempt_task.delay_on_commit(attempt.pk)
+    transaction.on_commit(lambda: _enqueue_grading(attempt.pk))
     return attempt
 
 
@@ -241,7 +255,9 @@ def close_expired_attempt(
 ) -> Attempt | None:
     """Close an in-progress attempt whose deadline has passed, at the deadline itself."""
     now = now or timezone.now()
-    attempt = Attempt.objects.select_for_update().filter(pk=attempt_id).first()
+    attempt = (
+        Attempt.objects.select_for_update().filter(pk=attempt_id).order_by().first()
+    )
     if (
         attempt is None
         or attempt.is_finished

@@ -100,7 +100,7 @@ def grade_attempt(*, attempt_id: int, now: datetime | None = None) -> Attempt | 
     attempt = (
         Attempt.objects.select_for_update(of=("self",))
         .select_related("quiz")
-        .prefetch_related(selectors.questions_prefetch(), "responses")
+        .prefetch_related(selectors.questions_prefetch("quiz__"), "responses")
         .filter(pk=attempt_id)
         .first()
     )
@@ -124,7 +124,7 @@ def score_response(
     attempt = (
         Attempt.objects.select_for_update(of=("self",))
         .select_related("quiz")
-        .prefetch_related(selectors.questions_prefetch(), "responses")
+        .prefetch_related(selectors.questions_prefetch("quiz__"), "responses")
         .get(pk=response.attempt_id)
     )
     if attempt.state not in (Attempt.State.NEEDS_REVIEW, Attempt.State.GRADED):
