@@ -633,3 +633,79 @@ def test_the_export_task_writes_the_file_of_a_requested_job(
     assert report_tasks.run_export_task(job.pk) == "done"
     assert report_tasks.run_export_task(job.pk) == "done"
     assert len(read_csv(ExportJob.objects.get(pk=job.pk))) == 4
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_progress_bar_follows_the_job_and_offers_the_download(
+    live_server, chromium_browser, settings, tmp_path
+):
+    import redis
+    from playwright.sync_api import expect
+
+    from tests.accounts.factories import DEFAULT_PASSWORD
+
+    settings.EXPORTS_ROOT = tmp_path / "browser-exports"
+    course = CourseFactory()
+    students = many_students(3, prefix="browser")
+    cohort, instructor = taught_cohort(course, students=students)
+    AssignmentFactory(cohort=cohort, quiz=QuizFactory(course=course, title="Borders"))
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    page = chromium_browser.new_context().new_page()
+    page.set_default_timeout(15000)
+    try:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("input[name=username]", instructor.email)
+        page.fill("input[name=password]", DEFAULT_PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.goto(f"{live_server.url}{reverse('reports:index')}")
+        page.get_by_role("button", name="Export grades (CSV)").click()
+
+        expect(page.locator("progress")).to_be_visible()
+        expect(page.get_by_role("link", name="Download CSV")).to_be_hidden()
+        job = ExportJob.objects.get(requested_by=instructor)
+        assert job.state == ExportJob.State.PENDING
+        # No worker here: run the queued task's body as one would, while the page polls.
+        report_tasks.run_export_task(job.pk)
+
+        expect(page.get_by_role("link", name="Download CSV")).to_be_visible()
+        expect(page.locator("progress")).to_have_attribute("value", "3")
+        expect(page.locator("[data-progress-text]")).to_have_text("3 / 3")
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Download CSV").click()
+        body = download.value.path().read_text(encoding="utf-8")
+        assert body.splitlines()[0] == (
+            "Last name,First name,E-mail,Borders,Borders status"
+        )
+        assert len(body.splitlines()) == 4
+    finally:
+        page.context.close()
+        # The page's request queued the task in this test's Redis database.
+        broker.delete("celery")
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_writes_a_requested_export(celery_worker_proc, settings):
+    import time
+    from pathlib import Path
+
+    # The worker process keeps the test settings' folder, not this test's tmp_path.
+    settings.EXPORTS_ROOT = Path(settings.BASE_DIR) / "var" / "test-exports"
+    cohort, instructor = grades_cohort(30)
+
+    job = report_services.request_export(
+        user=instructor, kind=ExportJob.Kind.COHORT_GRADES, cohort=cohort
+    )
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.state in (ExportJob.State.DONE, ExportJob.State.FAILED):
+            break
+        time.sleep(0.2)
+    try:
+        assert (job.state, job.rows_done, job.rows_total) == ("done", 30, 30)
+        assert len(read_csv(job)) == 31
+    finally:
+        exports.export_path(job.file_name or "missing.csv").unlink(missing_ok=True)
