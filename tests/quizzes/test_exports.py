@@ -5,22 +5,31 @@ from __future__ import annotations
 import csv
 import io
 import re
+import time
 import tracemalloc
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+import redis
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from courses.models import CohortMembership
-from quizzes.models import Attempt, ExportJob, Extension, Quiz
+from quizzes.models import Attempt, ExportJob, Extension, Quiz, Response
 from quizzes.reports import exports
 from quizzes.reports import services as report_services
 from quizzes.reports import tasks as report_tasks
-from tests.accounts.factories import InstructorFactory, StaffFactory, UserFactory
+from tests.accounts.factories import (
+    DEFAULT_PASSWORD,
+    InstructorFactory,
+    StaffFactory,
+    UserFactory,
+)
 from tests.courses.factories import CourseFactory
 from tests.quizzes.reports_factories import (
     AssignmentFactory,
@@ -579,6 +588,52 @@ def test_export_query_count_is_the_same_for_10_and_200_students():
     assert export_queries(*small) == export_queries(*large)
 
 
+def responses_quiz(count: int):
+    """A quiz of two questions answered by `count` students of a taught cohort."""
+    course = CourseFactory()
+    students = many_students(count, prefix=f"r{count}-")
+    _cohort, instructor = taught_cohort(course, students=students)
+    quiz = QuizFactory(course=course)
+    q1, choices = single_choice(quiz, position=1)
+    q2 = position_question(quiz, position=2)
+    attempts = Attempt.objects.bulk_create(
+        Attempt(
+            quiz=quiz,
+            student=student,
+            number=1,
+            state=Attempt.State.GRADED,
+            submitted_at=timezone.now(),
+            score=Decimal(1),
+            max_score=Decimal(3),
+        )
+        for student in students
+    )
+    Response.objects.bulk_create(
+        Response(attempt=attempt, question=question, answer=answer, score=Decimal(1))
+        for attempt in attempts
+        for question, answer in (
+            (q1, {"choice": choices[0].id}),
+            (q2, {"position": 50}),
+        )
+    )
+    return quiz, instructor
+
+
+def test_responses_export_queries_grow_only_by_progress_writes():
+    counts = []
+    for size in (10, 200):
+        quiz, instructor = responses_quiz(size)
+        job = make_job(instructor, quiz=quiz)
+        with CaptureQueriesContext(connection) as ctx:
+            exports.run_export(job_id=job.pk)
+        assert ExportJob.objects.get(pk=job.pk).rows_done == 2 * size
+        counts.append(len(ctx.captured_queries))
+
+    # 20 and 400 rows: reads are fixed; one progress write per PROGRESS_EVERY rows.
+    progress_writes = 400 // exports.PROGRESS_EVERY - 20 // exports.PROGRESS_EVERY
+    assert counts[1] - counts[0] == progress_writes
+
+
 def test_only_progress_updates_grow_with_the_students():
     small, large = grades_cohort(10), grades_cohort(200)
 
@@ -640,10 +695,6 @@ def test_the_export_task_writes_the_file_of_a_requested_job(
 def test_progress_bar_follows_the_job_and_offers_the_download(
     live_server, chromium_browser, settings, tmp_path
 ):
-    import redis
-    from playwright.sync_api import expect
-
-    from tests.accounts.factories import DEFAULT_PASSWORD
 
     settings.EXPORTS_ROOT = tmp_path / "browser-exports"
     course = CourseFactory()
@@ -687,8 +738,6 @@ def test_progress_bar_follows_the_job_and_offers_the_download(
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_writes_a_requested_export(celery_worker_proc, settings):
-    import time
-    from pathlib import Path
 
     # The worker process keeps the test settings' folder, not this test's tmp_path.
     settings.EXPORTS_ROOT = Path(settings.BASE_DIR) / "var" / "test-exports"
