@@ -14,7 +14,7 @@ from courses.models import Cohort
 
 from .. import statistics as qstats
 from ..models import ExportJob, Question, Quiz, QuizStatistics
-from . import selectors
+from . import selectors, tasks
 
 __all__ = ["refresh_quiz_statistics", "request_export", "statistics_data"]
 
@@ -117,7 +117,5 @@ def request_export(
     job = ExportJob.objects.create(
         kind=kind, requested_by=user, cohort=cohort, quiz=quiz
     )
-    from .tasks import run_export_task
-
-    run_export_task.delay_on_commit(job.pk)
+    tasks.run_export_task.delay_on_commit(job.pk)
     return job

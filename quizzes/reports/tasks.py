@@ -13,7 +13,6 @@ from django.db import OperationalError, transaction
 from ..models import Quiz, QuizStatistics
 
 __all__ = [
-    "STATS_REFRESH_COUNTDOWN",
     "refresh_quiz_statistics_task",
     "run_export_task",
     "schedule_statistics_refresh",
