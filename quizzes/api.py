@@ -9,6 +9,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from . import presentation, selectors, services
+from .errors import DeadlinePassed
 from .models import Attempt
 from .serializers import (
     AnswersInputSerializer,
@@ -167,7 +168,7 @@ class AttemptResponsesView(APIView):
             services.save_responses(
                 attempt=attempt, answers=data.validated_data["answers"], now=now
             )
-        except services.DeadlinePassed:
+        except DeadlinePassed:
             # Time is up: close the attempt at its deadline with what was saved before it.
             services.submit_attempt(attempt=attempt, now=now)
             raise

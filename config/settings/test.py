@@ -21,3 +21,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 EXPORTS_ROOT = BASE_DIR / "var" / "test-exports"
 REST_FRAMEWORK = {**REST_FRAMEWORK}  # noqa: F405
+# Off by default: tests call authenticate() without a request, which axes refuses
+# (AxesBackendRequestParameterRequired). tests/security turns it on where it is tested.
+AXES_ENABLED = False
+
+# Static files come from the finders here; nothing is collected into STATIC_ROOT.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
