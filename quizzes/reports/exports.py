@@ -64,6 +64,17 @@ def download_name(job: ExportJob) -> str:
     return f"responses-quiz-{job.quiz_id}-{stamp}.csv"
 
 
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value) -> object:
+    """Defuse text a spreadsheet would run as a formula; numbers pass unchanged."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _percent(score, max_score) -> Decimal | None:
     # The same figure Attempt.percent shows, without building model instances.
     if score is None or not max_score:
@@ -391,9 +402,9 @@ def run_export(
         root.mkdir(parents=True, exist_ok=True)
         with open(temp, "w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
-            writer.writerow(exporter.header())
+            writer.writerow([_cell(value) for value in exporter.header()])
             for row in exporter.rows():
-                writer.writerow(row)
+                writer.writerow([_cell(value) for value in row])
                 done += 1
                 if done % progress_every == 0:
                     ExportJob.objects.filter(pk=job.pk).update(rows_done=done)

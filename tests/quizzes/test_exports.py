@@ -20,7 +20,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from courses.models import CohortMembership
-from quizzes.models import Attempt, ExportJob, Extension, Quiz, Response
+from quizzes.models import Attempt, ExportJob, Extension, Question, Quiz, Response
 from quizzes.reports import exports
 from quizzes.reports import services as report_services
 from quizzes.reports import tasks as report_tasks
@@ -33,6 +33,7 @@ from tests.accounts.factories import (
 from tests.courses.factories import CourseFactory
 from tests.quizzes.reports_factories import (
     AssignmentFactory,
+    QuestionFactory,
     QuizFactory,
     graded_attempt,
     many_students,
@@ -758,3 +759,24 @@ def test_a_real_worker_writes_a_requested_export(celery_worker_proc, settings):
         assert len(read_csv(job)) == 31
     finally:
         exports.export_path(job.file_name or "missing.csv").unlink(missing_ok=True)
+
+
+def test_text_a_spreadsheet_would_run_as_a_formula_is_defused(small_cohort):
+    quiz = QuizFactory(course=small_cohort["cohort"].course, title="=Borders")
+    question = QuestionFactory(
+        quiz=quiz,
+        kind=Question.Kind.SHORT_ANSWER,
+        data={"answers": [{"text": "no one", "credit": 1.0, "feedback": ""}]},
+    )
+    student = small_cohort["ada"]
+    student.last_name = "@Adams"
+    student.save(update_fields=["last_name"])
+    graded_attempt(quiz, student, {question: {"text": '=HYPERLINK("http://x")'}})
+    job = make_job(small_cohort["instructor"], quiz=quiz)
+
+    exports.run_export(job_id=job.pk)
+
+    row = read_csv(ExportJob.objects.get(pk=job.pk))[1]
+    assert row[0] == "'@Adams"
+    assert row[9] == '\'=HYPERLINK("http://x")'
+    assert row[10] == "0.000"
