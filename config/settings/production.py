@@ -23,6 +23,16 @@ STORAGES = {
     },
 }
 
+# Throttle counts must be shared by every web process: they go to the broker's Redis,
+# under their own key prefix (Celery's keys do not start with it).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CELERY_BROKER_URL,
+        "KEY_PREFIX": "tradeoffs-cache",
+    }
+}
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000)
@@ -33,4 +43,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Behind the TLS proxy REMOTE_ADDR is the proxy's: log-in limits key on the address the
+# proxy appended to X-Forwarded-For (the same trust SECURE_PROXY_SSL_HEADER places in it).
+AXES_CLIENT_IP_CALLABLE = "config.security.client_ip_behind_proxy"
 X_FRAME_OPTIONS = "DENY"

@@ -1,0 +1,139 @@
+"""Security headers on every response, and the page a locked-out log-in sees."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from accounts.forms import EmailAuthenticationForm
+
+CSP_HEADER = "Content-Security-Policy"
+
+# Our own templates carry no inline script or style (templates/base.html), so the policy
+# can forbid both: an injected <script> or style attribute is refused by the browser.
+SITE_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "font-src": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+    "base-uri": ["'self'"],
+    "object-src": ["'none'"],
+}
+
+# Swagger UI is loaded from drf-spectacular's CDN and boots from an inline script and
+# style block it renders itself; only that page gets the relaxation.
+SWAGGER_CDN = "https://cdn.jsdelivr.net"
+API_DOCS_POLICY = {
+    **SITE_POLICY,
+    "script-src": ["'self'", "'unsafe-inline'", SWAGGER_CDN],
+    "style-src": ["'self'", "'unsafe-inline'", SWAGGER_CDN],
+    "img-src": ["'self'", "data:", SWAGGER_CDN],
+}
+
+# Features no page of ours uses; denying them limits what injected code could ask for.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+)
+
+
+def render_policy(directives: dict[str, list[str]]) -> str:
+    """Join CSP directives into one header value."""
+    return "; ".join(
+        f"{name} {' '.join(sources)}" for name, sources in directives.items()
+    )
+
+
+SITE_CSP = render_policy(SITE_POLICY)
+API_DOCS_CSP = render_policy(API_DOCS_POLICY)
+
+
+def _api_docs_prefix() -> str | None:
+    try:
+        return reverse("api-docs")
+    except NoReverseMatch:
+        return None
+
+
+def policy_for(path: str) -> str:
+    """The Content-Security-Policy a response to this path carries."""
+    prefix = _api_docs_prefix()
+    if prefix and path.startswith(prefix):
+        return API_DOCS_CSP
+    return SITE_CSP
+
+
+class SecurityHeadersMiddleware:
+    """Add the CSP and Permissions-Policy unless a view set its own.
+
+    Referrer-Policy, X-Content-Type-Options, Cross-Origin-Opener-Policy and HSTS come
+    from Django's SecurityMiddleware and the SECURE_* settings.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault(CSP_HEADER, policy_for(request.path_info))
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
+
+
+def axes_username(request: HttpRequest, credentials: dict | None = None) -> str:
+    """The log-in name axes counts failures under: the e-mail, trimmed and lower-cased."""
+    field = settings.AXES_USERNAME_FORM_FIELD
+    if credentials:
+        raw = credentials.get(field) or credentials.get("email") or ""
+    else:
+        data = getattr(request, "data", None) or request.POST
+        raw = data.get(field) or ""
+    # The EmailBackend matches addresses case-insensitively, so the lock must too.
+    return str(raw).strip().lower()
+
+
+def client_ip_behind_proxy(request: HttpRequest) -> str | None:
+    """The address that reached our one proxy: the last X-Forwarded-For entry."""
+    # Entries left of the last one were sent by the client and can be forged.
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    return hops[-1] if hops else request.META.get("REMOTE_ADDR")
+
+
+def lockout_response(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict | None = None,
+) -> HttpResponse:
+    """A 403 page saying the log-in is locked and for how long."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    message = _(
+        "Too many failed log-in attempts for this account from your network. "
+        "Log-in is blocked for %(minutes)d minutes; try again after that."
+    ) % {"minutes": minutes}
+    # The log-in page itself, with the reason where form errors show, so the student
+    # sees what happened and how to get back in.
+    form = EmailAuthenticationForm(request)
+    form.add_error(None, message)
+    html = render_to_string(
+        "registration/login.html", {"form": form, "next": ""}, request=request
+    )
+    return HttpResponse(html, status=403)

@@ -1,0 +1,1 @@
+"""Hardening tests: headers, log-in limits, throttles, fuzzing, integrity, fault drills."""
