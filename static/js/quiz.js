@@ -219,7 +219,7 @@
         var value = number(input.value);
         total += value ? value : 0;
       });
-      output.textContent = text("total", "Total:") + " " + total + " / 100";
+      output.textContent = text("totalLabel", "Total:") + " " + total + " / 100";
       output.classList.toggle("allocation__total--off", total !== 100);
     }
     output.hidden = false;
