@@ -115,6 +115,7 @@ def _rescore(
     for attempt in attempts:
         before = _response_state(attempt)
         old = (attempt.score, attempt.max_score, attempt.state)
+        old_graded_at = attempt.graded_at
         question_old = _question_score(attempt, question.id) if question else None
         savepoint = transaction.savepoint()
         score_attempt(attempt, now=now)
@@ -127,6 +128,10 @@ def _rescore(
             moved = before != after or old != new
         if not moved:
             transaction.savepoint_rollback(savepoint)
+            # The rows are back as they were; the instance must say so too, since the
+            # caller works out new quiz grades from it.
+            attempt.score, attempt.max_score, attempt.state = old
+            attempt.graded_at = old_graded_at
             continue
         transaction.savepoint_commit(savepoint)
         if old == new and question_old == question_new:

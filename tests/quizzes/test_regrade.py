@@ -367,3 +367,23 @@ def test_admin_action_regrades_the_selected_quizzes(
     assert len(run.changes) == 2
     assert [m.to for m in mail.outbox] == [["sam@example.org"]]
     assert "2 attempts changed, 1 students notified" in str(list(request._messages)[0])
+
+
+def test_regrading_an_unchanged_question_writes_and_mails_nothing(
+    quiz_setup, django_capture_on_commit_callbacks
+):
+    quiz = quiz_setup["quiz"]
+    before = scores(quiz)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run = regrading.regrade(
+            quiz=quiz,
+            question=quiz_setup["q2"],
+            user=quiz_setup["instructor"],
+            reason="Only q2",
+        )
+
+    # q1's key moved too, but only q2 was asked for: nothing is written or announced.
+    assert (run.changes, run.notified) == ([], 0)
+    assert scores(quiz) == before
+    assert mail.outbox == []
