@@ -1,6 +1,10 @@
-"""Pages of progress."""
+"""Pages of progress: the unsubscribe link from every report."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "progress"
-urlpatterns: list = []
+urlpatterns = [
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+]

@@ -1,0 +1,118 @@
+"""Render reports into subject, text and HTML parts, and turn outbox rows into messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from . import reports
+from .models import ProgressReport
+
+UNSUBSCRIBE_SALT = "progress.unsubscribe"
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A rendered report, not yet stored."""
+
+    user_id: int
+    email: str
+    kind: str
+    subject: str
+    text_body: str
+    html_body: str
+
+
+def unsubscribe_token(user_id: int) -> str:
+    """A signed, non-expiring token naming the user, good only for unsubscribing."""
+    return signing.dumps(user_id, salt=UNSUBSCRIBE_SALT)
+
+
+def user_id_from_token(token: str) -> int:
+    """The user id in a token; signing.BadSignature when it was not ours."""
+    value = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    if not isinstance(value, int):
+        raise signing.BadSignature("Not a user id.")
+    return value
+
+
+def unsubscribe_url(user_id: int) -> str:
+    path = reverse("progress:unsubscribe", kwargs={"token": unsubscribe_token(user_id)})
+    return reports.absolute(settings.SITE_URL, path)
+
+
+def _week_span(week: reports.Week) -> str:
+    start = formats.date_format(week.monday, "j M")
+    end = formats.date_format(week.last_day, "j M Y")
+    return f"{start} – {end}"
+
+
+def _render(name: str, context: dict) -> tuple[str, str]:
+    text = render_to_string(f"emails/{name}.txt", context)
+    html = render_to_string(f"emails/{name}.html", context)
+    return text, html
+
+
+def render_student(report: reports.StudentReport, *, user) -> Draft:
+    """The student's weekly report as a draft e-mail."""
+    subject = _("Your week in Tradeoffs: %(span)s") % {"span": _week_span(report.week)}
+    context = {
+        "report": report,
+        "subject": subject,
+        "week_span": _week_span(report.week),
+        "site_url": settings.SITE_URL,
+        "unsubscribe_url": unsubscribe_url(user.pk),
+        "tz": user.timezone or "UTC",
+    }
+    text, html = _render("progress_student", context)
+    return Draft(user.pk, user.email, ProgressReport.Kind.STUDENT, subject, text, html)
+
+
+def render_instructor(digest: reports.InstructorDigest, *, user) -> Draft:
+    """The instructor's weekly cohort digest as a draft e-mail."""
+    subject = _("Your cohorts this week: %(span)s") % {"span": _week_span(digest.week)}
+    context = {
+        "digest": digest,
+        "subject": subject,
+        "week_span": _week_span(digest.week),
+        "site_url": settings.SITE_URL,
+        "unsubscribe_url": unsubscribe_url(user.pk),
+        "tz": user.timezone or "UTC",
+    }
+    text, html = _render("progress_instructor", context)
+    return Draft(
+        user.pk, user.email, ProgressReport.Kind.INSTRUCTOR, subject, text, html
+    )
+
+
+def message_for(report: ProgressReport, *, connection=None) -> EmailMultiAlternatives:
+    """The outbox row as a two-part message with one-click unsubscribe headers."""
+    link = unsubscribe_url(report.user_id)
+    message = EmailMultiAlternatives(
+        subject=report.subject,
+        body=report.text_body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[report.user.email],
+        connection=connection,
+        headers={
+            "List-Unsubscribe": f"<{link}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            # The same id on every try lets a receiving server drop a rare duplicate.
+            "Message-ID": f"<progress-report-{report.pk}@{_domain()}>",
+            "X-Progress-Report": f"{report.kind} {report.period:%G-W%V}",
+        },
+    )
+    message.attach_alternative(report.html_body, "text/html")
+    return message
+
+
+def _domain() -> str:
+    sender = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1]
+    return sender.strip(" >") or "tradeoffs.local"
