@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
@@ -129,10 +130,12 @@ def lockout_response(
         "Too many failed log-in attempts for this account from your network. "
         "Log-in is blocked for %(minutes)d minutes; try again after that."
     ) % {"minutes": minutes}
-    # The log-in page itself, with the reason where form errors show, so the student
-    # sees what happened and how to get back in.
-    form = EmailAuthenticationForm(request)
-    form.add_error(None, message)
+    # The log-in page itself, with the reason in the page's messages, so the student sees
+    # what happened and where to log in once the block lifts.
+    messages.error(request, message)
+    form = EmailAuthenticationForm(
+        request, initial={"username": axes_username(request, credentials)}
+    )
     html = render_to_string(
         "registration/login.html", {"form": form, "next": ""}, request=request
     )

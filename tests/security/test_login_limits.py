@@ -1,0 +1,126 @@
+"""Log-in limits: five failures lock one e-mail from one address, and nothing wider."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from axes.models import AccessAttempt
+from django.test import Client
+from django.urls import reverse
+
+from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("axes_on")]
+
+CLASSROOM = "198.51.100.7"
+HOME = "203.0.113.20"
+LOGIN = "/accounts/login/"
+
+
+def attempt(email: str, password: str, *, address: str = CLASSROOM):
+    """One log-in through the real page, from a fresh browser at the given address."""
+    return Client(REMOTE_ADDR=address).post(
+        LOGIN, {"username": email, "password": password}
+    )
+
+
+def fail(email: str, times: int, *, address: str = CLASSROOM) -> list[int]:
+    return [
+        attempt(email, "wrong password", address=address).status_code
+        for _ in range(times)
+    ]
+
+
+def logged_in(response) -> bool:
+    return response.status_code == 302 and response["Location"] == reverse(
+        "courses:catalogue"
+    )
+
+
+def test_the_login_url_is_the_one_axes_watches():
+    assert reverse("accounts:login") == LOGIN
+
+
+def test_five_wrong_passwords_lock_that_student_on_that_address():
+    student = UserFactory()
+
+    statuses = fail(student.email, 5)
+    locked = attempt(student.email, DEFAULT_PASSWORD)
+
+    # Four failures show the form again; the fifth locks.
+    assert statuses == [200, 200, 200, 200, 403]
+    assert locked.status_code == 403
+    page = locked.content.decode()
+    assert "Too many failed log-in attempts" in page
+    assert "15 minutes" in page
+    # The page is the log-in page itself, the reason among its messages.
+    assert 'class="message message--error"' in page
+    assert 'name="username"' in page
+
+
+def test_a_classmate_on_the_same_address_still_logs_in():
+    careless, classmate = UserFactory(), UserFactory()
+    fail(careless.email, 5)
+
+    response = attempt(classmate.email, DEFAULT_PASSWORD)
+
+    assert logged_in(response)
+
+
+def test_the_locked_student_still_logs_in_from_another_address():
+    student = UserFactory()
+    fail(student.email, 5)
+
+    at_home = attempt(student.email, DEFAULT_PASSWORD, address=HOME)
+    in_class = attempt(student.email, DEFAULT_PASSWORD)
+
+    assert logged_in(at_home)
+    assert in_class.status_code == 403
+
+
+def test_a_successful_log_in_resets_the_count():
+    student = UserFactory()
+    fail(student.email, 4)
+
+    assert logged_in(attempt(student.email, DEFAULT_PASSWORD))
+    statuses = fail(student.email, 4)
+
+    assert statuses == [200, 200, 200, 200]
+    assert logged_in(attempt(student.email, DEFAULT_PASSWORD))
+
+
+def test_changing_the_case_of_the_address_does_not_buy_more_tries():
+    student = UserFactory(email="grace@example.org")
+    spellings = [
+        "grace@example.org",
+        "GRACE@example.org",
+        "Grace@Example.org",
+        " grace@EXAMPLE.ORG",
+        "gRaCe@example.ORG",
+    ]
+
+    statuses = [attempt(email, "nope").status_code for email in spellings]
+
+    assert statuses[-1] == 403
+    assert attempt(student.email, DEFAULT_PASSWORD).status_code == 403
+
+
+def test_the_lock_lifts_after_fifteen_minutes():
+    student = UserFactory()
+    fail(student.email, 5)
+    assert attempt(student.email, DEFAULT_PASSWORD).status_code == 403
+
+    # Age the recorded failures past the cool-off instead of sleeping 15 minutes.
+    record = AccessAttempt.objects.get()
+    record.attempt_time -= timedelta(minutes=15, seconds=1)
+    record.save(update_fields=["attempt_time"])
+
+    assert logged_in(attempt(student.email, DEFAULT_PASSWORD))
+
+
+def test_an_unknown_address_is_limited_like_a_real_one():
+    # No account enumeration through the lock: a made-up e-mail locks the same way.
+    statuses = fail("nobody@example.org", 5)
+
+    assert statuses[-1] == 403
