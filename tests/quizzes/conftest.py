@@ -73,33 +73,3 @@ def browser_page(chromium_browser):
 def artifacts_dir() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
-
-
-# Engine bug: quizzes/api.py AttemptResponsesView.put catches `services.DeadlinePassed`,
-# which quizzes.services does not export (its __all__ lists only the functions). Python
-# evaluates that name only when save_responses raises, so a malformed answer (Django's
-# ValidationError) or a save after the deadline becomes AttributeError, a 500, instead
-# of a 400 with the reason or a 409 that closes the attempt at its deadline.
-API_DEADLINE_BUG = pytest.mark.xfail(
-    strict=True,
-    raises=AttributeError,
-    reason=(
-        "Engine bug: quizzes/api.py catches services.DeadlinePassed, which "
-        "quizzes.services does not export; any error in save_responses becomes an "
-        "AttributeError (500)."
-    ),
-)
-
-# Engine bug: services.close_expired_attempt (used by the deadline sweep) runs
-# `Attempt.objects.select_for_update().filter(pk=...).first()`. first() orders by
-# Attempt.Meta.ordering ("quiz", ...), which expands to Quiz.Meta.ordering
-# ("course", "lesson__position", ...) and LEFT JOINs the nullable lesson, and
-# PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
-ENGINE_LOCK_BUG = pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Engine bug: close_expired_attempt's select_for_update().first() joins the "
-        "quiz's nullable lesson through the default ordering; PostgreSQL raises "
-        "NotSupportedError (FOR UPDATE on the nullable side of an outer join)."
-    ),
-)

@@ -156,14 +156,14 @@ def make_short_answer(quiz: Quiz, *, marker: str = "", **kwargs) -> Question:
 
 
 def make_numeric(quiz: Quiz, *, marker: str = "", **kwargs) -> Question:
-    """1951 (the Refugee Convention), within 0.125."""
+    """1951.375 within 0.125: a key no id or date on a page can look like."""
     return QuestionFactory(
         quiz=quiz,
         kind=Question.Kind.NUMERIC,
         data={
             "answers": [
                 {
-                    "value": 1951,
+                    "value": 1951.375,
                     "tolerance": 0.125,
                     "credit": 1.0,
                     "feedback": f"{marker}fb-num-right",

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from quizzes import grading, selectors, services
 from quizzes.models import Attempt, Question, Quiz
 from quizzes.tasks import grade_attempt_task
 from tests.accounts.factories import UserFactory
-from tests.quizzes.conftest import API_DEADLINE_BUG
 from tests.quizzes.factories import (
     QuizFactory,
     make_question,
@@ -108,7 +110,6 @@ MALFORMED = {
 }
 
 
-@API_DEADLINE_BUG
 @pytest.mark.parametrize("kind", list(MALFORMED))
 def test_a_malformed_answer_is_a_400_with_the_reason(api, kind):
     quiz = QuizFactory()
@@ -146,7 +147,6 @@ def test_a_malformed_request_body_is_a_400(api, body):
     assert response.status_code == 400
 
 
-@API_DEADLINE_BUG
 def test_an_answer_to_a_question_not_in_the_attempt_is_a_400(api):
     quiz = QuizFactory()
     make_question(quiz, Question.Kind.NUMERIC)
@@ -158,6 +158,25 @@ def test_an_answer_to_a_question_not_in_the_attempt_is_a_400(api):
     )
     assert response.status_code == 400
     assert response.json()["not-an-id"]
+
+
+def test_a_save_after_the_deadline_is_a_409_and_closes_the_attempt_at_it(api):
+    quiz = QuizFactory(time_limit_minutes=5)
+    question = make_question(quiz, Question.Kind.SHORT_ANSWER)
+    attempt_id = _start(api, quiz)
+    deadline = timezone.now() - timedelta(seconds=5)
+    Attempt.objects.filter(pk=attempt_id).update(deadline=deadline)
+    response = api.put(
+        reverse("api-attempt-responses", args=[attempt_id]),
+        {"answers": {str(question.id): {"text": "late"}}},
+        format="json",
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "deadline_passed"
+    attempt = Attempt.objects.get(pk=attempt_id)
+    assert attempt.state == Attempt.State.SUBMITTED
+    assert attempt.submitted_at == deadline
+    assert attempt.responses.get().answer is None
 
 
 def test_another_students_attempt_is_a_404(api):

@@ -17,7 +17,6 @@ from quizzes import selectors, services
 from quizzes.errors import DeadlinePassed, NoAttemptsLeft
 from quizzes.models import Attempt, Quiz, Response
 from tests.accounts.factories import InstructorFactory, UserFactory
-from tests.quizzes.conftest import ENGINE_LOCK_BUG
 from tests.quizzes.factories import (
     AttemptFactory,
     QuizFactory,
@@ -99,7 +98,6 @@ def test_a_late_submit_is_closed_at_the_deadline_itself(
     assert len(callbacks) == 1
 
 
-@ENGINE_LOCK_BUG
 @pytest.mark.django_db
 def test_the_sweep_closes_an_expired_attempt_at_its_deadline():
     quiz = _timed_quiz()
