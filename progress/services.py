@@ -266,11 +266,20 @@ def deliver_batch(
                     [r.pk for r in reports_[index:]], lease_end, now
                 )
                 break
-            opening = not is_open
-            try:
-                if opening:
+            if not is_open:
+                try:
                     connection.open()
                     is_open = True
+                except Exception as exc:  # noqa: BLE001 - recorded on every row left
+                    # No connection at all: the rest of the batch waits for the server.
+                    failure = delivery.classify(exc)
+                    logger.warning("Progress reports: no SMTP connection: %s", failure)
+                    for rest in reports_[index:]:
+                        _mark_failure(
+                            rest, failure, lease_end=lease_end, now=now, result=result
+                        )
+                    break
+            try:
                 accepted = connection.send_messages(
                     [mail.message_for(report, connection=connection)]
                 )
@@ -284,13 +293,6 @@ def deliver_batch(
                     report.user.email,
                     failure.reason,
                 )
-                if opening and failure.transient:
-                    # No connection at all: the whole batch waits for the server.
-                    for rest in reports_[index:]:
-                        _mark_failure(
-                            rest, failure, lease_end=lease_end, now=now, result=result
-                        )
-                    break
                 _mark_failure(
                     report, failure, lease_end=lease_end, now=now, result=result
                 )
