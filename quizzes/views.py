@@ -170,10 +170,7 @@ def take(request, pk):
             messages.info(request, error.message)
             return redirect("quizzes:result", pk=attempt.pk)
     if errors:
-        messages.error(
-            request,
-            _("Nothing was saved: please correct the answers marked below."),
-        )
+        # The page's own error summary says nothing was saved and links each question.
         return _render_take(
             request, attempt, payload, page, pages, questions, states, errors
         )

@@ -9,7 +9,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.template import Context, Template
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +25,7 @@ from tests.quizzes.factories import (
     make_essay,
     make_numeric,
     make_position,
+    make_question,
     make_quiz_with_every_kind,
     make_short_answer,
     make_single_choice,
@@ -509,3 +513,36 @@ def test_the_result_page_has_print_styles():
     css = (STATIC / "css" / "quiz.css").read_text()
     assert "@media print" in css
     assert ".result-actions" in css
+
+
+# --------------------------------------------------------------- query counts
+
+
+def _page_counts(size: int) -> dict[str, int]:
+    student = UserFactory()
+    client = Client()
+    client.force_login(student)
+    quiz = QuizFactory()
+    kinds = list(Question.Kind)
+    for position in range(size):
+        make_question(quiz, kinds[position % len(kinds)], position=position)
+    attempt = _start(client, quiz)
+    counts = {}
+
+    def count(name, url):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts[name] = len(queries)
+
+    count("intro", reverse("quizzes:intro", args=[quiz.pk]))
+    count("take", _take_url(attempt))
+    count("confirm", reverse("quizzes:submit", args=[attempt.pk]))
+    services.submit_attempt(attempt=attempt)
+    services.grade_attempt(attempt_id=attempt.pk)
+    count("result", reverse("quizzes:result", args=[attempt.pk]))
+    count("history", reverse("quizzes:history", args=[quiz.pk]))
+    return counts
+
+
+def test_page_query_counts_do_not_grow_with_the_number_of_questions():
+    assert _page_counts(5) == _page_counts(50)
