@@ -25,9 +25,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def eager_celery(settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+    # Read first: the app loads its configuration from Django settings on first access,
+    # and reading after the change below would "restore" eager mode for later tests.
     before = celery_app.conf.task_always_eager
-    # The Celery app read its settings already; tell it directly as well.
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    # The Celery app has read its settings already; tell it directly as well.
     celery_app.conf.task_always_eager = True
     try:
         yield
