@@ -273,6 +273,8 @@ def bind(question: dict, state: dict, error: str = "") -> dict:
                 "id": field_name(qid, "pos", item["id"]),
                 "name": field_name(qid, "pos", item["id"]),
                 "item": item["id"],
+                # Item ids may be numbers; the autosave script must send them as such.
+                "item_is_number": isinstance(item["id"], int),
                 "text": item["text"],
                 "options": [
                     {

@@ -82,7 +82,9 @@
           return undefined;
         }
         given.sort(function (a, b) { return parseInt(a.value, 10) - parseInt(b.value, 10); });
-        answer.order = given.map(function (s) { return s.dataset.item; });
+        answer.order = given.map(function (s) {
+          return "itemNumber" in s.dataset ? parseInt(s.dataset.item, 10) : s.dataset.item;
+        });
       }
     } else if (kind === "matching") {
       var matches = {};

@@ -83,6 +83,15 @@ def test_a_student_takes_a_quiz_submits_and_sees_feedback(
     quiz = _quiz()
     EnrollmentFactory(user=student, course=quiz.course)
     page = browser_page
+    # A CSP refusal or a script error shows up here.
+    problems = []
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(message.text) if message.type == "error" else None
+        ),
+    )
+    page.on("pageerror", lambda error: problems.append(str(error)))
     _log_in(page, live_server, student)
 
     page.goto(live_server.url + quiz.lesson.get_absolute_url())
@@ -139,6 +148,7 @@ def test_a_student_takes_a_quiz_submits_and_sees_feedback(
     assert "fb-sc-right" in body
     assert "waiting for an instructor" in body
     assert re.search(r"<strong>4</strong> out of 6", body)
+    assert problems == []
     page.emulate_media(media="print")
     page.screenshot(path=str(artifacts_dir / "quiz-result.png"), full_page=True)
     assert page.locator(".site-header").is_hidden()

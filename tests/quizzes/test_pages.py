@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.template import Context, Template
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from quizzes import services
+from quizzes import forms, services
 from quizzes.models import Attempt, Question, Quiz, Response
 from tests.accounts.factories import UserFactory
 from tests.quizzes.factories import (
@@ -546,3 +547,21 @@ def _page_counts(size: int) -> dict[str, int]:
 
 def test_page_query_counts_do_not_grow_with_the_number_of_questions():
     assert _page_counts(5) == _page_counts(50)
+
+
+def test_ordering_items_with_number_ids_come_back_as_numbers():
+    question = {
+        "id": 7,
+        "kind": "ordering",
+        "items": [{"id": 2, "text": "Second"}, {"id": 1, "text": "First"}],
+    }
+    post = QueryDict(mutable=True)
+    post.update({"q7_pos_1": "1", "q7_pos_2": "2"})
+    answers, errors, states = forms.read_answers([question], post)
+    assert answers == {7: {"order": [1, 2]}}
+    assert errors == {}
+    bound = forms.bind(question, states[7])
+    assert [w["item_is_number"] for w in bound["widgets"]] == [True, True]
+    assert forms.state_from_answer(question, {"order": [1, 2]}) == {
+        "positions": {"2": "2", "1": "1"}
+    }
