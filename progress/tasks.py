@@ -12,15 +12,17 @@ from . import reports, services
 
 @shared_task(name="progress.tasks.build_and_send_weekly_reports")
 def build_and_send_weekly_reports(period: str | None = None) -> dict:
-    """Write last week's (or the given ISO week's) outbox rows, then queue the sending."""
+    """Write last week's (or the given ISO week's) outbox rows, then send what is due."""
     monday = (
         reports.parse_period(period)
         if period
         else reports.last_complete_week(timezone.now())
     )
     created = services.build_reports(period=monday)
-    send_progress_reports.delay()
-    return {"period": f"{monday:%G-W%V}", "created": created}
+    # Rows are committed before sending starts; if this task dies, the retry sweep
+    # (or a redelivery of this task) finds them and repeats nothing already sent.
+    sent = services.send_due_reports()
+    return {"period": f"{monday:%G-W%V}", "created": created, **asdict(sent)}
 
 
 @shared_task(name="progress.tasks.send_progress_reports")

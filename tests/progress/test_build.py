@@ -1,0 +1,126 @@
+"""Building the outbox: one row per report, never twice, in batches of fixed query cost."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail as django_mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from progress import services
+from progress.models import ProgressReport
+
+from .factories import PERIOD, add_busy_students, seed_cohort
+
+pytestmark = pytest.mark.django_db
+Kind = ProgressReport.Kind
+
+
+def _queries(func) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        func()
+    return len(captured.captured_queries)
+
+
+def test_build_writes_one_pending_row_per_report_with_both_bodies():
+    seeded = seed_cohort()
+    assert services.build_reports(period=PERIOD) == 3
+    rows = {(r.user_id, r.kind): r for r in ProgressReport.objects.all()}
+    assert set(rows) == {
+        (seeded.ada.pk, Kind.STUDENT),
+        (seeded.ben.pk, Kind.STUDENT),
+        (seeded.instructor.pk, Kind.INSTRUCTOR),
+    }
+    ada = rows[(seeded.ada.pk, Kind.STUDENT)]
+    assert ada.state == ProgressReport.State.PENDING
+    assert ada.period == PERIOD and ada.attempts == 0 and ada.sent_at is None
+    assert "75.0%" in ada.text_body and "75.0%" in ada.html_body
+    assert ada.html_body.lstrip().startswith("<!doctype html>")
+
+
+def test_rebuilding_a_period_creates_nothing_twice():
+    seed_cohort()
+    assert services.build_reports(period=PERIOD) == 3
+    assert services.build_reports(period=PERIOD) == 0
+    assert ProgressReport.objects.count() == 3
+    assert services.build_reports(period=PERIOD + timedelta(days=7)) == 3
+
+
+def test_a_row_written_by_a_racing_build_is_kept_not_duplicated():
+    seeded = seed_cohort()
+    ProgressReport.objects.create(
+        user=seeded.ada,
+        period=PERIOD,
+        kind=Kind.STUDENT,
+        subject="Built by the other run",
+        text_body="x",
+        html_body="x",
+    )
+    # The other run's row hides Ada from this run's reads, and ignore_conflicts
+    # would settle a row landing between the read and the insert.
+    assert services.build_reports(period=PERIOD) == 2
+    assert (
+        ProgressReport.objects.get(user=seeded.ada).subject == "Built by the other run"
+    )
+
+
+def test_kind_limits_the_build_to_students_or_instructors():
+    seeded = seed_cohort()
+    assert services.build_reports(period=PERIOD, kinds=(Kind.INSTRUCTOR,)) == 1
+    assert ProgressReport.objects.get().user == seeded.instructor
+
+
+def test_build_refuses_a_period_that_is_not_a_monday():
+    with pytest.raises(ValueError, match="Monday"):
+        services.build_reports(period=PERIOD + timedelta(days=1))
+
+
+def test_build_sends_nothing():
+    seed_cohort()
+    services.build_reports(period=PERIOD)
+    assert django_mail.outbox == []
+
+
+def test_build_reads_users_in_batches_each_at_the_same_fixed_cost():
+    seeded = seed_cohort()
+    add_busy_students(seeded, 18)  # 20 students want reports
+
+    def build(weeks: int, batch_size: int) -> int:
+        period = PERIOD + timedelta(days=7 * weeks)
+        queries = _queries(
+            lambda: services.build_reports(
+                period=period, kinds=(Kind.STUDENT,), batch_size=batch_size
+            )
+        )
+        assert ProgressReport.objects.filter(period=period).count() == 20
+        return queries
+
+    one, two, three = build(0, 25), build(1, 12), build(2, 7)
+    # 20 users in one batch, in two (12 + 8) and in three (7 + 7 + 6).
+    assert three - two == two - one > 0
+
+
+def test_build_query_count_is_the_same_for_20_and_200_students():
+    seeded = seed_cohort()
+    add_busy_students(seeded, 18)
+    small = _queries(lambda: services.build_reports(period=PERIOD, batch_size=500))
+    assert ProgressReport.objects.filter(period=PERIOD).count() == 21
+    add_busy_students(seeded, 180)
+    next_week = PERIOD + timedelta(days=7)
+    large = _queries(lambda: services.build_reports(period=next_week, batch_size=500))
+    assert ProgressReport.objects.filter(period=next_week).count() == 201
+    assert small == large
+
+
+def test_send_query_count_is_fixed_plus_one_update_per_message():
+    seeded = seed_cohort()
+    add_busy_students(seeded, 18)
+    services.build_reports(period=PERIOD)
+    small = _queries(lambda: services.send_due_reports(batch_size=500))
+    assert len(django_mail.outbox) == 21
+    add_busy_students(seeded, 180)
+    services.build_reports(period=PERIOD + timedelta(days=7))
+    large = _queries(lambda: services.send_due_reports(batch_size=500))
+    assert len(django_mail.outbox) == 21 + 201
+    # Each accepted message is marked sent by its own UPDATE; nothing else grows.
+    assert small - 21 == large - 201
