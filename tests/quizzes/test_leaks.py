@@ -234,7 +234,7 @@ def test_after_grading_the_key_shows_only_when_the_policy_allows(
 
 @pytest.mark.parametrize("policy", POLICIES)
 def test_api_save_and_submit_responses_leak_nothing(policy, clients, student):
-    _client, api = clients
+    client, api = clients
     quiz = _quiz(policy, closes_at=timezone.now() + timedelta(days=2))
     started = api.post(reverse("api-quiz-attempts", args=[quiz.pk]))
     attempt = Attempt.objects.get(pk=started.json()["id"])
@@ -260,6 +260,9 @@ def test_api_save_and_submit_responses_leak_nothing(policy, clients, student):
     else:
         _assert_no_leak("API submit", submitted)
         _assert_no_leak("API submit again", again)
+        # Submitted, not yet graded: every view of it is still closed.
+        for where, response in _student_views(client, api, quiz, attempt).items():
+            _assert_no_leak(f"{where} ({policy}, being graded)", response)
 
 
 @pytest.mark.parametrize("policy", POLICIES)
