@@ -297,7 +297,8 @@ def assigned_work(*, student, now: datetime | None = None) -> list[WorkItem]:
     # As in rules_for_quizzes: the latest-due assignment wins for a quiz set twice.
     for assignment in (
         Assignment.objects.filter(
-            cohort__memberships__student=student, quiz__published=True
+            cohort__memberships__student=student,
+            quiz__in=Quiz.objects.published(),
         )
         .select_related("quiz", "cohort__course")
         .order_by("due_at", "pk")

@@ -366,3 +366,13 @@ class TestStudentDashboard:
             response = client.get(reverse("dashboard:index"))
         assert len(few.captured_queries) == len(many.captured_queries)
         assert len(response.context["items"]) == 9
+
+    def test_work_on_a_quiz_taken_back_to_draft_is_hidden(self, client):
+        cohort, _instructor, (me,) = cohort_with(students=1)
+        shown = AssignmentFactory(cohort=cohort)
+        hidden = AssignmentFactory(cohort=cohort)
+        hidden.quiz.published = False
+        hidden.quiz.save()
+        client.force_login(me)
+        items = client.get(reverse("dashboard:index")).context["items"]
+        assert [i.assignment for i in items] == [shown]
