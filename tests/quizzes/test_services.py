@@ -186,6 +186,25 @@ def test_twenty_concurrent_submits_transition_and_enqueue_grading_once():
     assert _queued_messages() - queued_before == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_twenty_concurrent_gradings_of_one_attempt_score_it_once():
+    quiz = QuizFactory()
+    question = make_single_choice(quiz)
+    right = question.choices.get(credit=1)
+    attempt, _ = services.start_attempt(quiz=quiz, student=UserFactory())
+    services.submit_attempt(
+        attempt=attempt, answers={question.id: {"choice": right.id}}
+    )
+
+    results = _in_threads(lambda i: services.grade_attempt(attempt_id=attempt.pk))
+
+    attempt.refresh_from_db()
+    assert attempt.state == Attempt.State.GRADED
+    assert attempt.score == Decimal("1")
+    # The lock makes every later call see a graded attempt and leave it alone.
+    assert {r.graded_at for r in results} == {attempt.graded_at}
+
+
 # --------------------------------------------------------------- grades
 
 
