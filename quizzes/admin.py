@@ -1,12 +1,10 @@
 """Admin for quizzes: authoring with inlines, a student's-eye preview, attempts, regrades."""
 
-from django.contrib import admin, messages
-from django.db import transaction
+from django.contrib import admin
 from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -24,7 +22,7 @@ from .models import (
     RegradeRun,
     Response,
 )
-from .services import marking
+from .reports.admin_actions import regrade_selected_quizzes
 
 
 class QuestionInline(admin.TabularInline):
@@ -62,6 +60,7 @@ class QuizAdmin(GiftImportAdminMixin, admin.ModelAdmin):
     list_select_related = ["course", "lesson"]
     autocomplete_fields = ["lesson"]
     inlines = [QuestionInline]
+    actions = [regrade_selected_quizzes]
     fieldsets = [
         (
             None,
@@ -232,34 +231,6 @@ class AttemptAdmin(admin.ModelAdmin):
         "layout",
     ]
     inlines = [ResponseInline]
-    actions = ["regrade_attempts"]
-
-    @admin.action(description=_("Regrade selected attempts (keeps manual scores)"))
-    def regrade_attempts(self, request, queryset):
-        now = timezone.now()
-        changed = 0
-        finished = queryset.exclude(state=Attempt.State.IN_PROGRESS).values_list(
-            "pk", flat=True
-        )
-        for attempt_id in finished:
-            with transaction.atomic():
-                attempt = (
-                    Attempt.objects.select_for_update(of=("self",))
-                    .select_related("quiz")
-                    .prefetch_related(
-                        selectors.questions_prefetch("quiz__"), "responses"
-                    )
-                    .get(pk=attempt_id)
-                )
-                before = attempt.score
-                marking.score_attempt(attempt, now=now)
-                changed += before != attempt.score
-        self.message_user(
-            request,
-            _("Regraded %(n)s attempts; %(c)s scores changed.")
-            % {"n": len(finished), "c": changed},
-            messages.SUCCESS,
-        )
 
 
 class ExtensionInline(admin.TabularInline):

@@ -12,6 +12,11 @@ from django.utils import timezone
 from . import services
 from .models import Attempt
 
+# Report tasks live beside their code; importing them here lets Celery's autodiscovery,
+# which looks only at `quizzes.tasks`, register them.
+from .reports.tasks import *  # noqa: F403
+from .reports.tasks import schedule_statistics_refresh
+
 logger = logging.getLogger(__name__)
 
 # An attempt left `submitted` this long has lost its grading message; the sweep re-queues it.
@@ -31,6 +36,8 @@ STALE_AFTER = timedelta(minutes=2)
 def grade_attempt_task(self, attempt_id: int) -> str | None:
     """Grade one attempt; safe to run twice (a graded attempt is left alone)."""
     attempt = services.grade_attempt(attempt_id=attempt_id)
+    if attempt is not None and attempt.state == Attempt.State.GRADED:
+        schedule_statistics_refresh(attempt.quiz_id)
     return attempt.state if attempt else None
 
 
@@ -64,6 +71,3 @@ def sweep_attempts(stale_after_seconds: float | None = None) -> dict[str, int]:
     return {"closed": len(expired), "requeued": len(stale)}
 
 
-# Report tasks live beside their code; importing them here lets Celery's autodiscovery,
-# which looks only at `quizzes.tasks`, register them.
-from .reports.tasks import *  # noqa: E402, F403

@@ -151,4 +151,8 @@ def score_response(
     response.graded_at = now
     response.save(update_fields=["manual_score", "comment", "graded_by", "graded_at"])
     score_attempt(attempt, now=now)
+    if attempt.state == Attempt.State.GRADED:
+        from ..reports.tasks import schedule_statistics_refresh
+
+        schedule_statistics_refresh(attempt.quiz_id)
     return response
