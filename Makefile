@@ -17,8 +17,10 @@ $(BIN)/python:
 install: $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
 
+# npm brings axe-core for the accessibility tests (tests/a11y), pinned in package-lock.json.
 install-dev: $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@if [ -f package.json ]; then npm ci --no-audit --no-fund; fi
 
 setup: install
 	mkdir -p var/mail
