@@ -190,11 +190,11 @@ def seed_cohort() -> Seeded:
     )
 
 
-def add_busy_students(seeded: Seeded, count: int) -> list:
+def add_busy_students(seeded: Seeded, count: int, *, cohort=None) -> list:
     """More students, each with a completion, a graded attempt and its responses."""
     students = UserFactory.create_batch(count)
     CohortMembership.objects.bulk_create(
-        CohortMembership(cohort=seeded.cohort, student=s) for s in students
+        CohortMembership(cohort=cohort or seeded.cohort, student=s) for s in students
     )
     LessonCompletion.objects.bulk_create(
         LessonCompletion(user=s, lesson=seeded.lessons[0], completed_at=at(17))

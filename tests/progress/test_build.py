@@ -124,3 +124,45 @@ def test_send_query_count_is_fixed_plus_one_update_per_message():
     assert len(django_mail.outbox) == 21 + 201
     # Each accepted message is marked sent by its own UPDATE; nothing else grows.
     assert small - 21 == large - 201
+
+
+def test_instructor_digest_query_count_is_the_same_for_2_and_12_instructors():
+    from tests.accounts.factories import InstructorFactory
+    from tests.courses.factories import CohortFactory
+
+    seeded = seed_cohort()
+
+    def add_instructors(count: int) -> None:
+        for _ in range(count):
+            cohort = CohortFactory(
+                course=seeded.course, instructors=[InstructorFactory()]
+            )
+            add_busy_students(type(seeded)(**{**seeded.__dict__, "cohort": cohort}), 3)
+
+    add_instructors(1)
+    small = _queries(
+        lambda: services.build_reports(
+            period=PERIOD, kinds=(Kind.INSTRUCTOR,), batch_size=50
+        )
+    )
+    add_instructors(10)
+    next_week = PERIOD + timedelta(days=7)
+    large = _queries(
+        lambda: services.build_reports(
+            period=next_week, kinds=(Kind.INSTRUCTOR,), batch_size=50
+        )
+    )
+    assert ProgressReport.objects.filter(period=PERIOD).count() == 2
+    assert ProgressReport.objects.filter(period=next_week).count() == 12
+    assert small == large
+
+
+def test_dates_are_shown_in_the_recipients_time_zone():
+    seeded = seed_cohort()
+    seeded.ada.timezone = "Europe/Paris"
+    seeded.ada.save(update_fields=["timezone"])
+    services.build_reports(period=PERIOD, kinds=(Kind.STUDENT,))
+    ada = ProgressReport.objects.get(user=seeded.ada)
+    assert "Labour markets: Wed 25 Nov, 13:00 CET" in ada.text_body
+    ben = ProgressReport.objects.get(user=seeded.ben)
+    assert "Labour markets: Wed 25 Nov, 12:00 UTC" in ben.text_body

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User
-from progress import services
+from progress import mail, services
 from progress.models import ProgressReport
 
 from .factories import PERIOD, seed_cohort
@@ -142,3 +142,27 @@ def test_a_tampered_unsubscribe_token_is_refused(seeded, client):
     )
     assert response.status_code == 404
     assert User.objects.get(pk=seeded.ada.pk).progress_emails is True
+
+
+def test_unsubscribing_before_the_send_cancels_the_pending_report(
+    seeded, smtp_settings, smtp_server, client
+):
+    services.build_reports(period=PERIOD)
+    row = ProgressReport.objects.get(user=seeded.ada)
+    path = reverse(
+        "progress:unsubscribe", kwargs={"token": mail.unsubscribe_token(seeded.ada.pk)}
+    )
+    client.post(path)
+    result = services.send_due_reports()
+    assert result.sent == 2
+    assert smtp_server.handler.to("ada@example.org") == []
+    row.refresh_from_db()
+    assert row.state == ProgressReport.State.FAILED
+    assert "unsubscribed" in row.last_error
+
+
+def test_each_try_of_a_report_carries_the_same_message_id(delivered):
+    seeded, handler, _ = delivered
+    [message] = handler.to("ada@example.org")
+    row = ProgressReport.objects.get(user=seeded.ada)
+    assert message["Message-ID"] == f"<progress-report-{row.pk}@tradeoffs.local>"
