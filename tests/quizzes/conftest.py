@@ -41,9 +41,13 @@ def student_client(client, student):
     return client
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium_browser():
-    """Debian's Chromium through Playwright; a missing browser fails, never skips."""
+    """Debian's Chromium through Playwright; a missing browser fails, never skips.
+
+    Module-scoped: Playwright's sync API allows one instance per process at a time,
+    and other test packages start their own.
+    """
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium is missing at {CHROMIUM}: apt-get install -y chromium")
     from playwright.sync_api import sync_playwright
