@@ -13,6 +13,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from quizzes import services
 from quizzes.models import Attempt, Quiz, Response
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
 from tests.courses.factories import EnrollmentFactory
@@ -20,6 +21,7 @@ from tests.quizzes.factories import (
     QuizFactory,
     make_allocation,
     make_position,
+    make_quiz_with_every_kind,
     make_short_answer,
     make_single_choice,
 )
@@ -152,3 +154,38 @@ def test_a_student_takes_a_quiz_submits_and_sees_feedback(
     page.emulate_media(media="print")
     page.screenshot(path=str(artifacts_dir / "quiz-result.png"), full_page=True)
     assert page.locator(".site-header").is_hidden()
+
+
+AXE_JS = (
+    Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+)
+
+
+def _axe_violations(page) -> list[str]:
+    page.add_script_tag(path=str(AXE_JS))
+    results = page.evaluate("async () => await axe.run(document)")
+    return [
+        f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in results["violations"]
+    ]
+
+
+def test_the_take_and_result_pages_pass_axe(chromium_browser, live_server):
+    if not AXE_JS.exists():
+        pytest.fail(f"axe-core is missing at {AXE_JS}: run `npm ci` in the repository")
+    student = UserFactory()
+    quiz = make_quiz_with_every_kind(time_limit_minutes=20)
+    attempt, _ = services.start_attempt(quiz=quiz, student=student)
+    # axe is injected as an inline script, which the site's CSP would rightly refuse.
+    context = chromium_browser.new_context(bypass_csp=True)
+    try:
+        page = context.new_page()
+        _log_in(page, live_server, student)
+        page.goto(live_server.url + reverse("quizzes:attempt", args=[attempt.pk]))
+        assert _axe_violations(page) == []
+        services.submit_attempt(attempt=attempt)
+        services.grade_attempt(attempt_id=attempt.pk)
+        page.goto(live_server.url + reverse("quizzes:result", args=[attempt.pk]))
+        assert _axe_violations(page) == []
+    finally:
+        context.close()
