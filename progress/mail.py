@@ -30,17 +30,26 @@ class Draft:
     html_body: str
 
 
+def _signer() -> signing.Signer:
+    return signing.Signer(salt=UNSUBSCRIBE_SALT)
+
+
 def unsubscribe_token(user_id: int) -> str:
-    """A signed, non-expiring token naming the user, good only for unsubscribing."""
-    return signing.dumps(user_id, salt=UNSUBSCRIBE_SALT)
+    """A signed token naming the user, good only for unsubscribing.
+
+    No timestamp: the same user always gets the same link, so the body written when the
+    report was built and the List-Unsubscribe header added when it is sent agree, and
+    a link in an old e-mail keeps working.
+    """
+    return _signer().sign(str(user_id))
 
 
 def user_id_from_token(token: str) -> int:
     """The user id in a token; signing.BadSignature when it was not ours."""
-    value = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    if not isinstance(value, int):
+    value = _signer().unsign(token)
+    if not value.isdigit():
         raise signing.BadSignature("Not a user id.")
-    return value
+    return int(value)
 
 
 def unsubscribe_url(user_id: int) -> str:

@@ -166,3 +166,12 @@ def test_each_try_of_a_report_carries_the_same_message_id(delivered):
     [message] = handler.to("ada@example.org")
     row = ProgressReport.objects.get(user=seeded.ada)
     assert message["Message-ID"] == f"<progress-report-{row.pk}@tradeoffs.local>"
+
+
+def test_the_unsubscribe_link_is_the_same_in_body_and_header_whenever_sent(seeded):
+    first = mail.unsubscribe_url(seeded.ada.pk)
+    assert mail.unsubscribe_url(seeded.ada.pk) == first
+    assert (
+        mail.user_id_from_token(mail.unsubscribe_token(seeded.ada.pk)) == seeded.ada.pk
+    )
+    assert first != mail.unsubscribe_url(seeded.ben.pk)
