@@ -48,8 +48,11 @@ format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Benchmarks against PostgreSQL (database bench_tradeoffs) and Redis db 8 on 127.0.0.1;
+# needs wrk (apt-get install -y wrk). Prints one line per figure, writes bench/RESULTS.md.
 bench: install-dev
-	$(BIN)/python -m bench
+	@command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install -y wrk"; exit 1; }
+	$(BIN)/python -u -m bench
 
 clean:
 	rm -rf var staticfiles
