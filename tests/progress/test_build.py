@@ -166,3 +166,31 @@ def test_dates_are_shown_in_the_recipients_time_zone():
     assert "Labour markets: Wed 25 Nov, 13:00 CET" in ada.text_body
     ben = ProgressReport.objects.get(user=seeded.ben)
     assert "Labour markets: Wed 25 Nov, 12:00 UTC" in ben.text_body
+
+
+def test_reports_keep_to_each_students_and_instructors_own_cohorts():
+    from quizzes.models import Assignment
+    from tests.accounts.factories import InstructorFactory, UserFactory
+    from tests.courses.factories import CohortFactory
+    from tests.quizzes.factories import QuizFactory
+
+    from .factories import at
+
+    seeded = seed_cohort()
+    other_teacher = InstructorFactory()
+    other = CohortFactory(
+        course=seeded.course, name="Spring", instructors=[other_teacher]
+    )
+    outsider = UserFactory(email="zed@example.org")
+    other.students.add(outsider)
+    secret = QuizFactory(lesson=seeded.lessons[0], title="Spring only")
+    Assignment.objects.create(cohort=other, quiz=secret, opens_at=at(1), due_at=at(24))
+
+    services.build_reports(period=PERIOD)
+    reports_by_user = {r.user_id: r.text_body for r in ProgressReport.objects.all()}
+    assert "Spring only" not in reports_by_user[seeded.ada.pk]
+    assert "Spring only" in reports_by_user[outsider.pk]
+    assert "zed@example.org" not in reports_by_user[seeded.instructor.pk]
+    theirs = reports_by_user[other_teacher.pk]
+    assert "== Spring (Global migration) ==" in theirs
+    assert "Autumn" not in theirs and "Ben Okri" not in theirs

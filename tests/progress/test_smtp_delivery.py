@@ -175,3 +175,12 @@ def test_the_unsubscribe_link_is_the_same_in_body_and_header_whenever_sent(seede
         mail.user_id_from_token(mail.unsubscribe_token(seeded.ada.pk)) == seeded.ada.pk
     )
     assert first != mail.unsubscribe_url(seeded.ben.pk)
+
+
+def test_a_token_signed_for_another_purpose_does_not_unsubscribe(seeded, client):
+    from django.core import signing
+
+    token = signing.Signer(salt="accounts.password-reset").sign(str(seeded.ada.pk))
+    response = client.post(reverse("progress:unsubscribe", kwargs={"token": token}))
+    assert response.status_code == 404
+    assert User.objects.get(pk=seeded.ada.pk).progress_emails is True
