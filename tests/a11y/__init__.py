@@ -1,0 +1,1 @@
+"""Accessibility: axe-core, keyboard use, the progress chart and the README screenshots."""

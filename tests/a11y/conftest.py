@@ -1,0 +1,328 @@
+"""Fixtures of the accessibility tests: Chromium, axe-core, signed-in pages and a scene.
+
+Playwright's sync API cannot have two instances alive in one process, and other test
+packages start their own: every Playwright here is module-scoped and stopped when its
+module ends, so nothing of it outlives these tests.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+VIEWPORT = {"width": 1280, "height": 800}
+
+# Playwright's sync API runs an event loop in the test thread; Django must allow ORM use.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="module")
+def a11y_browser():
+    """Debian's Chromium for one test module; a missing browser fails, never skips."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"Chromium is missing at {CHROMIUM}: apt-get install -y chromium",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def axe_source() -> Path:
+    """The path of axe.min.js; a missing npm install fails, never skips."""
+    if not AXE_JS.exists():
+        pytest.fail(
+            f"axe-core is missing at {AXE_JS}: run `make install-dev` "
+            "(or `npm ci --no-audit --no-fund`) in the repository root.",
+            pytrace=False,
+        )
+    return AXE_JS
+
+
+@pytest.fixture
+def eager_celery(settings):
+    """Grade in-process: a queued task on the shared Redis could reach another run's worker."""
+    from config.celery import app as celery_app
+
+    # Read first: the app loads its configuration lazily from Django settings.
+    before = celery_app.conf.task_always_eager
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    celery_app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        celery_app.conf.task_always_eager = before
+
+
+@pytest.fixture
+def new_context(a11y_browser, live_server):
+    """Open browser contexts at 1280x800 (optionally signed in as a user); close them after."""
+    contexts = []
+
+    def open_context(user=None, *, bypass_csp: bool = False):
+        context = a11y_browser.new_context(
+            viewport=VIEWPORT, base_url=live_server.url, bypass_csp=bypass_csp
+        )
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        if user is not None:
+            sign_in(context, live_server.url, user)
+        return context
+
+    try:
+        yield open_context
+    finally:
+        for context in contexts:
+            context.close()
+
+
+def sign_in(context, base_url: str, user) -> None:
+    """Give the browser a session of `user` made by Django's test client."""
+    client = Client()
+    client.force_login(user)
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": base_url,
+            }
+        ]
+    )
+
+
+@dataclass
+class AxeViolation:
+    """One axe rule broken on a page, with the elements that break it."""
+
+    rule: str
+    impact: str
+    help: str
+    help_url: str
+    targets: list[str]
+    summaries: list[str]
+
+    def describe(self) -> str:
+        where = "; ".join(
+            f"{target} -> {summary}"
+            for target, summary in zip(
+                self.targets[:5], self.summaries[:5], strict=False
+            )
+        )
+        more = f" (+{len(self.targets) - 5} more)" if len(self.targets) > 5 else ""
+        return f"[{self.impact}] {self.rule}: {self.help} ({self.help_url}) at {where}{more}"
+
+
+def run_axe(page, axe_js: Path) -> list[AxeViolation]:
+    """Run axe-core on the loaded page and return every violation it reports."""
+    page.add_script_tag(path=str(axe_js))
+    results = page.evaluate("async () => await axe.run(document)")
+    return [
+        AxeViolation(
+            rule=item["id"],
+            impact=item.get("impact") or "",
+            help=item["help"],
+            help_url=item["helpUrl"],
+            targets=[" ".join(map(str, node["target"])) for node in item["nodes"]],
+            summaries=[
+                (node.get("failureSummary") or "").replace("\n", " ")
+                for node in item["nodes"]
+            ],
+        )
+        for item in results["violations"]
+    ]
+
+
+FOCUS_STYLE_JS = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const style = getComputedStyle(el);
+  return {
+    tag: el.tagName.toLowerCase(),
+    type: el.getAttribute('type') || '',
+    name: el.getAttribute('name') || '',
+    text: (el.innerText || el.value || el.getAttribute('aria-label') || '').trim().slice(0, 80),
+    id: el.id || '',
+    outlineStyle: style.outlineStyle,
+    outlineWidth: style.outlineWidth,
+    boxShadow: style.boxShadow,
+  };
+}"""
+
+
+def focused(page) -> dict | None:
+    """Describe the focused element and the computed styles that make focus visible."""
+    return page.evaluate(FOCUS_STYLE_JS)
+
+
+def focus_is_visible(info: dict) -> bool:
+    """True when the focused element draws an outline or a box shadow."""
+    outline = info["outlineStyle"] != "none" and info["outlineWidth"] not in (
+        "0px",
+        "",
+    )
+    shadow = info["boxShadow"] not in ("none", "")
+    return outline or shadow
+
+
+def good_answers(quiz) -> dict[str, dict]:
+    """Answers to every question of the quiz, mostly right, as a student would send them."""
+    answers: dict[str, dict] = {}
+    for question in quiz.questions.prefetch_related("choices").order_by("position"):
+        kind, data = question.kind, question.data
+        choices = sorted(question.choices.all(), key=lambda c: -c.credit)
+        if kind in ("single_choice", "true_false"):
+            answer = {"choice": choices[0].pk}
+        elif kind == "multiple_response":
+            answer = {"choices": [c.pk for c in choices if c.credit > 0]}
+        elif kind == "short_answer":
+            answer = {"text": data["answers"][0]["text"].replace("*", "")}
+        elif kind == "numeric":
+            first = data["answers"][0]
+            answer = {"value": first.get("value", first.get("min"))}
+        elif kind == "ordering":
+            answer = {"order": [item["id"] for item in data["items"]]}
+        elif kind == "matching":
+            answer = {"matches": {p["id"]: p["answer"] for p in data["pairs"]}}
+        elif kind == "tradeoff_allocation":
+            count = len(data["values"])
+            shares = [100 // count] * count
+            shares[0] += 100 - sum(shares)
+            answer = {"allocation": shares}
+            if data.get("justification"):
+                answer["justification"] = (
+                    "Each value costs the other something: security checks slow "
+                    "asylum, while open doors strain public trust."
+                )
+        elif kind == "tradeoff_position":
+            low, high = data["range"]
+            answer = {"position": round((low + high) / 2)}
+            if data.get("justification"):
+                answer["justification"] = (
+                    "Both sides have a point; I lean to the middle."
+                )
+        else:
+            answer = {
+                "text": "Security at the border protects trust in the system, but "
+                "it costs people fleeing danger their right to ask for asylum."
+            }
+        answers[str(question.pk)] = answer
+    return answers
+
+
+@dataclass
+class Scene:
+    """A course in use: a student part-way through it, a cohort, attempts to grade."""
+
+    course: object
+    lessons: list
+    quiz: object
+    student: object
+    instructor: object
+    cohort: object
+    finished_attempt: object
+    open_attempt: object
+    essay_response: object
+
+
+@pytest.fixture
+def scene(transactional_db, eager_celery) -> Scene:
+    """Rows behind every student and instructor page the tests open."""
+    from courses.models import CohortMembership
+    from quizzes import services
+    from quizzes.models import Quiz, Response
+    from tests.accounts.factories import UserFactory
+    from tests.courses.factories import (
+        CourseFactory,
+        EnrollmentFactory,
+        LessonCompletionFactory,
+        LessonFactory,
+        TradeoffFactory,
+    )
+    from tests.quizzes.factories import make_quiz_with_every_kind
+    from tests.quizzes.instructor_factories import (
+        AssignmentFactory,
+        cohort_with,
+        take,
+    )
+
+    course = CourseFactory(
+        title="Global migration and international relations",
+        summary="Why people move, and what states weigh when they decide who may.",
+    )
+    tradeoff = TradeoffFactory(left_value="Security", right_value="Human rights")
+    titles = [
+        "Why people move",
+        "Borders and security",
+        "Labour markets",
+        "Remittances and brain drain",
+        "Refugees and burden sharing",
+    ]
+    lessons = [
+        LessonFactory(
+            course=course,
+            position=number,
+            title=title,
+            slug=f"lesson-{number}",
+            tradeoffs=[tradeoff],
+        )
+        for number, title in enumerate(titles, start=1)
+    ]
+    quiz = make_quiz_with_every_kind(
+        lesson=lessons[1],
+        title="Borders and rights",
+        instructions="Answer every question; the essay is marked by your instructor.",
+        review_policy=Quiz.ReviewPolicy.AFTER_SUBMIT,
+    )
+    student = UserFactory(first_name="Amina", last_name="Diallo")
+    EnrollmentFactory(user=student, course=course)
+    for lesson in lessons[:2]:
+        LessonCompletionFactory(user=student, lesson=lesson)
+    cohort, instructor, classmates = cohort_with(
+        students=2, course=course, name="Section A"
+    )
+    CohortMembership.objects.create(cohort=cohort, student=student)
+    AssignmentFactory(cohort=cohort, quiz=quiz)
+    finished = take(quiz, student, good_answers(quiz))
+    take(quiz, classmates[0], good_answers(quiz))
+    open_attempt, _created = services.start_attempt(quiz=quiz, student=student)
+    essay_response = Response.objects.get(
+        attempt=finished, question__kind="essay", needs_manual=True
+    )
+    return Scene(
+        course=course,
+        lessons=lessons,
+        quiz=quiz,
+        student=student,
+        instructor=instructor,
+        cohort=cohort,
+        finished_attempt=finished,
+        open_attempt=open_attempt,
+        essay_response=essay_response,
+    )

@@ -1,0 +1,98 @@
+"""axe-core in Chromium on the pages students and instructors use: no serious or critical violations."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.urls import NoReverseMatch, reverse
+
+from tests.a11y.conftest import Scene, run_axe
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+BLOCKING = {"serious", "critical"}
+
+# (page id, who looks at it, the URL in the scene)
+PAGES: list[tuple[str, str, Callable[[Scene], str]]] = [
+    ("home-anonymous", "anonymous", lambda s: reverse("home")),
+    ("login", "anonymous", lambda s: reverse("accounts:login")),
+    ("signup", "anonymous", lambda s: reverse("accounts:signup")),
+    ("course-anonymous", "anonymous", lambda s: s.course.get_absolute_url()),
+    ("home-student", "student", lambda s: reverse("home")),
+    ("catalogue", "student", lambda s: reverse("courses:catalogue")),
+    ("course", "student", lambda s: s.course.get_absolute_url()),
+    ("lesson", "student", lambda s: s.lessons[1].get_absolute_url()),
+    ("quiz-intro", "student", lambda s: reverse("quizzes:intro", args=[s.quiz.pk])),
+    (
+        "quiz-take",
+        "student",
+        lambda s: reverse("quizzes:attempt", args=[s.open_attempt.pk]),
+    ),
+    (
+        "quiz-confirm",
+        "student",
+        lambda s: reverse("quizzes:submit", args=[s.open_attempt.pk]),
+    ),
+    (
+        "quiz-result",
+        "student",
+        lambda s: reverse("quizzes:result", args=[s.finished_attempt.pk]),
+    ),
+    (
+        "quiz-history",
+        "student",
+        lambda s: reverse("quizzes:history", args=[s.quiz.pk]),
+    ),
+    ("assigned-work", "student", lambda s: reverse("dashboard:index")),
+    ("profile", "student", lambda s: reverse("accounts:profile")),
+    ("instructor-dashboard", "instructor", lambda s: reverse("instructor:dashboard")),
+    (
+        "cohort",
+        "instructor",
+        lambda s: reverse("instructor:cohort", args=[s.cohort.pk]),
+    ),
+    (
+        "gradebook",
+        "instructor",
+        lambda s: reverse("instructor:gradebook", args=[s.cohort.pk]),
+    ),
+    ("grading-queue", "instructor", lambda s: reverse("instructor:queue")),
+    (
+        "score-form",
+        "instructor",
+        lambda s: reverse("instructor:score", args=[s.essay_response.pk]),
+    ),
+    ("reports", "instructor", lambda s: reverse("reports:index")),
+    (
+        "statistics",
+        "instructor",
+        lambda s: reverse("reports:quiz-statistics", args=[s.quiz.pk]),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("who", "url_of"),
+    [pytest.param(who, url_of, id=page_id) for page_id, who, url_of in PAGES],
+)
+def test_page_has_no_serious_or_critical_axe_violations(
+    who, url_of, scene, new_context, axe_source
+):
+    try:
+        url = url_of(scene)
+    except NoReverseMatch as error:
+        pytest.fail(f"The page's URL no longer resolves: {error}")
+    user = {"anonymous": None, "student": scene.student, "instructor": scene.instructor}
+    # The site's CSP forbids injected scripts; axe is a test tool, so this context lets it in.
+    context = new_context(user[who], bypass_csp=True)
+    page = context.new_page()
+    response = page.goto(url)
+    assert response is not None and response.status == 200, (
+        f"{url} answered {response.status if response else 'nothing'} to the {who}"
+    )
+    violations = run_axe(page, axe_source)
+    blocking = [v for v in violations if v.impact in BLOCKING]
+    assert not blocking, f"axe-core on {url} as {who}:\n" + "\n".join(
+        v.describe() for v in blocking
+    )
