@@ -82,7 +82,7 @@ def test_instructor_digest_carries_the_cohort_numbers(delivered):
     assert "== Autumn (Global migration) ==" in text
     # Ada has 2 of 3 lessons by the week's end, Ben and Cleo none: 2 / 9.
     assert (
-        "3 students; lesson completion 22% of 3 lessons (1 completed this week)."
+        "Students: 3. Lesson completion: 22% (1 completed this week; 3 in the course)."
         in text
     )
     assert "Borders check, due Thu 19 Nov, 12:00 UTC: 75.0%, 1 / 1 / 1" in text
