@@ -111,3 +111,14 @@ def test_preview_is_for_staff_only(client, seeded):
     page = client.get(reverse("admin:progress_progressreport_preview"))
     assert page.status_code == 302
     assert "/admin/login/" in page["Location"]
+
+
+def test_preview_renders_an_instructor_digest(admin_client, seeded):
+    page = admin_client.get(
+        reverse("admin:progress_progressreport_preview"),
+        {"email": seeded.instructor.email, "period": "2026-W47", "kind": "instructor"},
+    )
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert "Your cohorts this week: 16 Nov – 22 Nov 2026" in content
+    assert "Autumn" in content and "Ben Okri" in content

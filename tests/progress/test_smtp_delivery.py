@@ -184,3 +184,16 @@ def test_a_token_signed_for_another_purpose_does_not_unsubscribe(seeded, client)
     response = client.post(reverse("progress:unsubscribe", kwargs={"token": token}))
     assert response.status_code == 404
     assert User.objects.get(pk=seeded.ada.pk).progress_emails is True
+
+
+def test_one_click_unsubscribe_posts_without_a_csrf_token(seeded):
+    from django.test import Client
+
+    mail_client = Client(enforce_csrf_checks=True)
+    token = mail.unsubscribe_token(seeded.ben.pk)
+    response = mail_client.post(
+        reverse("progress:unsubscribe", kwargs={"token": token}),
+        {"List-Unsubscribe": "One-Click"},
+    )
+    assert response.status_code == 200
+    assert User.objects.get(pk=seeded.ben.pk).progress_emails is False
