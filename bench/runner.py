@@ -38,6 +38,8 @@ BENCH_DIR = Path(__file__).resolve().parent
 LUA = BENCH_DIR / "lua"
 RESULTS = BENCH_DIR / "RESULTS.md"
 HTTP_SECONDS = 5
+# Submits are slower than reads: a longer run gives their p95 enough samples.
+SUBMIT_SECONDS = 10
 WARM_SECONDS = 2
 CONNECTIONS = 4
 DRAIN_TASKS = 5_000
@@ -71,8 +73,31 @@ def log(message: str) -> None:
     print(f"  · {message}", flush=True)
 
 
+def db_backends() -> list[int]:
+    """PIDs of the PostgreSQL backends serving the bench database, but not this process."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def web_meter(stack_: stack.Stack) -> stack.CpuMeter:
+    """CPU of the gunicorn workers and of the database backends (which serve them)."""
+    return stack.CpuMeter(lambda: [*stack_.process("web").children(), *db_backends()])
+
+
+def worker_meter(stack_: stack.Stack) -> stack.CpuMeter:
+    """CPU of the Celery worker, its pool processes and the database backends."""
+    worker = stack_.process("worker")
+    return stack.CpuMeter(lambda: [worker.pid, *worker.children(), *db_backends()])
+
+
 def wrk(stack_: stack.Stack, path: str, script: str, args: list[str], seconds: float):
     """Run wrk for `seconds`; its report line as a dict, with requests per second."""
+    meter = web_meter(stack_)
+    cpu_before = meter.snapshot()
     command = [
         "wrk",
         "-t1",
@@ -93,6 +118,7 @@ def wrk(stack_: stack.Stack, path: str, script: str, args: list[str], seconds: f
     data = json.loads(line[len("BENCH ") :])
     data["rps"] = data["requests"] / (data["duration_us"] / 1e6)
     data["p95_ms"] = data["p95_us"] / 1000
+    data["cpu_ms"] = meter.since(cpu_before) * 1000 / max(1, data["requests"])
     if data["status_errors"] or data["socket_errors"] or data["timeouts"]:
         data["errors"] = (
             f"{data['status_errors']} non-2xx, {data['socket_errors']} socket errors, "
@@ -168,53 +194,61 @@ def http_figures(stack_, seeded, var) -> list[Figure]:
             stack_, targets["b0"][0], "get.lua", [targets["b0"][1]], HTTP_SECONDS
         )
         log(
-            f"B0: {result['rps']:.0f} req/s, p95 {result['p95_ms']:.1f} ms "
-            f"(load average {load_average()})"
+            f"B0: {result['rps']:.0f} req/s, p95 {result['p95_ms']:.1f} ms, "
+            f"CPU {result['cpu_ms']:.1f} ms/request (load average {load_average()})"
         )
         return result
 
-    def between(measure) -> tuple[dict, float, float]:
+    def between(measure) -> tuple[dict, dict]:
         before = b0()
         result = measure()
         after = b0()
+        mean = {
+            key: (before[key] + after[key]) / 2 for key in ("rps", "p95_ms", "cpu_ms")
+        }
+        return result, mean
+
+    def cpu_note(result: dict, base: dict) -> str:
         return (
-            result,
-            (before["rps"] + after["rps"]) / 2,
-            (before["p95_ms"] + after["p95_ms"]) / 2,
+            f"CPU per request (web + DB) {result['cpu_ms']:.1f} ms vs B0's "
+            f"{base['cpu_ms']:.1f} ms: ratio {base['cpu_ms'] / result['cpu_ms']:.2f}"
         )
 
     figures = []
     for name, label in (("page", "quiz page (HTML) GET"), ("api", "quiz API GET")):
         path, header = targets[name]
-        result, b0_rps, b0_p95 = between(
+        result, base = between(
             lambda path=path, header=header: wrk(
                 stack_, path, "get.lua", [header], HTTP_SECONDS
             )
         )
-        log(f"{name}: {result['rps']:.0f} req/s, p95 {result['p95_ms']:.1f} ms")
-        ratio = result["rps"] / b0_rps
+        log(
+            f"{name}: {result['rps']:.0f} req/s, p95 {result['p95_ms']:.1f} ms, "
+            f"CPU {result['cpu_ms']:.1f} ms/request"
+        )
+        ratio = result["rps"] / base["rps"]
         figures.append(
             Figure(
                 f"{label} {path}",
                 f"{result['rps']:.0f} req/s (p95 {result['p95_ms']:.1f} ms)",
-                f"B0 {b0_rps:.0f} req/s (p95 {b0_p95:.1f} ms)",
+                f"B0 {base['rps']:.0f} req/s (p95 {base['p95_ms']:.1f} ms)",
                 ratio,
                 ">= 0.40",
                 ratio >= 0.4 and "errors" not in result,
-                result.get("errors", ""),
+                "; ".join(filter(None, [cpu_note(result, base), result.get("errors")])),
             )
         )
 
     ids = [pk for pk, _ in rest]
     left = Attempt.objects.filter(pk__in=ids, state=Attempt.State.IN_PROGRESS)
     before = left.count()
-    submit, b0_rps, b0_p95 = between(
+    submit, base = between(
         lambda: wrk(
             stack_,
             "/",
             "submit.lua",
             [str(write_attempts(var / "submit.txt", rest))],
-            HTTP_SECONDS,
+            SUBMIT_SECONDS,
         )
     )
     recorded = before - left.count()
@@ -222,9 +256,9 @@ def http_figures(stack_, seeded, var) -> list[Figure]:
         f"submit: {submit['rps']:.0f} req/s, p95 {submit['p95_ms']:.1f} ms; "
         f"{submit['requests']} answered, {recorded} attempts submitted"
     )
-    ratio = submit["rps"] / b0_rps
-    p95_ratio = submit["p95_ms"] / b0_p95
-    note = f"p95 {p95_ratio:.1f} x B0's (goal <= 4)"
+    ratio = submit["rps"] / base["rps"]
+    p95_ratio = submit["p95_ms"] / base["p95_ms"]
+    note = f"p95 {p95_ratio:.1f} x B0's (goal <= 4); {cpu_note(submit, base)}"
     if submit["requests"] >= len(rest):
         note += "; ran out of fresh attempts"
     if "errors" in submit:
@@ -233,7 +267,7 @@ def http_figures(stack_, seeded, var) -> list[Figure]:
         Figure(
             f"attempt submit, {seeded.question_count} questions",
             f"{submit['rps']:.0f} req/s (p95 {submit['p95_ms']:.1f} ms)",
-            f"B0 {b0_rps:.0f} req/s (p95 {b0_p95:.1f} ms)",
+            f"B0 {base['rps']:.0f} req/s (p95 {base['p95_ms']:.1f} ms)",
             ratio,
             ">= 0.25 and p95 <= 4 x B0",
             ratio >= 0.25 and p95_ratio <= 4 and "errors" not in submit,
@@ -243,10 +277,11 @@ def http_figures(stack_, seeded, var) -> list[Figure]:
     return figures
 
 
-def _enqueue_and_drain(signatures, remaining, total: int, what: str):
+def _enqueue_and_drain(signatures, remaining, total: int, what: str, meter):
     """Queue while the worker is paused, then time the drain from the resume.
 
-    Returns (seconds to queue, seconds draining, tasks done). A drain still going after
+    Returns (seconds to queue, seconds draining, tasks done, CPU seconds of the worker
+    and the database meanwhile). A drain still going after
     DRAIN_LIMIT seconds is cut short: the rate is what was done by then, and the rest of
     the queue is purged so it cannot slow the figures after it.
     """
@@ -255,19 +290,21 @@ def _enqueue_and_drain(signatures, remaining, total: int, what: str):
     for sig in signatures:
         sig.apply_async()
     queued = time.perf_counter() - start
+    cpu_before = meter.snapshot()
     resume_worker()
     start = time.perf_counter()
     while remaining() and time.perf_counter() - start < DRAIN_LIMIT:
         time.sleep(0.02)
     seconds = time.perf_counter() - start
+    cpu = meter.since(cpu_before)
     left = remaining()
     if left:
         purged = app.control.purge()
         log(f"{what}: stopped after {seconds:.0f} s with {left} left; purged {purged}")
-    return queued, seconds, total - left
+    return queued, seconds, total - left, cpu
 
 
-def drain_figure(seeded, broker) -> Figure:
+def drain_figure(stack_, seeded, broker) -> Figure:
     """5,000 no-op tasks (N0), then 5,000 grade tasks, on the same worker and broker."""
     ids = [f"bench-noop-{n}-{time.time_ns()}" for n in range(DRAIN_TASKS)]
     pending = set(ids)
@@ -282,11 +319,13 @@ def drain_figure(seeded, broker) -> Figure:
                 pending.discard(task_id)
         return len(pending)
 
-    queued, n0_seconds, n0_done = _enqueue_and_drain(
+    meter = worker_meter(stack_)
+    queued, n0_seconds, n0_done, n0_cpu = _enqueue_and_drain(
         (baseline.noop.signature(task_id=i) for i in ids),
         noops_left,
         DRAIN_TASKS,
         "N0",
+        meter,
     )
     n0_rate = n0_done / n0_seconds
     log(
@@ -296,11 +335,12 @@ def drain_figure(seeded, broker) -> Figure:
 
     grade_ids = seeded.grade_attempt_ids
     waiting = Attempt.objects.filter(pk__in=grade_ids, state=Attempt.State.SUBMITTED)
-    queued, seconds, graded = _enqueue_and_drain(
+    queued, seconds, graded, cpu = _enqueue_and_drain(
         (grade_attempt_task.signature((pk,)) for pk in grade_ids),
         waiting.count,
         len(grade_ids),
         "grading",
+        meter,
     )
     rate = graded / seconds
     log(
@@ -308,11 +348,14 @@ def drain_figure(seeded, broker) -> Figure:
         f"{rate:.0f}/s (load average {load_average()})"
     )
     ratio = rate / n0_rate
+    n0_cpu_ms = n0_cpu * 1000 / max(1, n0_done)
+    cpu_ms = cpu * 1000 / max(1, graded)
     note = (
-        ""
-        if graded == len(grade_ids)
-        else (f"cut at {DRAIN_LIMIT} s with {len(grade_ids) - graded} left")
+        f"CPU per task (worker + DB) {cpu_ms:.1f} ms vs N0's {n0_cpu_ms:.1f} ms: "
+        f"ratio {n0_cpu_ms / cpu_ms:.2f}"
     )
+    if graded < len(grade_ids):
+        note += f"; cut at {DRAIN_LIMIT} s with {len(grade_ids) - graded:,} left"
     return Figure(
         f"grading drain, {len(grade_ids):,} queued attempts",
         f"{rate:.0f} attempts/s ({graded:,} graded in {seconds:.1f} s)",
@@ -615,7 +658,7 @@ def main() -> int:
         steps = [
             ("http", lambda: http_figures(stack_, seeded, var)),
             ("drain leftovers", lambda: _settle(seeded)),
-            ("drain", lambda: [drain_figure(seeded, broker)]),
+            ("drain", lambda: [drain_figure(stack_, seeded, broker)]),
             ("burst", lambda: [burst_figure(stack_, seeded)]),
             ("csv", lambda: [csv_figure(seeded, instructor)]),
             ("progress", lambda: [progress_figure(stack_, seeded)]),

@@ -11,6 +11,7 @@ Who is who (students are numbered 0..STUDENTS-1):
 
 from __future__ import annotations
 
+import io
 import random
 import subprocess
 from dataclasses import dataclass, field
@@ -89,7 +90,7 @@ def reset_database() -> None:
 def migrate() -> None:
     """Migrate, load the migration course, collect static files for the manifest."""
     call_command("migrate", verbosity=0, interactive=False)
-    call_command("load_course", verbosity=0)
+    call_command("load_course", verbosity=0, stdout=io.StringIO())
     call_command("collectstatic", verbosity=0, interactive=False, clear=True)
 
 

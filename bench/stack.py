@@ -209,3 +209,34 @@ def peak_rss_kb(pid: int) -> int:
     except OSError:
         pass
     return 0
+
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time this process has used so far (0 once it is gone)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / _TICK
+
+
+class CpuMeter:
+    """CPU used by a changing set of processes between two snapshots.
+
+    Throughput on a shared machine moves with everyone else's load; the CPU the serving
+    processes spend per request moves much less, so it is reported beside each ratio.
+    """
+
+    def __init__(self, pids):
+        self.pids = pids
+
+    def snapshot(self) -> dict[int, float]:
+        return {pid: cpu_seconds(pid) for pid in self.pids()}
+
+    def since(self, before: dict[int, float]) -> float:
+        after = self.snapshot()
+        return sum(max(0.0, cpu - before.get(pid, 0.0)) for pid, cpu in after.items())
