@@ -246,6 +246,7 @@ class Scene:
     student: object
     instructor: object
     cohort: object
+    assignment: object
     finished_attempt: object
     open_attempt: object
     essay_response: object
@@ -308,7 +309,7 @@ def scene(transactional_db, eager_celery) -> Scene:
         students=2, course=course, name="Section A"
     )
     CohortMembership.objects.create(cohort=cohort, student=student)
-    AssignmentFactory(cohort=cohort, quiz=quiz)
+    assignment = AssignmentFactory(cohort=cohort, quiz=quiz)
     finished = take(quiz, student, good_answers(quiz))
     take(quiz, classmates[0], good_answers(quiz))
     open_attempt, _created = services.start_attempt(quiz=quiz, student=student)
@@ -322,6 +323,7 @@ def scene(transactional_db, eager_celery) -> Scene:
         student=student,
         instructor=instructor,
         cohort=cohort,
+        assignment=assignment,
         finished_attempt=finished,
         open_attempt=open_attempt,
         essay_response=essay_response,

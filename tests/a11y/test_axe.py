@@ -46,6 +46,8 @@ PAGES: list[tuple[str, str, Callable[[Scene], str]]] = [
     ),
     ("assigned-work", "student", lambda s: reverse("dashboard:index")),
     ("profile", "student", lambda s: reverse("accounts:profile")),
+    ("password-change", "student", lambda s: reverse("accounts:password_change")),
+    ("password-reset", "anonymous", lambda s: reverse("accounts:password_reset")),
     ("instructor-dashboard", "instructor", lambda s: reverse("instructor:dashboard")),
     (
         "cohort",
@@ -56,6 +58,16 @@ PAGES: list[tuple[str, str, Callable[[Scene], str]]] = [
         "gradebook",
         "instructor",
         lambda s: reverse("instructor:gradebook", args=[s.cohort.pk]),
+    ),
+    (
+        "assignment-form",
+        "instructor",
+        lambda s: reverse("instructor:assignment-create", args=[s.cohort.pk]),
+    ),
+    (
+        "extensions",
+        "instructor",
+        lambda s: reverse("instructor:extensions", args=[s.assignment.pk]),
     ),
     ("grading-queue", "instructor", lambda s: reverse("instructor:queue")),
     (
@@ -68,6 +80,11 @@ PAGES: list[tuple[str, str, Callable[[Scene], str]]] = [
         "statistics",
         "instructor",
         lambda s: reverse("reports:quiz-statistics", args=[s.quiz.pk]),
+    ),
+    (
+        "regrade",
+        "instructor",
+        lambda s: reverse("reports:quiz-regrade", args=[s.quiz.pk]),
     ),
 ]
 
@@ -94,5 +111,23 @@ def test_page_has_no_serious_or_critical_axe_violations(
     violations = run_axe(page, axe_source)
     blocking = [v for v in violations if v.impact in BLOCKING]
     assert not blocking, f"axe-core on {url} as {who}:\n" + "\n".join(
+        v.describe() for v in blocking
+    )
+
+
+@pytest.mark.parametrize(
+    ("url_name", "button"),
+    [("accounts:signup", "Sign up"), ("accounts:login", "Log in")],
+)
+def test_forms_sent_empty_show_errors_without_serious_axe_violations(
+    url_name, button, new_context, axe_source
+):
+    page = new_context(bypass_csp=True).new_page()
+    page.goto(reverse(url_name))
+    page.locator("main").get_by_role("button", name=button).click()
+    page.wait_for_load_state()
+    assert page.locator(".field__errors, .form-errors, [role=alert]").count() > 0
+    blocking = [v for v in run_axe(page, axe_source) if v.impact in BLOCKING]
+    assert not blocking, f"axe-core on {page.url} with errors:\n" + "\n".join(
         v.describe() for v in blocking
     )
