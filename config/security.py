@@ -1,17 +1,21 @@
-"""Security headers on every response, and the page a locked-out log-in sees."""
+"""Security headers, a clean 503 when the database drops, and the log-in lockout page."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from accounts.forms import EmailAuthenticationForm
+
+logger = logging.getLogger(__name__)
 
 CSP_HEADER = "Content-Security-Policy"
 
@@ -96,6 +100,54 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.headers.setdefault(CSP_HEADER, policy_for(request.path_info))
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
+
+
+# Seconds a client should wait before retrying after the database connection dropped.
+RETRY_AFTER_SECONDS = 5
+
+
+class DatabaseUnavailableMiddleware:
+    """Answer 503 with a message when the database connection is lost mid-request.
+
+    The request's transaction was rolled back with the connection, so nothing it did was
+    kept; Django drops the broken connection when the request ends and the next request
+    opens a new one. A DataError or IntegrityError is a bug or a bad input, not an
+    outage, and is left alone.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(
+        self, request: HttpRequest, exception: Exception
+    ) -> HttpResponse | None:
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        # Still an incident to look at: log it with the traceback, as a 500 would be.
+        logger.error(
+            "Database unavailable during %s %s",
+            request.method,
+            request.path,
+            exc_info=exception,
+        )
+        message = _(
+            "The service lost its database connection and nothing from this request "
+            "was saved. Please try again in a few seconds."
+        )
+        if request.path_info.startswith("/api/"):
+            response = JsonResponse(
+                {"detail": message, "code": "service_unavailable"}, status=503
+            )
+        else:
+            # No template: rendering the layout would query the database again.
+            response = HttpResponse(
+                message, content_type="text/plain; charset=utf-8", status=503
+            )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
 
 
