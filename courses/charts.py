@@ -8,8 +8,8 @@ site's CSP forbids them); colours are SVG presentation attributes that the style
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -51,23 +51,28 @@ def _bar_title(number: int, lesson: LessonMark) -> str:
     return text % {"number": number, "title": lesson.title}
 
 
-def _bar(index: int, lesson: LessonMark) -> tuple:
+def _bar(index: int, lesson: LessonMark) -> SafeString:
     x = PADDING + index * (BAR_WIDTH + BAR_GAP)
-    state = "done" if lesson.done else "pending"
-    fill = DONE_FILL if lesson.done else PENDING_FILL
-    return (
-        state,
-        x,
-        PADDING,
-        BAR_WIDTH,
-        BAR_HEIGHT,
-        fill,
-        DONE_FILL if lesson.done else PENDING_STROKE,
-        _bar_title(index + 1, lesson),
-        x + BAR_WIDTH // 2,
-        PADDING + BAR_HEIGHT + LABEL_HEIGHT - 3,
-        LABEL_FILL,
-        index + 1,
+    return format_html(
+        '<g class="progress-chart__lesson progress-chart__lesson--{state}">'
+        '<rect class="progress-chart__bar" x="{x}" y="{y}" width="{width}" '
+        'height="{height}" rx="3" fill="{fill}" stroke="{stroke}" stroke-width="2">'
+        "<title>{title}</title></rect>"
+        '<text class="progress-chart__number" x="{label_x}" y="{label_y}" '
+        'fill="{label_fill}" font-size="11" text-anchor="middle" aria-hidden="true">'
+        "{number}</text></g>",
+        state="done" if lesson.done else "pending",
+        x=x,
+        y=PADDING,
+        width=BAR_WIDTH,
+        height=BAR_HEIGHT,
+        fill=DONE_FILL if lesson.done else PENDING_FILL,
+        stroke=DONE_FILL if lesson.done else PENDING_STROKE,
+        title=_bar_title(index + 1, lesson),
+        label_x=x + BAR_WIDTH // 2,
+        label_y=PADDING + BAR_HEIGHT + LABEL_HEIGHT - 3,
+        label_fill=LABEL_FILL,
+        number=index + 1,
     )
 
 
@@ -77,23 +82,16 @@ def progress_chart_svg(lessons: Sequence[LessonMark]) -> SafeString:
         return SafeString("")
     width = 2 * PADDING + len(lessons) * BAR_WIDTH + (len(lessons) - 1) * BAR_GAP
     height = 2 * PADDING + BAR_HEIGHT + LABEL_HEIGHT
-    bars = format_html_join(
-        "",
-        '<g class="progress-chart__lesson progress-chart__lesson--{}">'
-        '<rect class="progress-chart__bar" x="{}" y="{}" width="{}" height="{}" '
-        'rx="3" fill="{}" stroke="{}" stroke-width="2"><title>{}</title></rect>'
-        '<text class="progress-chart__number" x="{}" y="{}" fill="{}" '
-        'font-size="11" text-anchor="middle" aria-hidden="true">{}</text></g>',
-        (_bar(index, lesson) for index, lesson in enumerate(lessons)),
+    # Each bar went through format_html, so the joined markup is escaped already.
+    bars = mark_safe(
+        "".join(_bar(index, lesson) for index, lesson in enumerate(lessons))
     )
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" class="progress-chart" role="img" '
-        'aria-label="{}" viewBox="0 0 {} {}" width="{}" height="{}" '
-        'focusable="false">{}</svg>',
-        progress_summary(lessons),
-        width,
-        height,
-        width,
-        height,
-        bars,
+        'aria-label="{label}" viewBox="0 0 {width} {height}" width="{width}" '
+        'height="{height}" focusable="false">{bars}</svg>',
+        label=progress_summary(lessons),
+        width=width,
+        height=height,
+        bars=bars,
     )
