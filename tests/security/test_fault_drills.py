@@ -13,12 +13,14 @@ from pathlib import Path
 
 import pytest
 import redis
-from django.db import connection, connections, transaction
+from django.db import OperationalError, connection, connections, transaction
+from django.test import RequestFactory
 from django.urls import reverse
 from kombu import pools as kombu_pools
 from rest_framework.test import APIClient
 
 from config.celery import app as celery_app
+from config.security import DatabaseUnavailableMiddleware
 from quizzes import services
 from quizzes.models import Attempt, Question, Response
 from quizzes.tasks import sweep_attempts
@@ -358,10 +360,6 @@ def test_a_connection_killed_mid_autosave_then_the_next_save_succeeds():
 
 
 def test_a_page_request_that_loses_the_database_gets_a_plain_503(client):
-    from django.db import OperationalError
-    from django.test import RequestFactory
-
-    from config.security import DatabaseUnavailableMiddleware
 
     middleware = DatabaseUnavailableMiddleware(lambda request: None)
     request = RequestFactory().post("/quizzes/attempts/1/submit/")

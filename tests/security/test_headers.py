@@ -65,8 +65,7 @@ def test_pages_carry_the_strict_csp_and_the_other_headers(client):
 
 @pytest.mark.django_db
 def test_api_responses_and_errors_carry_the_same_headers(api_client):
-    student = InstructorFactory()
-    api_client.force_authenticate(student)
+    api_client.force_authenticate(InstructorFactory())
 
     ok = api_client.get(reverse("api-quiz-list"))
     missing = api_client.get(reverse("api-attempt-detail", args=[999999]))
