@@ -256,7 +256,7 @@ def _cases(routes):
             )
 
 
-@pytest.mark.parametrize("name, method, kwargs, body, role, status", _cases(PAGES))
+@pytest.mark.parametrize("name, method, kwargs, body, role, status", list(_cases(PAGES)))
 def test_page_access(client, world, name, method, kwargs, body, role, status):
     user = world.users[role]
     if user is not None:
@@ -268,7 +268,7 @@ def test_page_access(client, world, name, method, kwargs, body, role, status):
         assert response.url.startswith(reverse("accounts:login"))
 
 
-@pytest.mark.parametrize("name, method, kwargs, body, role, status", _cases(API))
+@pytest.mark.parametrize("name, method, kwargs, body, role, status", list(_cases(API)))
 def test_api_access(api_client, world, name, method, kwargs, body, role, status):
     user = world.users[role]
     if user is not None:
