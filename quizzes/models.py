@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Cohort, Course, Lesson, Tradeoff
@@ -165,7 +166,7 @@ class Question(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name or self.prompt[:60]
+        return self.name or Truncator(self.prompt).words(12)
 
     def clean(self) -> None:
         from . import grading
