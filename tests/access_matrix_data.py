@@ -12,7 +12,9 @@ Roles (the seeded world in tests/test_access_matrix.py):
 - staff: is_staff and superuser, teaches nothing.
 
 Expected outcomes are pinned from reading the views: an int is that status (a 302 must
-not lead to a login page), a `Login` is a 302 to that login page. A URL missing from ROUTES, or a route here that no longer exists, fails
+not lead to a login page), a `Login` is a 302 to that login page. Where someone outside
+gets a 200 (a dashboard, a list), `private` maps strings of cohort A and its student to
+the only roles that may find them in the body. A URL missing from ROUTES, or a route here that no longer exists, fails
 tests/test_access_matrix.py.
 """
 
@@ -23,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.tokens import default_token_generator
+from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -85,6 +88,7 @@ class Check:
     method: str
     expect: dict[str, Outcome]
     body: Callable[[World], dict] | None = None
+    private: Callable[[World], dict[str, tuple[str, ...]]] | None = None
     # role -> reason: a known wrong outcome, kept as an xfail(strict=True).
     xfail: dict[str, str] = field(default_factory=dict)
 
@@ -237,6 +241,33 @@ def _empty(w: World) -> dict:
     return {}
 
 
+TEACHES_A = ("instructor", "staff")
+
+
+def _cohort_a(w: World) -> dict[str, tuple[str, ...]]:
+    student = w.users["student"]
+    return dict.fromkeys(
+        (w.cohort.name, student.email, student.get_full_name()), TEACHES_A
+    )
+
+
+def _cohort_a_exports(w: World) -> dict[str, tuple[str, ...]]:
+    detail = reverse("reports:export-detail", kwargs={"pk": w.export_job.pk})
+    # Staff report on every cohort, but see only the exports they asked for.
+    return {w.cohort.name: TEACHES_A, detail: ("instructor",)}
+
+
+def _students_attempts(w: World) -> dict[str, tuple[str, ...]]:
+    return {
+        reverse("quizzes:attempt", kwargs={"pk": w.attempt.pk}): ("student",),
+        reverse("quizzes:result", kwargs={"pk": w.finished_attempt.pk}): ("student",),
+    }
+
+
+def _cohort_a_work(w: World) -> dict[str, tuple[str, ...]]:
+    return {w.quiz.title: ("student",)}
+
+
 GET = "get"
 POST = "post"
 
@@ -313,7 +344,18 @@ PAGES = (
     ),
     # A published quiz is open to every signed-in user (enrolment is not required, as
     # for lessons: completing a lesson enrols).
-    Route("quizzes:intro", "quizzes/<int:pk>/", _quiz, (Check(GET, signed_in(200)),)),
+    Route(
+        "quizzes:intro",
+        "quizzes/<int:pk>/",
+        _quiz,
+        (
+            Check(
+                GET,
+                signed_in(200),
+                private=_students_attempts,
+            ),
+        ),
+    ),
     Route(
         "quizzes:start",
         "quizzes/<int:pk>/start/",
@@ -324,7 +366,13 @@ PAGES = (
         "quizzes:history",
         "quizzes/<int:pk>/attempts/",
         _quiz,
-        (Check(GET, signed_in(200)),),
+        (
+            Check(
+                GET,
+                signed_in(200),
+                private=_students_attempts,
+            ),
+        ),
     ),
     Route(
         "quizzes:attempt",
@@ -344,7 +392,18 @@ PAGES = (
         _finished,
         (Check(GET, owner_only(200)),),
     ),
-    Route("dashboard:index", "dashboard/", _none, (Check(GET, signed_in(200)),)),
+    Route(
+        "dashboard:index",
+        "dashboard/",
+        _none,
+        (
+            Check(
+                GET,
+                signed_in(200),
+                private=_cohort_a_work,
+            ),
+        ),
+    ),
     # Quiz reports are per course: an instructor of any cohort on the quiz's course may
     # read them (reports.selectors.reportable_quizzes); the responses export is then cut
     # down to the requester's own cohorts. Cohort rows stay cohort-scoped.
@@ -352,7 +411,13 @@ PAGES = (
         "reports:index",
         "instructor/reports/",
         _none,
-        (Check(GET, reports_page(200, **teachers(200))),),
+        (
+            Check(
+                GET,
+                reports_page(200, **teachers(200)),
+                private=_cohort_a_exports,
+            ),
+        ),
     ),
     Route(
         "reports:quiz-statistics",
@@ -401,7 +466,13 @@ PAGES = (
         "instructor:dashboard",
         "instructor/",
         _none,
-        (Check(GET, instructor_page(200, **teachers(200))),),
+        (
+            Check(
+                GET,
+                instructor_page(200, **teachers(200)),
+                private=_cohort_a,
+            ),
+        ),
     ),
     Route(
         "instructor:cohort",
@@ -462,7 +533,13 @@ PAGES = (
         "instructor:queue",
         "instructor/grading/",
         _none,
-        (Check(GET, instructor_page(200, **teachers(200))),),
+        (
+            Check(
+                GET,
+                instructor_page(200, **teachers(200)),
+                private=_cohort_a,
+            ),
+        ),
     ),
     Route(
         "instructor:score",
@@ -599,7 +676,13 @@ API = (
         "api-cohort-list",
         "api/v1/cohorts/",
         _none,
-        (Check(GET, instructor_api(200, **teachers(200))),),
+        (
+            Check(
+                GET,
+                instructor_api(200, **teachers(200)),
+                private=_cohort_a,
+            ),
+        ),
         api=True,
     ),
     Route(

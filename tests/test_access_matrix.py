@@ -83,17 +83,26 @@ def _cases():
 def seed_world() -> World:
     """Course A with cohorts A and A2, course B with cohort B, and staff."""
     now = timezone.now()
-    student, other_student = UserFactory(), UserFactory()
+    # Names found nowhere else, so the private-content checks cannot match by chance.
+    student = UserFactory(
+        email="matrix.student@example.org", first_name="Alexa", last_name="Matrixowner"
+    )
+    other_student = UserFactory()
     instructor, other_instructor = InstructorFactory(), InstructorFactory()
     outside_instructor = InstructorFactory()
     staff = StaffFactory()
 
-    quiz = make_quiz_with_every_kind()
+    quiz = make_quiz_with_every_kind(title="Matrix quiz on course A")
     course, lesson = quiz.course, quiz.lesson
     other_quiz = QuizFactory()
     EnrollmentFactory(user=student, course=course)
     EnrollmentFactory(user=other_student, course=other_quiz.course)
-    cohort = CohortFactory(course=course, instructors=[instructor], students=[student])
+    cohort = CohortFactory(
+        course=course,
+        name="Matrix cohort A",
+        instructors=[instructor],
+        students=[student],
+    )
     classmate = UserFactory()
     EnrollmentFactory(user=classmate, course=course)
     CohortFactory(course=course, instructors=[other_instructor], students=[classmate])
@@ -214,6 +223,11 @@ def test_access(world, route, check, role):
         # which would close the connection holding the world's transaction.
         b"".join(response.streaming_content)
     _assert_outcome(response, check.expect[role])
+    if check.private and response.status_code == 200:
+        text = response.content.decode()
+        for secret, may_see in check.private(world).items():
+            if role not in may_see:
+                assert secret not in text, f"{role} sees {secret!r}"
 
 
 def test_every_url_of_the_project_is_in_the_matrix():
