@@ -117,12 +117,13 @@ def _reset_celery_connections() -> None:
 
 @contextlib.contextmanager
 def celery_pointed_at(url: str, settings, monkeypatch):
+    # Read before the environment changes: Celery's properties prefer the environment.
+    before = (celery_app.conf.broker_url, celery_app.conf.result_backend)
     settings.CELERY_BROKER_URL = url
     settings.CELERY_RESULT_BACKEND = url
     # Celery reads these two from the environment before its own configuration.
     monkeypatch.setenv("CELERY_BROKER_URL", url)
     monkeypatch.setenv("CELERY_RESULT_BACKEND", url)
-    before = (celery_app.conf.broker_url, celery_app.conf.result_backend)
     celery_app.conf.broker_url = url
     celery_app.conf.result_backend = url
     _reset_celery_connections()
@@ -133,6 +134,7 @@ def celery_pointed_at(url: str, settings, monkeypatch):
         monkeypatch.undo()
         celery_app.conf.broker_url, celery_app.conf.result_backend = before
         _reset_celery_connections()
+        assert (celery_app.conf.broker_url, celery_app.conf.result_backend) == before
 
 
 @pytest.fixture
