@@ -98,7 +98,7 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.headers.setdefault(CSP_HEADER, policy_for(request.path_info))
+        response.headers.setdefault(CSP_HEADER, policy_for(request.path))
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
 
@@ -110,9 +110,9 @@ RETRY_AFTER_SECONDS = 5
 class DatabaseUnavailableMiddleware:
     """Answer 503 with a message when the database connection is lost mid-request.
 
-    The request's transaction was rolled back with the connection, so nothing it did was
-    kept; Django drops the broken connection when the request ends and the next request
-    opens a new one. A DataError or IntegrityError is a bug or a bad input, not an
+    The transaction in progress died with the connection (services are atomic, so none
+    of its writes were kept); Django drops the broken connection when the request ends
+    and the next request opens a new one. A DataError or IntegrityError is a bug or a bad input, not an
     outage, and is left alone.
     """
 
@@ -135,8 +135,8 @@ class DatabaseUnavailableMiddleware:
             exc_info=exception,
         )
         message = _(
-            "The service lost its database connection and nothing from this request "
-            "was saved. Please try again in a few seconds."
+            "The service lost its database connection, so this request was not "
+            "completed. Please try again in a few seconds."
         )
         if request.path_info.startswith("/api/"):
             response = JsonResponse(

@@ -373,5 +373,5 @@ def test_a_page_request_that_loses_the_database_gets_a_plain_503(client):
 
     assert response.status_code == 503
     assert response["Content-Type"].startswith("text/plain")
-    assert "nothing from this request was saved" in response.content.decode()
+    assert "try again in a few seconds" in response.content.decode()
     assert other is None
