@@ -1,21 +1,55 @@
 """Turn lesson Markdown into safe HTML whose paragraphs carry stable anchors (#p1, #p2...)."""
 
 import re
+from functools import lru_cache
 
 import markdown
 import nh3
 
 ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "code", "em", "h2", "h3", "h4", "hr", "i", "li",
-    "ol", "p", "pre", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "em",
+    "h2",
+    "h3",
+    "h4",
+    "hr",
+    "i",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
     "ul",
 }
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "p": {"id"}, "th": {"scope"}}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "p": {"id"},
+    "th": {"scope"},
+}
 _TOP_LEVEL_P = re.compile(r"^<p>", re.MULTILINE)
 
 
+@lru_cache(maxsize=4096)
 def render_markdown(text: str) -> str:
-    """Render Markdown to HTML that keeps only harmless tags and attributes."""
+    """Render Markdown to HTML that keeps only harmless tags and attributes.
+
+    Cached: question prompts and explanations are rendered on every quiz request, and the
+    same text always renders the same way.
+    """
     html = markdown.markdown(text or "", extensions=["extra", "sane_lists"])
     return nh3.clean(
         html,
@@ -45,4 +79,6 @@ def render_lesson_body(text: str) -> tuple[str, int]:
 
 def paragraphs(text: str) -> list[str]:
     """Split a Markdown body into its paragraphs, in the order the anchors number them."""
-    return [block.strip() for block in re.split(r"\n\s*\n", text or "") if block.strip()]
+    return [
+        block.strip() for block in re.split(r"\n\s*\n", text or "") if block.strip()
+    ]

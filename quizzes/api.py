@@ -1,6 +1,7 @@
 """Student quiz API: thin views over selectors and services, scoped to the owner."""
 
 from django.db.models import Count
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -184,26 +185,26 @@ class AttemptResponsesView(APIView):
 
 
 class AttemptSubmitView(APIView):
-    """Submit (idempotent): 202 while grading runs, 200 with the result once graded."""
+    """Submit (idempotent): 202 with the attempt's state while grading runs, 200 with the
+    result once graded."""
 
     @extend_schema(
         request=SubmitInputSerializer,
-        responses={200: AttemptDetailSerializer, 202: AttemptDetailSerializer},
+        responses={200: AttemptDetailSerializer, 202: AttemptSummarySerializer},
     )
     def post(self, request, pk):
-        attempt = selectors.attempt_for_owner(attempt_id=pk, user=request.user)
+        attempt = get_object_or_404(selectors.owned_attempts(request.user), pk=pk)
         data = SubmitInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.submit_attempt(
+        attempt = services.submit_attempt(
             attempt=attempt, answers=data.validated_data.get("answers")
         )
+        if attempt.state == Attempt.State.SUBMITTED:
+            # Grading runs after commit: answer at once, small, and let the client poll.
+            return Response(
+                AttemptSummarySerializer(attempt).data, status=status.HTTP_202_ACCEPTED
+            )
         attempt = selectors.attempt_for_owner(attempt_id=pk, user=request.user)
-        code = (
-            status.HTTP_202_ACCEPTED
-            if attempt.state == Attempt.State.SUBMITTED
-            else status.HTTP_200_OK
-        )
         return Response(
-            AttemptDetailSerializer(attempt_payload(attempt, request.user)).data,
-            status=code,
+            AttemptDetailSerializer(attempt_payload(attempt, request.user)).data
         )
