@@ -16,6 +16,15 @@ from ..models import Attempt, Response
 __all__ = ["grade_attempt", "score_attempt", "score_response"]
 
 _Q = Decimal("0.001")
+_SCORED_FIELDS = (
+    "auto_score",
+    "manual_score",
+    "score",
+    "max_score",
+    "feedback",
+    "needs_manual",
+    "graded_at",
+)
 
 
 def _dec(value: float) -> Decimal:
@@ -30,16 +39,16 @@ def score_attempt(attempt: Attempt, *, now: datetime) -> Attempt:
     """
     questions = list(attempt.quiz.questions.all())
     responses = {r.question_id: r for r in attempt.responses.all()}
-    new: list[Response] = []
+    by_question: dict[int, Response] = {}
     total = Decimal(0)
     maximum = Decimal(0)
     waiting = False
     for question in questions:
         key = selectors.question_key(question)
-        response = responses.get(question.id)
-        if response is None:
-            response = Response(attempt=attempt, question=question)
-            new.append(response)
+        response = responses.get(question.id) or Response(
+            attempt=attempt, question=question
+        )
+        by_question[question.id] = response
         try:
             result = grading.grade(key, response.answer)
         except grading.InvalidAnswer as exc:
@@ -69,22 +78,26 @@ def score_attempt(attempt: Attempt, *, now: datetime) -> Attempt:
             response.graded_at = response.graded_at or now
         total += response.score
         maximum += response.max_score
-    if new:
-        Response.objects.bulk_create(new)
-    existing = [r for r in responses.values() if r.pk and r not in new]
-    if existing:
-        Response.objects.bulk_update(
-            existing,
-            [
-                "auto_score",
-                "manual_score",
-                "score",
-                "max_score",
-                "feedback",
-                "needs_manual",
-                "graded_at",
-            ],
+    # One INSERT ... ON CONFLICT DO UPDATE writes every response, new or old: far cheaper
+    # than bulk_update's CASE per field, and it never touches the student's answer.
+    scored = [
+        Response(
+            attempt_id=attempt.pk,
+            question_id=question.id,
+            answer=responses[question.id].answer if question.id in responses else None,
+            **{
+                field: getattr(by_question[question.id], field)
+                for field in _SCORED_FIELDS
+            },
         )
+        for question in questions
+    ]
+    Response.objects.bulk_create(
+        scored,
+        update_conflicts=True,
+        unique_fields=["attempt", "question"],
+        update_fields=list(_SCORED_FIELDS),
+    )
     attempt.score = total
     attempt.max_score = maximum
     attempt.state = Attempt.State.NEEDS_REVIEW if waiting else Attempt.State.GRADED

@@ -83,7 +83,7 @@ def _worker_waits_on_lock():
         cursor.execute(
             "SELECT count(*) FROM pg_stat_activity "
             "WHERE wait_event_type = 'Lock' AND query ILIKE %s",
-            ["UPDATE%quizzes_response%"],
+            ["INSERT INTO%quizzes_response%"],
         )
         return cursor.fetchone()[0] > 0
 
