@@ -1,8 +1,11 @@
 """One exception handler for the API: domain and validation errors become clear 4xx."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -33,6 +36,17 @@ def _validation_detail(exc: DjangoValidationError):
 
 def exception_handler(exc, context):
     """Map Django and domain errors onto DRF's responses; leave the rest to DRF."""
+    if isinstance(exc, RequestDataTooBig):
+        return Response(
+            {
+                "detail": _(
+                    "The request body is too large (the limit is %(limit)d bytes)."
+                )
+                % {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE},
+                "code": "too_large",
+            },
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
     if isinstance(exc, DomainError):
         return Response(
             {"detail": exc.message, "code": exc.code}, status=exc.status_code

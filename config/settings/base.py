@@ -182,10 +182,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_DB_REUSE_MAX = 1000
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
-# Redis redelivers an unacknowledged message after this many seconds.
+# Redis redelivers an unacknowledged message after this many seconds. A publish that
+# cannot reach Redis fails at once rather than retrying: the submit is already saved and
+# the sweep queues its grading once Redis is back.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 3600,
     "socket_connect_timeout": 3,
+    "max_retries": 0,
 }
 
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from config.api import DomainError
 
+from .limits import MAX_ATTEMPTS, MAX_MINUTES
+
 _LOCAL = "%Y-%m-%dT%H:%M"
 
 
@@ -48,12 +50,14 @@ class AssignmentForm(forms.Form):
         label=_("Attempts allowed"),
         required=False,
         min_value=1,
+        max_value=MAX_ATTEMPTS,
         help_text=_("Empty to use the quiz's limit."),
     )
     time_limit_minutes = forms.IntegerField(
         label=_("Time limit (minutes)"),
         required=False,
         min_value=1,
+        max_value=MAX_MINUTES,
         help_text=_("Empty to use the quiz's limit."),
     )
 
@@ -71,10 +75,18 @@ class ExtensionForm(forms.Form):
     student = forms.ModelChoiceField(queryset=None, label=_("Student"))
     due_at = _when(_("New due date"), required=False)
     extra_minutes = forms.IntegerField(
-        label=_("Extra minutes per attempt"), required=False, min_value=0, initial=0
+        label=_("Extra minutes per attempt"),
+        required=False,
+        min_value=0,
+        max_value=MAX_MINUTES,
+        initial=0,
     )
     extra_attempts = forms.IntegerField(
-        label=_("Extra attempts"), required=False, min_value=0, initial=0
+        label=_("Extra attempts"),
+        required=False,
+        min_value=0,
+        max_value=MAX_ATTEMPTS,
+        initial=0,
     )
     reason = forms.CharField(label=_("Reason"), max_length=300)
     expires_at = _when(

@@ -9,6 +9,7 @@ from accounts.models import User
 from courses.models import Cohort
 
 from ..models import Assignment, Extension, Response
+from .limits import MAX_ATTEMPTS, MAX_ID, MAX_MINUTES
 
 
 class CohortStudentSerializer(serializers.ModelSerializer):
@@ -89,14 +90,14 @@ class CohortDetailSerializer(InstructorCohortSerializer):
 class AssignmentCreateSerializer(serializers.Serializer):
     """Assign a quiz: which, when it opens and is due, and optional limits."""
 
-    quiz = serializers.IntegerField()
+    quiz = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     opens_at = serializers.DateTimeField(required=False)
     due_at = serializers.DateTimeField()
     attempts_allowed = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1
+        required=False, allow_null=True, min_value=1, max_value=MAX_ATTEMPTS
     )
     time_limit_minutes = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1
+        required=False, allow_null=True, min_value=1, max_value=MAX_MINUTES
     )
 
 
@@ -106,10 +107,10 @@ class AssignmentUpdateSerializer(serializers.Serializer):
     opens_at = serializers.DateTimeField(required=False)
     due_at = serializers.DateTimeField(required=False)
     attempts_allowed = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1
+        required=False, allow_null=True, min_value=1, max_value=MAX_ATTEMPTS
     )
     time_limit_minutes = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1
+        required=False, allow_null=True, min_value=1, max_value=MAX_MINUTES
     )
 
 
@@ -145,10 +146,14 @@ class ExtensionSerializer(serializers.ModelSerializer):
 class ExtensionCreateSerializer(serializers.Serializer):
     """Grant an extension to a student of the cohort."""
 
-    student = serializers.IntegerField()
+    student = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     due_at = serializers.DateTimeField(required=False, allow_null=True)
-    extra_minutes = serializers.IntegerField(required=False, default=0, min_value=0)
-    extra_attempts = serializers.IntegerField(required=False, default=0, min_value=0)
+    extra_minutes = serializers.IntegerField(
+        required=False, default=0, min_value=0, max_value=MAX_MINUTES
+    )
+    extra_attempts = serializers.IntegerField(
+        required=False, default=0, min_value=0, max_value=MAX_ATTEMPTS
+    )
     reason = serializers.CharField(max_length=300)
     expires_at = serializers.DateTimeField(required=False, allow_null=True)
 

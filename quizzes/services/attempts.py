@@ -199,7 +199,7 @@ def _enqueue_grading(attempt_id: int) -> None:
     from ..tasks import grade_attempt_task
 
     try:
-        grade_attempt_task.apply_async((attempt_id,), retry=False)
+        grade_attempt_task.apply_async((attempt_id,), retry=False, ignore_result=True)
     except Exception:  # noqa: BLE001 - any broker failure
         # The submit is already committed; the sweep re-queues attempts left `submitted`,
         # so a broker outage delays a grade but never loses it or fails the student.

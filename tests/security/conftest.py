@@ -39,9 +39,13 @@ def clear_cache():
     cache.clear()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium_browser():
-    """Debian's Chromium through Playwright; a missing browser fails, never skips."""
+    """Debian's Chromium through Playwright; a missing browser fails, never skips.
+
+    Module-scoped: one sync Playwright may live in a process at a time, and other test
+    packages start their own.
+    """
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium is missing at {CHROMIUM}: apt-get install -y chromium")
     from playwright.sync_api import sync_playwright
