@@ -70,7 +70,11 @@ class QuizRegradeView(ReportsAPIView):
                 quiz.questions.all(), pk=data.validated_data["question"]
             )
         if data.validated_data["dry_run"]:
-            changes = regrading.preview_regrade(quiz=quiz, question=question)
+            changes, _hidden = selectors.only_visible(
+                regrading.preview_regrade(quiz=quiz, question=question),
+                quiz=quiz,
+                user=request.user,
+            )
             return Response(
                 RegradePreviewSerializer(
                     {"dry_run": True, "changes": [c.as_json() for c in changes]}
@@ -81,6 +85,9 @@ class QuizRegradeView(ReportsAPIView):
             question=question,
             user=request.user,
             reason=data.validated_data["reason"],
+        )
+        run.changes, _hidden = selectors.only_visible(
+            run.changes, quiz=quiz, user=request.user
         )
         return Response(RegradeRunSerializer(run).data, status=status.HTTP_201_CREATED)
 

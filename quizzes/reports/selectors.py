@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from courses.models import Cohort
+from courses.models import Cohort, CohortMembership
 
 from .. import grading, selectors
 from .. import statistics as qstats
@@ -40,6 +40,33 @@ def reportable_cohorts(user):
     if not user.is_authenticated:
         return Cohort.objects.none()
     return Cohort.objects.taught_by(user).select_related("course")
+
+
+def visible_student_ids(*, quiz: Quiz, user) -> set[int] | None:
+    """Students of this quiz's course whose names the user may see; None means all (staff)."""
+    if user.is_staff:
+        return None
+    return set(
+        CohortMembership.objects.filter(
+            cohort__in=reportable_cohorts(user), cohort__course_id=quiz.course_id
+        ).values_list("student_id", flat=True)
+    )
+
+
+def only_visible(changes: list, *, quiz: Quiz, user) -> tuple[list, int]:
+    """Keep the changes of students the user teaches; return them and how many were hidden.
+
+    A regrade moves every student of the quiz, but an instructor only sees their own.
+    """
+    visible = visible_student_ids(quiz=quiz, user=user)
+    if visible is None:
+        return list(changes), 0
+    shown = [c for c in changes if _student_of(c) in visible]
+    return shown, len(changes) - len(shown)
+
+
+def _student_of(change) -> int:
+    return change["student"] if isinstance(change, dict) else change.student_id
 
 
 def reportable_quizzes(user):

@@ -135,7 +135,11 @@ def regrade(request, pk):
                 % {"changed": len(run.changes), "notified": run.notified},
             )
             return redirect("reports:quiz-regrade", pk=quiz.pk)
-    changes = regrading.preview_regrade(quiz=quiz, question=question)
+    changes, hidden = selectors.only_visible(
+        regrading.preview_regrade(quiz=quiz, question=question),
+        quiz=quiz,
+        user=request.user,
+    )
     return render(
         request,
         "reports/regrade.html",
@@ -144,6 +148,7 @@ def regrade(request, pk):
             "questions": questions,
             "question": question,
             "changes": changes,
+            "hidden_changes": hidden,
             "errors": errors,
             "reason": request.POST.get("reason", ""),
             "runs": quiz.regrades.select_related("performed_by", "question")[:5],
