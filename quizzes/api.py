@@ -199,8 +199,10 @@ class AttemptSubmitView(APIView):
         attempt = services.submit_attempt(
             attempt=attempt, answers=data.validated_data.get("answers")
         )
+        # Grading runs after commit; with eager Celery (the zero-setup run) it is done now.
+        attempt.refresh_from_db(fields=["state", "score", "graded_at"])
         if attempt.state == Attempt.State.SUBMITTED:
-            # Grading runs after commit: answer at once, small, and let the client poll.
+            # Still grading: answer at once, small, and let the client poll.
             return Response(
                 AttemptSummarySerializer(attempt).data, status=status.HTTP_202_ACCEPTED
             )

@@ -91,6 +91,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # A classroom shares one public address: lock a user name from one address, never the
 # whole address, so one student's typos cannot lock out the class.
+AXES_VERBOSE = False
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
