@@ -91,8 +91,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # A classroom shares one public address: lock a user name from one address, never the
 # whole address, so one student's typos cannot lock out the class.
-AXES_VERBOSE = False
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_VERBOSE = False
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_RESET_ON_SUCCESS = True
