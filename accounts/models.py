@@ -13,7 +13,9 @@ from django.utils.translation import gettext_lazy as _
 def validate_timezone(value: str) -> None:
     """Refuse a name that is not an IANA time zone."""
     if value not in zoneinfo.available_timezones():
-        raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})
+        raise ValidationError(
+            _("%(value)s is not a known time zone."), params={"value": value}
+        )
 
 
 class UserManager(DjangoUserManager):
@@ -77,7 +79,9 @@ class User(AbstractUser):
             models.UniqueConstraint(
                 Lower("email"),
                 name="accounts_user_email_ci_unique",
-                violation_error_message=_("A user with this e-mail address already exists."),
+                violation_error_message=_(
+                    "A user with this e-mail address already exists."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(role__in=["student", "instructor"]),

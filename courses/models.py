@@ -25,7 +25,9 @@ class Course(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=200)
     summary = models.TextField(blank=True)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -82,7 +84,9 @@ class Lesson(models.Model):
     position = models.PositiveIntegerField(default=0)
     slug = models.SlugField(max_length=80)
     title = models.CharField(max_length=200)
-    body = models.TextField(help_text=_("Markdown. Each paragraph gets an anchor #p1, #p2..."))
+    body = models.TextField(
+        help_text=_("Markdown. Each paragraph gets an anchor #p1, #p2...")
+    )
     body_html = models.TextField(editable=False, blank=True)
     paragraph_count = models.PositiveIntegerField(editable=False, default=0)
     objectives = models.JSONField(
@@ -97,7 +101,9 @@ class Lesson(models.Model):
     class Meta:
         ordering = ["course", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["course", "slug"], name="courses_lesson_slug_unique"),
+            models.UniqueConstraint(
+                fields=["course", "slug"], name="courses_lesson_slug_unique"
+            ),
             models.UniqueConstraint(
                 fields=["course", "position"],
                 name="courses_lesson_position_unique",
@@ -115,14 +121,17 @@ class Lesson(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse(
-            "courses:lesson", kwargs={"course_slug": self.course.slug, "slug": self.slug}
+            "courses:lesson",
+            kwargs={"course_slug": self.course.slug, "slug": self.slug},
         )
 
     def clean(self) -> None:
         if not isinstance(self.objectives, list) or not all(
             isinstance(item, str) and item.strip() for item in self.objectives
         ):
-            raise ValidationError({"objectives": _("Give a list of non-empty sentences.")})
+            raise ValidationError(
+                {"objectives": _("Give a list of non-empty sentences.")}
+            )
 
     def paragraph_url(self, paragraph: int) -> str:
         return f"{self.get_absolute_url()}#p{paragraph}"
@@ -134,13 +143,17 @@ class Enrollment(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments"
     )
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="enrollments")
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, related_name="enrollments"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "course"], name="courses_enrollment_unique")
+            models.UniqueConstraint(
+                fields=["user", "course"], name="courses_enrollment_unique"
+            )
         ]
 
     def __str__(self) -> str:
@@ -151,9 +164,13 @@ class LessonCompletion(models.Model):
     """A student has finished a lesson; written once, however often they click."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_completions"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="lesson_completions",
     )
-    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="completions")
+    lesson = models.ForeignKey(
+        Lesson, on_delete=models.CASCADE, related_name="completions"
+    )
     completed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -197,7 +214,9 @@ class Cohort(models.Model):
     class Meta:
         ordering = ["course", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["course", "name"], name="courses_cohort_name_unique")
+            models.UniqueConstraint(
+                fields=["course", "name"], name="courses_cohort_name_unique"
+            )
         ]
 
     def __str__(self) -> str:
@@ -207,9 +226,13 @@ class Cohort(models.Model):
 class CohortMembership(models.Model):
     """A student's place in a cohort, with the date they joined."""
 
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="memberships")
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.CASCADE, related_name="memberships"
+    )
     student = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cohort_memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="cohort_memberships",
     )
     joined_at = models.DateTimeField(default=timezone.now)
 

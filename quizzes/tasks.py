@@ -69,5 +69,3 @@ def sweep_attempts(stale_after_seconds: float | None = None) -> dict[str, int]:
             "sweep closed %s expired attempts, re-queued %s", len(expired), len(stale)
         )
     return {"closed": len(expired), "requeued": len(stale)}
-
-

@@ -256,7 +256,9 @@ def _cases(routes):
             )
 
 
-@pytest.mark.parametrize("name, method, kwargs, body, role, status", list(_cases(PAGES)))
+@pytest.mark.parametrize(
+    "name, method, kwargs, body, role, status", list(_cases(PAGES))
+)
 def test_page_access(client, world, name, method, kwargs, body, role, status):
     user = world.users[role]
     if user is not None:
