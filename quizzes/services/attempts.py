@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from courses import services as course_services
+
 from .. import grading, selectors
 from .. import rules as quiz_rules
 from ..errors import AttemptFinished, DeadlinePassed, NoAttemptsLeft, QuizNotOpen
@@ -94,6 +96,10 @@ def start_attempt(
     if rules.attempts_allowed is not None and len(existing) >= rules.attempts_allowed:
         raise NoAttemptsLeft()
     quiz = selectors.quiz_with_questions(quiz_id=quiz.pk)
+    if quiz.course.is_published:
+        # Taking a quiz enrols the student, as finishing a lesson does: the course then
+        # shows on their home page and in their progress reports.
+        course_services.enroll(user=student, course=quiz.course)
     questions = list(quiz.questions.all())
     number = (existing[-1].number if existing else 0) + 1
     attempt = Attempt(

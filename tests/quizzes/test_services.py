@@ -314,3 +314,18 @@ def test_an_essay_waits_for_review_then_the_attempt_is_graded():
     assert attempt.state == Attempt.State.GRADED
     assert attempt.score == Decimal("4")
     assert attempt.max_score == Decimal("5")
+
+
+@pytest.mark.django_db
+def test_starting_a_quiz_enrols_the_student_once():
+    from courses.models import Enrollment
+
+    quiz = QuizFactory()
+    make_single_choice(quiz)
+    student = UserFactory()
+
+    attempt, _ = services.start_attempt(quiz=quiz, student=student)
+    services.submit_attempt(attempt=attempt)
+    services.start_attempt(quiz=quiz, student=student)
+
+    assert Enrollment.objects.filter(user=student, course=quiz.course).count() == 1
