@@ -22,10 +22,6 @@ from .serializers import (
 )
 
 
-class AttemptStartThrottle(ScopedRateThrottle):
-    scope_attr = "throttle_scope"
-
-
 def _seconds_left(attempt: Attempt, now) -> int | None:
     if attempt.is_finished or attempt.deadline is None:
         return None
@@ -78,15 +74,6 @@ class QuizDetailView(generics.RetrieveAPIView):
         return selectors.visible_quizzes(self.request.user).annotate(
             question_count=Count("questions")
         )
-
-    def get_serializer_context(self):
-        context = super().get_serializer_context()
-        if getattr(self, "kwargs", None) and "pk" in self.kwargs:
-            quiz = self.get_object()
-            context["standing"] = selectors.standings_for(
-                quizzes=[quiz], student=self.request.user
-            )
-        return context
 
     def retrieve(self, request, *args, **kwargs):
         quiz = self.get_object()

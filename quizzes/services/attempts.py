@@ -19,6 +19,7 @@ from .. import grading, selectors
 from .. import rules as quiz_rules
 from ..errors import AttemptFinished, DeadlinePassed, NoAttemptsLeft, QuizNotOpen
 from ..models import Attempt, Question, Quiz, Response
+from .marking import as_points
 
 logger = logging.getLogger(__name__)
 
@@ -114,7 +115,7 @@ def start_attempt(
     )
     keys = [(q, selectors.question_key(q)) for q in questions]
     attempt.max_score = sum(
-        (_decimal(grading.max_points(k)) for _, k in keys), _decimal(0)
+        (as_points(grading.max_points(k)) for _, k in keys), as_points(0)
     )
     attempt.save()
     Response.objects.bulk_create(
@@ -123,17 +124,11 @@ def start_attempt(
             question=question,
             answer=None,
             saved_at=now,
-            max_score=_decimal(grading.max_points(key)),
+            max_score=as_points(grading.max_points(key)),
         )
         for question, key in keys
     )
     return attempt, True
-
-
-def _decimal(value: float):
-    from decimal import Decimal
-
-    return Decimal(str(round(value, 3)))
 
 
 def _validated_answers(attempt: Attempt, answers: dict[Any, Any]) -> dict[int, Any]:
@@ -188,7 +183,7 @@ def _store(attempt: Attempt, answers: dict[int, Any], now: datetime) -> None:
         responses[qid] = Response(
             attempt=attempt,
             question=question,
-            max_score=_decimal(grading.max_points(selectors.question_key(question))),
+            max_score=as_points(grading.max_points(selectors.question_key(question))),
         )
     for qid, answer in answers.items():
         responses[qid].answer = answer

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from .. import grading, selectors
 from ..models import Attempt, Response
 
-__all__ = ["grade_attempt", "score_attempt", "score_response"]
+__all__ = ["as_points", "grade_attempt", "score_attempt", "score_response"]
 
 _Q = Decimal("0.001")
 _SCORED_FIELDS = (
@@ -27,7 +27,8 @@ _SCORED_FIELDS = (
 )
 
 
-def _dec(value: float) -> Decimal:
+def as_points(value: float) -> Decimal:
+    """A grader's float points as the Decimal the database stores (to 0.001)."""
     return Decimal(str(value)).quantize(_Q)
 
 
@@ -61,8 +62,8 @@ def score_attempt(attempt: Attempt, *, now: datetime) -> Attempt:
                 feedback=[{"kind": "invalid", "text": str(exc)}],
                 detail={},
             )
-        response.auto_score = _dec(result.auto_points)
-        response.max_score = _dec(grading.max_points(key))
+        response.auto_score = as_points(result.auto_points)
+        response.max_score = as_points(grading.max_points(key))
         response.feedback = result.feedback
         # Nothing written means nothing for a person to mark.
         response.needs_manual = result.needs_manual and grading.is_answered(
@@ -152,7 +153,7 @@ def score_response(
     )
     key = selectors.question_key(question)
     automatic = 0 if question.kind == question.Kind.ESSAY else key["points"]
-    manual_max = _dec(grading.max_points(key) - automatic)
+    manual_max = as_points(grading.max_points(key) - automatic)
     score = Decimal(score)
     if score < 0 or score > manual_max:
         raise ValidationError(
