@@ -2,18 +2,22 @@
 
 Rows come from one server-side cursor per export (`iterator(chunk_size=...)`), are
 written as they arrive and forgotten, so memory stays flat however many students a
-cohort has, and the number of queries does not grow with them (apart from the progress
-update written every PROGRESS_EVERY rows).
+cohort has. A cohort-grades export is five queries whatever its size: read the job,
+claim it (counting its rows), read the assignments with their extensions, the cursor,
+finish. An export running longer than PROGRESS_SECONDS adds one progress write per
+PROGRESS_SECONDS, so a poller still sees it move.
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
+import hashlib
 import itertools
 import json
 import logging
 import os
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator
@@ -23,8 +27,17 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
-from django.db.models import Exists, FilteredRelation, OuterRef, Q
+from django.db.models import (
+    Exists,
+    F,
+    FilteredRelation,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,7 +49,6 @@ from ..models import (
     Attempt,
     Choice,
     ExportJob,
-    Extension,
     Question,
     Response,
 )
@@ -47,7 +59,10 @@ logger = logging.getLogger(__name__)
 
 # Rows fetched per round trip of the server-side cursor: the most held in memory.
 CHUNK_SIZE = 500
-PROGRESS_EVERY = 250
+# At most one progress write per this many seconds: a fast export writes none.
+PROGRESS_SECONDS = 2.0
+# Monotonic, so a clock change cannot stall or flood the progress writes.
+_clock = time.monotonic
 _PERCENT = Decimal("0.1")
 
 
@@ -95,28 +110,45 @@ class CohortGrades:
     """One row per student of a cohort; a grade and a status column per assignment."""
 
     def __init__(self, job: ExportJob, now: datetime):
-        self.cohort = job.cohort
+        self.cohort_id = job.cohort_id
         self.now = now
-        self.assignments = list(
-            Assignment.objects.filter(cohort=self.cohort)
-            .select_related("quiz")
-            .order_by("due_at", "id")
-        )
+        self.assignments: list[Assignment] = []
         self.extensions: dict[tuple[int, int], list[quiz_rules.ExtensionTerms]] = (
             defaultdict(list)
         )
-        for ext in _extension_values(self.assignments):
-            self.extensions[(ext["assignment_id"], ext["student_id"])].append(
-                quiz_rules.ExtensionTerms(
-                    due_at=ext["due_at"],
-                    extra_minutes=ext["extra_minutes"],
-                    extra_attempts=ext["extra_attempts"],
-                    expires_at=ext["expires_at"],
-                )
-            )
 
-    def count(self) -> int:
-        return CohortMembership.objects.filter(cohort=self.cohort).count()
+    def counted(self) -> QuerySet:
+        """One row per line the file will have (bar the header)."""
+        return CohortMembership.objects.filter(cohort_id=self.cohort_id)
+
+    def prepare(self) -> None:
+        """Read the assignments and every extension on them, in one query."""
+        # LEFT JOIN: an assignment comes back once per extension (or once with NULLs),
+        # its copies adjacent because `id` ends the ordering.
+        rows = (
+            Assignment.objects.filter(cohort_id=self.cohort_id)
+            .select_related("quiz")
+            .annotate(
+                ext_student_id=F("extensions__student_id"),
+                ext_due_at=F("extensions__due_at"),
+                ext_extra_minutes=F("extensions__extra_minutes"),
+                ext_extra_attempts=F("extensions__extra_attempts"),
+                ext_expires_at=F("extensions__expires_at"),
+            )
+            .order_by("due_at", "id")
+        )
+        for row in rows:
+            if not self.assignments or self.assignments[-1].pk != row.pk:
+                self.assignments.append(row)
+            if row.ext_student_id is not None:
+                self.extensions[(row.pk, row.ext_student_id)].append(
+                    quiz_rules.ExtensionTerms(
+                        due_at=row.ext_due_at,
+                        extra_minutes=row.ext_extra_minutes,
+                        extra_attempts=row.ext_extra_attempts,
+                        expires_at=row.ext_expires_at,
+                    )
+                )
 
     def header(self) -> list[str]:
         columns = [_("Last name"), _("First name"), _("E-mail")]
@@ -156,7 +188,9 @@ class CohortGrades:
         return ["" if grade is None else str(grade), "; ".join(marks)]
 
     def rows(self) -> Iterator[list[str]]:
-        users = get_user_model().objects.filter(cohort_memberships__cohort=self.cohort)
+        users = get_user_model().objects.filter(
+            cohort_memberships__cohort_id=self.cohort_id
+        )
         fields = ["id", "last_name", "first_name", "email"]
         quiz_ids = [a.quiz_id for a in self.assignments]
         if quiz_ids:
@@ -206,20 +240,6 @@ class CohortGrades:
             yield row
 
 
-def _extension_values(assignments: list[Assignment]):
-    """Every extension on these assignments, as plain values (one query)."""
-    if not assignments:
-        return []
-    return Extension.objects.filter(assignment__in=[a.pk for a in assignments]).values(
-        "assignment_id",
-        "student_id",
-        "due_at",
-        "extra_minutes",
-        "extra_attempts",
-        "expires_at",
-    )
-
-
 def _answer_text(kind: str, answer, choice_texts: dict[int, str]) -> str:
     """A response's answer in words an instructor can read in a spreadsheet."""
     if answer is None:
@@ -244,6 +264,10 @@ class QuizResponses:
     def __init__(self, job: ExportJob, now: datetime):
         self.quiz = job.quiz
         self.user = job.requested_by
+        self.choice_texts: dict[int, str] = {}
+
+    def prepare(self) -> None:
+        """Read the quiz's choice texts, to write answers in words."""
         self.choice_texts = dict(
             Choice.objects.filter(question__quiz=self.quiz).values_list("id", "text")
         )
@@ -262,8 +286,9 @@ class QuizResponses:
             qs = qs.filter(Exists(taught))
         return qs
 
-    def count(self) -> int:
-        return self._queryset().count()
+    def counted(self) -> QuerySet:
+        """One row per line the file will have (bar the header)."""
+        return self._queryset()
 
     def header(self) -> list[str]:
         return [
@@ -351,80 +376,144 @@ EXPORTERS = {
 }
 
 
+class _Superseded(Exception):
+    """The job was claimed by another run while this one was writing."""
+
+
 def _stale_parts(job_id: int) -> list[Path]:
     return list(Path(settings.EXPORTS_ROOT).glob(f".export-{job_id}-*.part"))
 
 
-@transaction.atomic
-def _claim(job_id: int) -> ExportJob | None:
-    """Lock the job and mark it running from row 0; None if there is nothing to do."""
-    job = (
-        ExportJob.objects.select_for_update(of=("self",))
-        .select_related("cohort", "quiz", "requested_by")
-        .filter(pk=job_id)
-        .first()
-    )
-    if job is None or job.state == ExportJob.State.DONE:
-        return None
+def _claim_prefix(job_id: int, claim: str) -> str:
+    # Hashed: a Celery task id is the caller's text and must not shape a path.
+    return f".export-{job_id}-{hashlib.sha256(claim.encode()).hexdigest()[:16]}-"
+
+
+def _may_claim(job: ExportJob, claim: str) -> bool:
+    """Whether this claim may take the job as read: not done, nor running elsewhere."""
+    if job.state == ExportJob.State.DONE:
+        return False
     if job.state == ExportJob.State.RUNNING:
-        # A worker died mid-write: its half file is worthless; start again from row 0.
-        logger.warning("restarting export %s left running", job_id)
-        for part in _stale_parts(job_id):
-            part.unlink(missing_ok=True)
-    job.state = ExportJob.State.RUNNING
-    job.rows_done = 0
-    job.error = ""
-    job.file_name = ""
-    job.finished_at = None
-    job.save(update_fields=["state", "rows_done", "error", "file_name", "finished_at"])
-    return job
+        # While running, file_name is the part file of the run that claimed it. Only a
+        # redelivery of that run's own message (its worker was lost: acks_late with
+        # reject_on_worker_lost) may start it over; a duplicate message leaves a live
+        # run alone. A running job with no part recorded predates claims: take it.
+        return not job.file_name or job.file_name.startswith(
+            _claim_prefix(job.pk, claim)
+        )
+    return True
+
+
+def _count_of(queryset: QuerySet) -> Subquery:
+    """COUNT(*) of a queryset as a scalar subquery (a plain function, so no GROUP BY)."""
+    return Subquery(
+        queryset.order_by()
+        .annotate(n=Func(F("pk"), function="COUNT", output_field=IntegerField()))
+        .values("n")
+    )
 
 
 def run_export(
-    *, job_id: int, progress_every: int = PROGRESS_EVERY, now: datetime | None = None
+    *,
+    job_id: int,
+    claim: str = "",
+    progress_seconds: float = PROGRESS_SECONDS,
+    now: datetime | None = None,
 ) -> ExportJob | None:
     """Write an export's CSV to a temp file, then rename it into place; safe to repeat.
 
-    A done job is left alone. A job found running (its worker crashed) starts over with
-    a fresh temp file, so a half-written file is never what gets downloaded.
+    `claim` names the caller (the Celery task id): a job left running under the same
+    claim was lost with its worker and starts over with a fresh temp file, so a
+    half-written file is never what gets downloaded. A done job, or one running under
+    another claim, is left alone.
     """
     now = now or timezone.now()
-    job = _claim(job_id)
+    job = (
+        ExportJob.objects.select_related("quiz", "requested_by")
+        .filter(pk=job_id)
+        .first()
+    )
     if job is None:
-        return ExportJob.objects.filter(pk=job_id).first()
+        return None
+    claim = claim or uuid.uuid4().hex
+    if not _may_claim(job, claim):
+        return job
+    exporter = EXPORTERS[job.kind](job, now)
     root = Path(settings.EXPORTS_ROOT)
+    temp = root / f"{_claim_prefix(job.pk, claim)}{uuid.uuid4().hex}.part"
+    # Compare-and-swap on the state and part file just read, instead of a row lock: of
+    # two workers that read the same row, one update matches and the other's finds
+    # the row changed. The row count is stored with the claim, for the progress bar.
+    claimed = ExportJob.objects.filter(
+        pk=job.pk, state=job.state, file_name=job.file_name
+    ).update(
+        state=ExportJob.State.RUNNING,
+        rows_done=0,
+        rows_total=_count_of(exporter.counted()),
+        error="",
+        file_name=temp.name,
+        finished_at=None,
+    )
+    if not claimed:
+        return ExportJob.objects.filter(pk=job_id).first()
+    if job.state == ExportJob.State.RUNNING:
+        # Its worker died mid-write: the half file is worthless; start again at row 0.
+        logger.warning("restarting export %s left running", job_id)
+        for part in _stale_parts(job_id):
+            part.unlink(missing_ok=True)
+    # Every later write is fenced by the part file, so a run that lost its claim
+    # cannot overwrite the state of the run that took it over.
+    mine = ExportJob.objects.filter(
+        pk=job.pk, state=ExportJob.State.RUNNING, file_name=temp.name
+    )
     final_name = f"export-{job.pk}.csv"
-    temp = root / f".export-{job.pk}-{uuid.uuid4().hex}.part"
     done = 0
     try:
-        exporter = EXPORTERS[job.kind](job, now)
-        ExportJob.objects.filter(pk=job.pk).update(rows_total=exporter.count())
+        exporter.prepare()
         root.mkdir(parents=True, exist_ok=True)
         with open(temp, "w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow([_cell(value) for value in exporter.header()])
+            reported = _clock()
             for row in exporter.rows():
                 writer.writerow([_cell(value) for value in row])
                 done += 1
-                if done % progress_every == 0:
-                    ExportJob.objects.filter(pk=job.pk).update(rows_done=done)
+                if _clock() - reported >= progress_seconds:
+                    if not mine.update(rows_done=done):
+                        raise _Superseded
+                    reported = _clock()
         os.replace(temp, root / final_name)
+    except _Superseded:
+        with contextlib.suppress(OSError):
+            temp.unlink(missing_ok=True)
+        logger.warning("export %s was claimed by another run; stopping", job_id)
+        return ExportJob.objects.filter(pk=job_id).first()
     except Exception as exc:
         with contextlib.suppress(OSError):
             temp.unlink(missing_ok=True)
-        ExportJob.objects.filter(pk=job.pk, state=ExportJob.State.RUNNING).update(
+        mine.update(
             state=ExportJob.State.FAILED,
             error=str(exc)[:2000],
+            file_name="",
             finished_at=timezone.now(),
         )
         raise
-    ExportJob.objects.filter(pk=job.pk).update(
+    finished_at = timezone.now()
+    # Rows may have joined since the count; the file is the truth.
+    finished = mine.update(
         state=ExportJob.State.DONE,
         rows_done=done,
-        # Rows may have joined since the count; the file is the truth.
         rows_total=done,
         file_name=final_name,
-        finished_at=timezone.now(),
+        finished_at=finished_at,
     )
-    job.refresh_from_db()
+    if not finished:
+        # Taken over after the rename: the file in place is complete either way.
+        logger.warning("export %s was claimed by another run at the end", job_id)
+        return ExportJob.objects.filter(pk=job_id).first()
+    job.state = ExportJob.State.DONE
+    job.rows_done = job.rows_total = done
+    job.error = ""
+    job.file_name = final_name
+    job.finished_at = finished_at
     return job

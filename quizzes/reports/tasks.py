@@ -107,15 +107,18 @@ def refresh_quiz_statistics_task(quiz_id: int) -> dict[str, int] | None:
 
 
 @shared_task(
+    bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
     autoretry_for=(OperationalError,),
     retry_backoff=True,
     max_retries=3,
 )
-def run_export_task(job_id: int) -> str | None:
+def run_export_task(self, job_id: int) -> str | None:
     """Write one export's file; a done job is left alone, a crashed one starts over."""
     from . import exports
 
-    job = exports.run_export(job_id=job_id)
+    # A redelivery (worker lost) or retry keeps the task id, so it may take back the
+    # job its earlier delivery left running; another message may not.
+    job = exports.run_export(job_id=job_id, claim=self.request.id or "")
     return job.state if job else None
