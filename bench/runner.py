@@ -688,7 +688,11 @@ def main() -> int:
             ("csv", lambda: [csv_figure(seeded, instructor)]),
             ("progress", lambda: [progress_figure(stack_, seeded)]),
         ]
+        # BENCH_ONLY=drain,csv runs those figures only (RESULTS.md then holds only them).
+        only = {n for n in os.environ.get("BENCH_ONLY", "").split(",") if n}
         for name, step in steps:
+            if only and name not in only:
+                continue
             print(f"bench: {name}", flush=True)
             try:
                 stack_.check_alive()

@@ -7,11 +7,13 @@ at real data.
 
 import os
 
-BENCH_REDIS_URL = "redis://127.0.0.1:6379/8"
+# Overridable only to run two benches side by side (e.g. while profiling one figure).
+BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/8")
+BENCH_DB_NAME = os.environ.get("BENCH_DB_NAME", "bench_tradeoffs")
 
 # production.py reads these at import time (and derives the cache from the broker), so
 # the bench's own database and Redis database are forced, not defaulted.
-os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/bench_tradeoffs"
+os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{BENCH_DB_NAME}"
 os.environ["CELERY_BROKER_URL"] = BENCH_REDIS_URL
 os.environ["CELERY_RESULT_BACKEND"] = BENCH_REDIS_URL
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-not-for-production")
@@ -27,7 +29,6 @@ SECRET_KEY = "bench-only-secret-key-not-for-production"
 ALLOWED_HOSTS = ["127.0.0.1"]
 ROOT_URLCONF = "bench.urls"
 
-BENCH_DB_NAME = "bench_tradeoffs"
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.postgresql",
