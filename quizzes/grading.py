@@ -6,7 +6,7 @@ import math
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.utils.translation import gettext as _
 
@@ -294,8 +294,27 @@ def validate_data(kind: str, data: dict, choices: list[dict] | None = None) -> N
         }[kind](data)
 
 
-def _checked(key: Any) -> tuple[str, dict, list[dict]]:
-    """Validate a whole key and return its kind, data and choices."""
+class CheckedKey(NamedTuple):
+    """A key already validated: graders take it in place of the dict to skip the checks.
+
+    Grading a batch of attempts checks each question's key once, not once per answer.
+    """
+
+    kind: str
+    data: dict
+    choices: list[dict]
+    points: float
+
+    @property
+    def max_points(self) -> float:
+        justification = self.data.get("justification") or {}
+        return self.points + float(justification.get("points", 0))
+
+
+def check_key(key: Any) -> CheckedKey:
+    """Validate a whole key (raising InvalidKey) and return it checked."""
+    if isinstance(key, CheckedKey):
+        return key
     if not isinstance(key, dict):
         raise InvalidKey(_("A question key must be an object."))
     kind = key.get("kind")
@@ -308,14 +327,17 @@ def _checked(key: Any) -> tuple[str, dict, list[dict]]:
     if kind in CHOICE_KINDS and choices is None:
         raise InvalidKey(_("A choice question needs its choices."))
     validate_data(kind, data, choices)
-    return kind, data, choices or []
+    return CheckedKey(kind, data, choices or [], float(key["points"]))
 
 
-def max_points(key: dict) -> float:
+def _checked(key: Any) -> tuple[str, dict, list[dict]]:
+    checked = check_key(key)
+    return checked.kind, checked.data, checked.choices
+
+
+def max_points(key: dict | CheckedKey) -> float:
     """Return the most a question can earn: its points plus any justification's."""
-    data = _checked(key)[1]
-    justification = data.get("justification") or {}
-    return float(key["points"]) + float(justification.get("points", 0))
+    return check_key(key).max_points
 
 
 # ---------------------------------------------------------------- answers
@@ -513,7 +535,7 @@ _CLEANERS = {
 }
 
 
-def validate_answer(key: dict, answer: Any) -> dict:
+def validate_answer(key: dict | CheckedKey, answer: Any) -> dict:
     """Return the normalised answer ({} when unanswered) or raise InvalidAnswer."""
     return _clean(*_checked(key), answer)
 
@@ -544,7 +566,7 @@ def _clean(kind: str, data: dict, choices: list[dict], answer: Any) -> dict:
     return cleaned
 
 
-def is_answered(key: dict, answer: Any) -> bool:
+def is_answered(key: dict | CheckedKey, answer: Any) -> bool:
     """Return whether the answer gives anything to grade; malformed ones count as given."""
     try:
         return bool(validate_answer(key, answer))
@@ -689,14 +711,13 @@ _GRADERS = {
 }
 
 
-def grade(key: dict, answer: Any) -> GradeResult:
+def grade(key: dict | CheckedKey, answer: Any) -> GradeResult:
     """Grade an answer; unanswered earns 0, a malformed answer raises InvalidAnswer."""
-    kind, data, choices = _checked(key)
+    kind, data, choices, points = check_key(key)
     cleaned = _clean(kind, data, choices, answer)
     if not cleaned:
         # Nothing to read: no feedback beyond this, and nothing for an instructor.
         return GradeResult(0.0, 0.0, 0.0, False, [_not_answered()], {})
-    points = float(key["points"])
     if kind == ESSAY:
         words = len(cleaned["text"].split())
         detail = {"words": words, "min_words": data.get("min_words", 0)}

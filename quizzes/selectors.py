@@ -29,6 +29,17 @@ def questions_prefetch(through: str = "") -> Prefetch:
     )
 
 
+def questions_for_grading(*, quiz_id: int) -> list[Question]:
+    """A quiz's questions with their choices and nothing else: two queries."""
+    return list(
+        Question.objects.filter(quiz_id=quiz_id)
+        .order_by("position", "id")
+        .prefetch_related(
+            Prefetch("choices", queryset=Choice.objects.order_by("position", "id"))
+        )
+    )
+
+
 def question_key(question: Question) -> dict:
     """Build the grader's key for a question whose choices are prefetched."""
     return {

@@ -34,11 +34,12 @@ STALE_AFTER = timedelta(minutes=2)
     max_retries=5,
 )
 def grade_attempt_task(self, attempt_id: int) -> str | None:
-    """Grade one attempt; safe to run twice (a graded attempt is left alone)."""
-    attempt = services.grade_attempt(attempt_id=attempt_id)
-    if attempt is not None and attempt.state == Attempt.State.GRADED:
-        schedule_statistics_refresh(attempt.quiz_id)
-    return attempt.state if attempt else None
+    """Grade one attempt, and others of its quiz waiting for grading (a batch); safe to
+    run twice (a graded attempt is left alone)."""
+    state, graded = services.grade_submitted(attempt_id=attempt_id)
+    if any(each.state == Attempt.State.GRADED for each in graded):
+        schedule_statistics_refresh(graded[0].quiz_id)
+    return state
 
 
 @shared_task(acks_late=True)

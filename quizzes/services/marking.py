@@ -10,10 +10,21 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config import bulk
+
 from .. import grading, selectors
 from ..models import Attempt, Response
 
-__all__ = ["as_points", "grade_attempt", "score_attempt", "score_response"]
+__all__ = [
+    "as_points",
+    "grade_attempt",
+    "grade_submitted",
+    "score_attempt",
+    "score_response",
+]
+
+# Attempts of one quiz graded together by one task (see grade_submitted).
+GRADE_BATCH = 25
 
 _Q = Decimal("0.001")
 _SCORED_FIELDS = (
@@ -25,6 +36,7 @@ _SCORED_FIELDS = (
     "needs_manual",
     "graded_at",
 )
+_ATTEMPT_FIELDS = ["score", "max_score", "state", "graded_at"]
 
 
 def as_points(value: float) -> Decimal:
@@ -32,26 +44,26 @@ def as_points(value: float) -> Decimal:
     return Decimal(str(value)).quantize(_Q)
 
 
-def score_attempt(attempt: Attempt, *, now: datetime) -> Attempt:
-    """Score every response of a locked attempt and set its state; no commit of its own.
+def _scored(
+    attempt: Attempt,
+    keys: list[tuple[int, grading.CheckedKey]],
+    responses: dict[int, Response],
+    now: datetime,
+) -> list[Response]:
+    """Score one attempt's answers and set its totals and state; returns the rows to write.
 
     Manual scores already given are kept, so a regrade after a key change touches only the
-    automatic part. Needs the attempt's quiz questions prefetched with their choices.
+    automatic part.
     """
-    questions = list(attempt.quiz.questions.all())
-    responses = {r.question_id: r for r in attempt.responses.all()}
-    by_question: dict[int, Response] = {}
+    rows = []
     total = Decimal(0)
     maximum = Decimal(0)
     waiting = False
-    for question in questions:
-        key = selectors.question_key(question)
-        response = responses.get(question.id) or Response(
-            attempt=attempt, question=question
-        )
-        by_question[question.id] = response
+    for question_id, key in keys:
+        stored = responses.get(question_id)
+        answer = stored.answer if stored else None
         try:
-            result = grading.grade(key, response.answer)
+            result = grading.grade(key, answer)
         except grading.InvalidAnswer as exc:
             # The key changed under a stored answer: it earns nothing, and says why.
             result = grading.GradeResult(
@@ -62,65 +74,134 @@ def score_attempt(attempt: Attempt, *, now: datetime) -> Attempt:
                 feedback=[{"kind": "invalid", "text": str(exc)}],
                 detail={},
             )
-        response.auto_score = as_points(result.auto_points)
-        response.max_score = as_points(grading.max_points(key))
-        response.feedback = result.feedback
         # Nothing written means nothing for a person to mark.
-        response.needs_manual = result.needs_manual and grading.is_answered(
-            key, response.answer
+        needs_manual = result.needs_manual and grading.is_answered(key, answer)
+        row = Response(
+            attempt_id=attempt.pk,
+            question_id=question_id,
+            answer=answer,
+            auto_score=as_points(result.auto_points),
+            manual_score=stored.manual_score if stored and needs_manual else None,
+            max_score=as_points(key.max_points),
+            feedback=result.feedback,
+            needs_manual=needs_manual,
+            graded_at=stored.graded_at if stored else None,
         )
-        if not response.needs_manual:
-            response.manual_score = None
-        manual = response.manual_score or Decimal(0)
-        response.score = response.auto_score + manual
-        if response.awaiting_manual:
+        row.score = row.auto_score + (row.manual_score or Decimal(0))
+        if row.awaiting_manual:
             waiting = True
         else:
-            response.graded_at = response.graded_at or now
-        total += response.score
-        maximum += response.max_score
-    # One INSERT ... ON CONFLICT DO UPDATE writes every response, new or old: far cheaper
-    # than bulk_update's CASE per field, and it never touches the student's answer.
-    scored = [
-        Response(
-            attempt_id=attempt.pk,
-            question_id=question.id,
-            answer=responses[question.id].answer if question.id in responses else None,
-            **{
-                field: getattr(by_question[question.id], field)
-                for field in _SCORED_FIELDS
-            },
-        )
-        for question in questions
-    ]
-    Response.objects.bulk_create(
-        scored,
-        update_conflicts=True,
-        unique_fields=["attempt", "question"],
-        update_fields=list(_SCORED_FIELDS),
-    )
+            row.graded_at = row.graded_at or now
+        total += row.score
+        maximum += row.max_score
+        rows.append(row)
     attempt.score = total
     attempt.max_score = maximum
     attempt.state = Attempt.State.NEEDS_REVIEW if waiting else Attempt.State.GRADED
     attempt.graded_at = now
-    attempt.save(update_fields=["score", "max_score", "state", "graded_at"])
+    return rows
+
+
+def _store_scores(attempts: list[Attempt], rows: list[Response]) -> None:
+    # One INSERT ... ON CONFLICT DO UPDATE writes every response, new or old, without
+    # touching a stored answer; one UPDATE sets every attempt's totals.
+    bulk.upsert(
+        rows,
+        fields=[
+            "attempt",
+            "question",
+            "answer",
+            "saved_at",
+            "comment",
+            *_SCORED_FIELDS,
+        ],
+        unique_fields=["attempt", "question"],
+        update_fields=_SCORED_FIELDS,
+    )
+    bulk.set_fields(attempts, _ATTEMPT_FIELDS)
+
+
+def _checked_keys(questions) -> list[tuple[int, grading.CheckedKey]]:
+    return [(q.id, grading.check_key(selectors.question_key(q))) for q in questions]
+
+
+def score_attempt(attempt: Attempt, *, now: datetime) -> Attempt:
+    """Score every response of a locked attempt and set its state; no commit of its own.
+
+    Needs the attempt's quiz questions prefetched with their choices, and its responses.
+    """
+    keys = _checked_keys(attempt.quiz.questions.all())
+    responses = {r.question_id: r for r in attempt.responses.all()}
+    rows = _scored(attempt, keys, responses, now)
+    _store_scores([attempt], rows)
+    # Callers (regrading) read the prefetched responses next: bring them up to date.
+    for row in rows:
+        if (stored := responses.get(row.question_id)) is not None:
+            for field in _SCORED_FIELDS:
+                setattr(stored, field, getattr(row, field))
     return attempt
 
 
+def grade_submitted(
+    *, attempt_id: int, now: datetime | None = None, batch: int = GRADE_BATCH
+) -> tuple[str | None, list[Attempt]]:
+    """Grade a submitted attempt and, with it, other submitted attempts of the same quiz.
+
+    Returns the attempt's state afterwards (None if it is gone) and every attempt graded
+    now. The others are up to batch - 1 attempts that no other transaction holds, latest
+    submitted first: their own tasks then find them graded with one read, so a queue of
+    grades loads the quiz's key and writes once per batch, and two workers draining one
+    queue take different attempts instead of waiting on each other's. Anything not
+    `submitted` is left alone.
+    """
+    state = _state_of(attempt_id)
+    if state != Attempt.State.SUBMITTED:
+        return state, []
+    graded = _grade_batch(attempt_id, now or timezone.now(), batch)
+    if not graded:  # graded, or gone, between the read and the lock
+        return _state_of(attempt_id), []
+    return graded[0].state, graded
+
+
+def _state_of(attempt_id: int) -> str | None:
+    # No ordering: the model's default one would join the quiz for nothing.
+    states = Attempt.objects.filter(pk=attempt_id).order_by().values_list("state")
+    return next((state for (state,) in states), None)
+
+
 @transaction.atomic
-def grade_attempt(*, attempt_id: int, now: datetime | None = None) -> Attempt | None:
-    """Grade a submitted attempt; anything else (already graded, in progress) is left alone."""
-    now = now or timezone.now()
+def _grade_batch(attempt_id: int, now: datetime, batch: int) -> list[Attempt]:
     attempt = (
-        Attempt.objects.select_for_update(of=("self",))
-        .select_related("quiz")
-        .prefetch_related(selectors.questions_prefetch("quiz__"), "responses")
-        .filter(pk=attempt_id)
-        .first()
+        Attempt.objects.select_for_update().filter(pk=attempt_id).order_by("pk").first()
     )
     if attempt is None or attempt.state != Attempt.State.SUBMITTED:
-        return attempt
-    return score_attempt(attempt, now=now)
+        return []
+    others = (
+        Attempt.objects.select_for_update(skip_locked=True)
+        .filter(quiz_id=attempt.quiz_id, state=Attempt.State.SUBMITTED)
+        .exclude(pk=attempt.pk)
+        .only("id", "quiz_id", "state")  # not the layout: grading never reads it
+        .order_by("-submitted_at", "-id")[: max(0, batch - 1)]
+    )
+    attempts = [attempt, *others]
+    keys = _checked_keys(selectors.questions_for_grading(quiz_id=attempt.quiz_id))
+    responses: dict[int, dict[int, Response]] = {a.pk: {} for a in attempts}
+    stored = Response.objects.filter(attempt__in=attempts).order_by()
+    for response in stored.only(
+        "attempt_id", "question_id", "answer", "manual_score", "graded_at"
+    ):
+        responses[response.attempt_id][response.question_id] = response
+    rows = []
+    for each in attempts:
+        rows += _scored(each, keys, responses[each.pk], now)
+    _store_scores(attempts, rows)
+    return attempts
+
+
+def grade_attempt(*, attempt_id: int, now: datetime | None = None) -> Attempt | None:
+    """Grade one submitted attempt; anything else (already graded, in progress) is left alone."""
+    grade_submitted(attempt_id=attempt_id, now=now, batch=1)
+    return Attempt.objects.filter(pk=attempt_id).first()
 
 
 @transaction.atomic
