@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config import bulk
 from courses import services as course_services
 
 from .. import grading, selectors
@@ -131,11 +132,12 @@ def start_attempt(
     return attempt, True
 
 
-def _validated_answers(attempt: Attempt, answers: dict[Any, Any]) -> dict[int, Any]:
+def _validated_answers(
+    questions: dict[int, Question], answers: dict[Any, Any]
+) -> dict[int, Any]:
     """Check every answer against its question's type; all or nothing."""
     if not isinstance(answers, dict):
         raise ValidationError(_("Send answers as an object keyed by question id."))
-    questions = {q.id: q for q in attempt.quiz.questions.all()}
     cleaned: dict[int, Any] = {}
     errors: dict[str, str] = {}
     for raw_id, answer in answers.items():
@@ -163,37 +165,40 @@ def _validated_answers(attempt: Attempt, answers: dict[Any, Any]) -> dict[int, A
 
 
 def _lock_attempt(attempt_id: int) -> Attempt:
-    return (
-        Attempt.objects.select_for_update(of=("self",))
-        .select_related("quiz")
-        .prefetch_related(selectors.questions_prefetch("quiz__"))
-        .get(pk=attempt_id)
-    )
+    # The row alone: a submit without answers needs nothing else, and the questions are
+    # loaded only when there are answers to check (_store_answers).
+    return Attempt.objects.select_for_update().order_by().get(pk=attempt_id)
 
 
-def _store(attempt: Attempt, answers: dict[int, Any], now: datetime) -> None:
-    if not answers:
+def _store_answers(attempt: Attempt, answers: dict[Any, Any], now: datetime) -> None:
+    """Validate answers against the attempt's questions (all or nothing) and save them."""
+    questions = {
+        q.id: q for q in selectors.questions_for_grading(quiz_id=attempt.quiz_id)
+    }
+    cleaned = _validated_answers(questions, answers)
+    if not cleaned:
         return
     responses = {
-        r.question_id: r for r in attempt.responses.filter(question_id__in=answers)
+        r.question_id: r for r in attempt.responses.filter(question_id__in=cleaned)
     }
-    missing = [qid for qid in answers if qid not in responses]
+    missing = [qid for qid in cleaned if qid not in responses]
     for qid in missing:
-        question = next(q for q in attempt.quiz.questions.all() if q.id == qid)
+        # A question added after the attempt started: its row is made now.
         responses[qid] = Response(
             attempt=attempt,
-            question=question,
-            max_score=as_points(grading.max_points(selectors.question_key(question))),
+            question=questions[qid],
+            max_score=as_points(
+                grading.max_points(selectors.question_key(questions[qid]))
+            ),
         )
-    for qid, answer in answers.items():
+    for qid, answer in cleaned.items():
         responses[qid].answer = answer
         responses[qid].saved_at = now
     new = [responses[qid] for qid in missing]
     if new:
         Response.objects.bulk_create(new)
     existing = [r for qid, r in responses.items() if qid not in missing]
-    if existing:
-        Response.objects.bulk_update(existing, ["answer", "saved_at"])
+    bulk.set_fields(existing, ["answer", "saved_at"])
 
 
 def _enqueue_grading(attempt_id: int) -> None:
@@ -228,7 +233,7 @@ def save_responses(
         raise AttemptFinished()
     if locked.deadline and now >= locked.deadline:
         raise DeadlinePassed()
-    _store(locked, _validated_answers(locked, answers), now)
+    _store_answers(locked, answers, now)
     return locked
 
 
@@ -246,7 +251,7 @@ def submit_attempt(
         return locked
     on_time = locked.deadline is None or now < locked.deadline
     if answers and on_time:
-        _store(locked, _validated_answers(locked, answers), now)
+        _store_answers(locked, answers, now)
     return _close(locked, at=now if on_time else locked.deadline)
 
 
