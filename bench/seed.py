@@ -17,6 +17,7 @@ import subprocess
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import (
@@ -26,7 +27,6 @@ from django.contrib.auth import (
     get_user_model,
 )
 from django.contrib.auth.hashers import make_password
-from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
@@ -194,7 +194,8 @@ def _users(now) -> list:
 
 
 def _session_for(user) -> str:
-    session = SessionStore()
+    # The engine the site uses, so the session sits where the web processes look first.
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
     # The backend that authenticates (axes, when listed first, only refuses lockouts).
     backend = next(

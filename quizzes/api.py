@@ -76,7 +76,7 @@ class QuizDetailView(generics.RetrieveAPIView):
         )
 
     def retrieve(self, request, *args, **kwargs):
-        quiz = self.get_object()
+        quiz = selectors.quiz_for_user(quiz_id=kwargs["pk"], user=request.user)
         standing = selectors.standings_for(quizzes=[quiz], student=request.user)
         serializer = QuizForStudentSerializer(
             quiz, context={"request": request, "standing": standing}

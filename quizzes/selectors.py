@@ -6,10 +6,12 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from . import rules as quiz_rules
+from .cache import cached_quiz
 from .models import Assignment, Attempt, Choice, Extension, Question, Quiz, Response
 
 
@@ -70,8 +72,16 @@ def visible_quizzes(user):
 
 
 def quiz_for_user(*, quiz_id: int, user) -> Quiz:
-    """The quiz if this user may see it; 404 otherwise."""
-    return get_object_or_404(visible_quizzes(user), pk=quiz_id)
+    """The quiz if this user may see it (404 otherwise), with its course, lesson and
+    `question_count`; from the cache, which edits keep current (quizzes.cache)."""
+    quiz = cached_quiz(quiz_id)
+    if quiz is None:
+        raise Http404
+    if user.is_authenticated and user.is_staff:
+        return quiz
+    if not (quiz.published and quiz.course.is_published):
+        raise Http404
+    return quiz
 
 
 def quiz_with_questions(*, quiz_id: int) -> Quiz:
@@ -143,9 +153,12 @@ def standings_for(*, quizzes: list[Quiz], student, now: datetime | None = None) 
     now = now or timezone.now()
     rules = rules_for_quizzes(quizzes=quizzes, student=student, now=now)
     attempts: dict[int, list[Attempt]] = {q.pk: [] for q in quizzes}
-    for attempt in Attempt.objects.filter(
-        quiz__in=[q.pk for q in quizzes], student=student
-    ).order_by("number"):
+    # Not the layout: a standing never needs the order questions were dealt in.
+    for attempt in (
+        Attempt.objects.filter(quiz__in=[q.pk for q in quizzes], student=student)
+        .defer("layout")
+        .order_by("number")
+    ):
         attempts[attempt.quiz_id].append(attempt)
     standing = {}
     for quiz in quizzes:

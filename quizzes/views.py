@@ -47,7 +47,7 @@ def intro(request, pk):
         {
             "quiz": quiz,
             "standing": _standing(quiz, request.user, now),
-            "question_count": quiz.questions.count(),
+            "question_count": quiz.question_count,
         },
     )
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from courses.models import Course
 
 from .. import gift, grading
+from ..cache import forget_quizzes
 from ..models import Choice, Question, Quiz
 
 __all__ = [
@@ -242,6 +243,8 @@ def import_gift(
             for index, (q, data) in enumerate(zip(parsed, rows_data, strict=True))
         ]
     )
+    # bulk_create sends no signals: the cached quiz (its question count) is told here.
+    forget_quizzes([target.pk])
     Choice.objects.bulk_create(
         [
             Choice(
