@@ -153,12 +153,9 @@ def standings_for(*, quizzes: list[Quiz], student, now: datetime | None = None) 
     now = now or timezone.now()
     rules = rules_for_quizzes(quizzes=quizzes, student=student, now=now)
     attempts: dict[int, list[Attempt]] = {q.pk: [] for q in quizzes}
-    # Not the layout: a standing never needs the order questions were dealt in.
-    for attempt in (
-        Attempt.objects.filter(quiz__in=[q.pk for q in quizzes], student=student)
-        .defer("layout")
-        .order_by("number")
-    ):
+    for attempt in Attempt.objects.filter(
+        quiz__in=[q.pk for q in quizzes], student=student
+    ).order_by("number"):
         attempts[attempt.quiz_id].append(attempt)
     standing = {}
     for quiz in quizzes:

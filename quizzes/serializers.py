@@ -6,10 +6,32 @@ from rest_framework import serializers
 from .models import Attempt, Quiz
 
 
-class QuizForStudentSerializer(serializers.ModelSerializer):
+class QuizForStudentSerializer(serializers.Serializer):
     """A quiz's rules and my standing on it; never a question key."""
 
+    # Declared rather than derived from the model: a ModelSerializer rebuilds its fields
+    # for every response, a third of this endpoint's own work. Same types, same schema.
+    id = serializers.IntegerField(read_only=True)
     course = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    lesson = serializers.IntegerField(
+        source="lesson_id", allow_null=True, required=False
+    )
+    slug = serializers.SlugField(max_length=80)
+    title = serializers.CharField(max_length=200)
+    instructions = serializers.CharField(required=False, allow_blank=True)
+    grading_method = serializers.ChoiceField(
+        choices=Quiz.GradingMethod.choices, required=False
+    )
+    pass_mark = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        required=False,
+        help_text=Quiz._meta.get_field("pass_mark").help_text,
+    )
+    review_policy = serializers.ChoiceField(
+        choices=Quiz.ReviewPolicy.choices, required=False
+    )
+    one_question_per_page = serializers.BooleanField(required=False)
     question_count = serializers.IntegerField(read_only=True)
     attempts_allowed = serializers.SerializerMethodField()
     attempts_used = serializers.SerializerMethodField()
@@ -20,31 +42,6 @@ class QuizForStudentSerializer(serializers.ModelSerializer):
     closes_at = serializers.SerializerMethodField()
     grade = serializers.SerializerMethodField()
     in_progress_attempt = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Quiz
-        fields = [
-            "id",
-            "course",
-            "lesson",
-            "slug",
-            "title",
-            "instructions",
-            "grading_method",
-            "pass_mark",
-            "review_policy",
-            "one_question_per_page",
-            "question_count",
-            "attempts_allowed",
-            "attempts_used",
-            "attempts_left",
-            "time_limit_minutes",
-            "opens_at",
-            "due_at",
-            "closes_at",
-            "grade",
-            "in_progress_attempt",
-        ]
 
     def _standing(self, quiz):
         return self.context["standing"][quiz.pk]
