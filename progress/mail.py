@@ -63,19 +63,42 @@ def _week_span(week: reports.Week) -> str:
     return f"{start} – {end}"
 
 
+@dataclass(frozen=True)
+class Heading:
+    """The subject and dates every report of a week shares: worked out once a batch."""
+
+    subject: str
+    week_span: str
+
+
+def student_heading(week: reports.Week) -> Heading:
+    """The subject and dates of the week's student reports."""
+    span = _week_span(week)
+    return Heading(_("Your week in Tradeoffs: %(span)s") % {"span": span}, span)
+
+
+def instructor_heading(week: reports.Week) -> Heading:
+    """The subject and dates of the week's instructor digests."""
+    span = _week_span(week)
+    return Heading(_("Your cohorts this week: %(span)s") % {"span": span}, span)
+
+
 def _render(name: str, context: dict) -> tuple[str, str]:
     text = render_to_string(f"emails/{name}.txt", context)
     html = render_to_string(f"emails/{name}.html", context)
     return text, html
 
 
-def render_student(report: reports.StudentReport, *, user) -> Draft:
+def render_student(
+    report: reports.StudentReport, *, user, heading: Heading | None = None
+) -> Draft:
     """The student's weekly report as a draft e-mail."""
-    subject = _("Your week in Tradeoffs: %(span)s") % {"span": _week_span(report.week)}
+    heading = heading or student_heading(report.week)
+    subject = heading.subject
     context = {
         "report": report,
         "subject": subject,
-        "week_span": _week_span(report.week),
+        "week_span": heading.week_span,
         "site_url": settings.SITE_URL,
         "unsubscribe_url": unsubscribe_url(user.pk),
         "tz": user.timezone or "UTC",
@@ -84,13 +107,16 @@ def render_student(report: reports.StudentReport, *, user) -> Draft:
     return Draft(user.pk, user.email, ProgressReport.Kind.STUDENT, subject, text, html)
 
 
-def render_instructor(digest: reports.InstructorDigest, *, user) -> Draft:
+def render_instructor(
+    digest: reports.InstructorDigest, *, user, heading: Heading | None = None
+) -> Draft:
     """The instructor's weekly cohort digest as a draft e-mail."""
-    subject = _("Your cohorts this week: %(span)s") % {"span": _week_span(digest.week)}
+    heading = heading or instructor_heading(digest.week)
+    subject = heading.subject
     context = {
         "digest": digest,
         "subject": subject,
-        "week_span": _week_span(digest.week),
+        "week_span": heading.week_span,
         "site_url": settings.SITE_URL,
         "unsubscribe_url": unsubscribe_url(user.pk),
         "tz": user.timezone or "UTC",

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import get_connection
+from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -33,7 +34,7 @@ def build_batch_size() -> int:
 
 
 def send_batch_size() -> int:
-    return _setting("PROGRESS_REPORT_SEND_BATCH", 50)
+    return _setting("PROGRESS_REPORT_SEND_BATCH", 200)
 
 
 def send_lease() -> timedelta:
@@ -51,6 +52,7 @@ def max_attempts() -> int:
 def _drafts(users: list, *, kind: str, week: reports.Week) -> list[mail.Draft]:
     if kind == ProgressReport.Kind.INSTRUCTOR:
         by_instructor, questions = selectors.instructor_facts(users, week=week)
+        heading = mail.instructor_heading(week)
         drafts = []
         for user in users:
             cohorts = [
@@ -62,9 +64,10 @@ def _drafts(users: list, *, kind: str, week: reports.Week) -> list[mail.Draft]:
             digest = reports.InstructorDigest(
                 name=user.display_name, week=week, cohorts=cohorts
             )
-            drafts.append(mail.render_instructor(digest, user=user))
+            drafts.append(mail.render_instructor(digest, user=user, heading=heading))
         return drafts
     facts, questions, tradeoff_names = selectors.student_facts(users, week=week)
+    heading = mail.student_heading(week)
     return [
         mail.render_student(
             reports.build_student_report(
@@ -75,6 +78,7 @@ def _drafts(users: list, *, kind: str, week: reports.Week) -> list[mail.Draft]:
                 site_url=settings.SITE_URL,
             ),
             user=user,
+            heading=heading,
         )
         for user in users
     ]
@@ -170,12 +174,8 @@ def claim_reports(
     lease_end = now + lease
     with transaction.atomic():
         ids = list(
-            ProgressReport.objects.select_for_update(skip_locked=True)
-            .filter(
-                state__in=[ProgressReport.State.PENDING, ProgressReport.State.SENDING],
-                next_attempt_at__lte=now,
-            )
-            .order_by("next_attempt_at", "pk")
+            ProgressReport.objects.due(now)
+            .select_for_update(skip_locked=True)
             .values_list("pk", flat=True)[:batch_size]
         )
         if ids:
@@ -194,10 +194,31 @@ def _held(pk: int, lease_end: datetime):
     )
 
 
+# _held(pk, lease_end).update(...) in SQL: this runs once per message, and building the
+# query through the ORM cost more CPU than the database spends running it.
+_MARK_SENT_SQL = (
+    f"UPDATE {ProgressReport._meta.db_table} SET state = %s, sent_at = %s, "
+    "last_error = '' WHERE id = %s AND state = %s AND next_attempt_at = %s"
+)
+
+
 def _mark_sent(pk: int, lease_end: datetime) -> None:
-    _held(pk, lease_end).update(
-        state=ProgressReport.State.SENT, sent_at=timezone.now(), last_error=""
-    )
+    """Record one accepted message, in its own commit before the next one is sent.
+
+    One statement per message, not one per batch: a run killed mid-batch then re-sends
+    at most the message it was sending, not every message it had sent in the batch.
+    """
+    with db_connection.cursor() as cursor:
+        cursor.execute(
+            _MARK_SENT_SQL,
+            [
+                ProgressReport.State.SENT,
+                timezone.now(),
+                pk,
+                ProgressReport.State.SENDING,
+                lease_end,
+            ],
+        )
 
 
 def _mark_failure(
@@ -245,6 +266,18 @@ def _close(connection) -> None:
         pass
 
 
+# What sending reads of a row and its user: not the whole user, nor the bookkeeping.
+_SENT_FIELDS = (
+    "user",
+    "period",
+    "kind",
+    "attempts",
+    "subject",
+    "text_body",
+    "html_body",
+)
+
+
 def deliver_batch(
     ids: list[int], *, lease_end: datetime, lease: timedelta, now: datetime
 ) -> SendResult:
@@ -253,14 +286,18 @@ def deliver_batch(
     reports_ = list(
         ProgressReport.objects.filter(pk__in=ids, next_attempt_at=lease_end)
         .select_related("user")
+        .only(*_SENT_FIELDS, "user__email")
         .order_by("pk")
     )
     connection = get_connection(fail_silently=False)
+    # Built in one go rather than between SMTP replies, where the waits leave every
+    # step slower; building a message reads only the row (encoding happens on send).
+    messages = [mail.message_for(r, connection=connection) for r in reports_]
     is_open = False
     # Stop sending well before the lease ends, so no other run can hold the row by then.
     stop_at = lease_end - lease / 5
     try:
-        for index, report in enumerate(reports_):
+        for index, (report, message) in enumerate(zip(reports_, messages, strict=True)):
             if timezone.now() >= stop_at:
                 result.released += _release(
                     [r.pk for r in reports_[index:]], lease_end, now
@@ -280,9 +317,7 @@ def deliver_batch(
                         )
                     break
             try:
-                accepted = connection.send_messages(
-                    [mail.message_for(report, connection=connection)]
-                )
+                accepted = connection.send_messages([message])
                 if not accepted:
                     raise smtplib.SMTPException("The backend accepted nothing.")
             except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row

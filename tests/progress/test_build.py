@@ -126,6 +126,65 @@ def test_send_query_count_is_fixed_plus_one_update_per_message():
     assert small - 21 == large - 201
 
 
+def test_each_send_batch_costs_the_same_queries_plus_one_mark_per_message():
+    seeded = seed_cohort()
+    add_busy_students(seeded, 18)  # 21 reports with the instructor's
+
+    def send(weeks: int, batch_size: int) -> int:
+        period = PERIOD + timedelta(days=7 * weeks)
+        services.build_reports(period=period)
+        with CaptureQueriesContext(connection) as captured:
+            assert services.send_due_reports(batch_size=batch_size).sent == 21
+        marks = [
+            q["sql"]
+            for q in captured.captured_queries
+            if q["sql"].startswith("UPDATE") and "sent_at" in q["sql"]
+        ]
+        # Each message is marked sent by its own statement, nothing else per message.
+        assert len(marks) == 21
+        return len(captured.captured_queries) - len(marks)
+
+    # 21 reports in one batch, in two (11 + 10) and in three (7 + 7 + 7).
+    one, two, three = send(0, 25), send(1, 11), send(2, 7)
+    assert three - two == two - one > 0
+
+
+def test_the_claim_reads_the_send_queue_off_its_index_without_sorting():
+    from django.utils import timezone
+
+    seed_cohort()
+    services.build_reports(period=PERIOD)
+    with connection.cursor() as cursor:
+        # A handful of rows would be read by a scan; the point is the index fits.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+    plan = (
+        ProgressReport.objects.due(timezone.now())
+        .values_list("pk", flat=True)[: services.send_batch_size()]
+        .explain()
+    )
+    assert "progress_report_queue_idx" in plan
+    assert "Sort" not in plan
+
+
+def test_the_outbox_keeps_no_index_the_unique_constraint_already_gives():
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(
+            cursor, ProgressReport._meta.db_table
+        )
+    indexes = {
+        name
+        for name, info in constraints.items()
+        if info["index"] or info["unique"] or info["primary_key"]
+    }
+    assert indexes == {
+        "progress_progressreport_pkey",
+        "progress_report_unique",
+        "progress_report_queue_idx",
+    }
+    assert constraints["progress_report_unique"]["columns"][0] == "user_id"
+
+
 def test_instructor_digest_query_count_is_the_same_for_2_and_12_instructors():
     from tests.accounts.factories import InstructorFactory
     from tests.courses.factories import CohortFactory

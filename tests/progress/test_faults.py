@@ -101,6 +101,53 @@ def test_refused_connection_retries_with_backoff_then_fails_at_the_limit(setting
 
 
 @pytest.mark.django_db
+def test_smtp_down_leaves_every_row_pending_until_a_later_run_sends_it_once(
+    smtp_settings, smtp_server
+):
+    from .smtp import free_port
+
+    students = _outbox(4)
+    smtp_settings.EMAIL_PORT = free_port()  # nobody listens there
+    down = services.send_due_reports()
+    assert (down.sent, down.retrying, down.failed) == (0, 4, 0)
+    rows = list(ProgressReport.objects.all())
+    assert {r.state for r in rows} == {State.PENDING}
+    assert all(r.sent_at is None and r.next_attempt_at > timezone.now() for r in rows)
+
+    smtp_settings.EMAIL_PORT = smtp_server.port
+    later = timezone.now() + timedelta(minutes=2)
+    assert services.send_due_reports(now=later).sent == 4
+    assert services.send_due_reports(now=later).sent == 0
+    assert smtp_server.handler.per_recipient() == Counter(
+        {s.email: 1 for s in students}
+    )
+
+
+@pytest.mark.django_db
+def test_a_row_is_marked_sent_only_under_the_lease_that_sent_it():
+    _outbox(2)
+    ids, lease_end = services.claim_reports(
+        batch_size=10, now=timezone.now(), lease=services.send_lease()
+    )
+    taken_over, held = ProgressReport.objects.filter(pk__in=ids).order_by("pk")
+    # Another run took the first row over (as after an expired lease).
+    ProgressReport.objects.filter(pk=taken_over.pk).update(
+        next_attempt_at=lease_end + timedelta(minutes=1)
+    )
+    services._mark_sent(taken_over.pk, lease_end)
+    services._mark_sent(held.pk, lease_end)
+    taken_over.refresh_from_db()
+    held.refresh_from_db()
+    assert taken_over.state == State.SENDING and taken_over.sent_at is None
+    assert held.state == State.SENT and held.sent_at is not None
+    # Marking again changes nothing: the row no longer looks held.
+    first_sent_at = held.sent_at
+    services._mark_sent(held.pk, lease_end)
+    held.refresh_from_db()
+    assert held.sent_at == first_sent_at
+
+
+@pytest.mark.django_db
 def test_a_crashed_runs_rows_are_taken_over_after_the_lease_and_sent_once(
     smtp_settings, smtp_server
 ):
