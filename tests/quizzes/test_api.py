@@ -285,3 +285,44 @@ def test_query_counts_do_not_grow_with_the_number_of_questions(
     small = _flow_counts(5, django_capture_on_commit_callbacks)
     large = _flow_counts(50, django_capture_on_commit_callbacks)
     assert small == large
+
+
+@pytest.fixture
+def eager_celery(settings):
+    """Grading in the submit's own commit, as in the zero-setup run (`make run`)."""
+    from config.celery import app as celery_app
+
+    before = celery_app.conf.task_always_eager
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_eager_celery_a_submit_answers_with_the_graded_result(
+    api, student, eager_celery
+):
+    quiz = QuizFactory()
+    make_question(quiz, "single_choice")
+    attempt, _ = services.start_attempt(quiz=quiz, student=student)
+
+    submitted = api.post(
+        reverse("api-attempt-submit", args=[attempt.pk]),
+        {"answers": _key_answers(quiz)},
+        format="json",
+    )
+
+    assert submitted.status_code == 200, submitted.content
+    assert submitted.json()["state"] == "graded"
+    assert submitted.json()["score"] == 1.0
+
+
+def test_a_submit_of_someone_elses_attempt_is_not_found(api, other_student):
+    attempt, _ = services.start_attempt(quiz=QuizFactory(), student=other_student)
+    answer = api.post(
+        reverse("api-attempt-submit", args=[attempt.pk]), {}, format="json"
+    )
+    assert answer.status_code == 404
+    attempt.refresh_from_db()
+    assert attempt.state == Attempt.State.IN_PROGRESS
