@@ -336,9 +336,16 @@ def drain_figure(stack_, seeded, broker) -> Figure:
 
     grade_ids = seeded.grade_attempt_ids
     waiting = Attempt.objects.filter(pk__in=grade_ids, state=Attempt.State.SUBMITTED)
+
+    def not_done() -> int:
+        # Done means every attempt graded *and* every task run: a batch grades attempts
+        # before their own tasks come up, and those tasks still take the worker's time.
+        tasks_left = broker.llen(QUEUE) + broker.hlen("unacked")
+        return waiting.count() or min(tasks_left, len(grade_ids))
+
     queued, seconds, graded, cpu = _enqueue_and_drain(
         (grade_attempt_task.signature((pk,)) for pk in grade_ids),
-        waiting.count,
+        not_done,
         len(grade_ids),
         "grading",
         meter,
@@ -684,7 +691,10 @@ def main() -> int:
             ("http", lambda: http_figures(stack_, seeded, var)),
             ("drain leftovers", lambda: _settle(seeded)),
             ("drain", lambda: [drain_figure(stack_, seeded, broker)]),
-            ("burst", lambda: [burst_figure(stack_, seeded)]),
+            (
+                "burst",
+                lambda: [_after_queue_empties(broker, burst_figure, stack_, seeded)],
+            ),
             ("csv", lambda: [csv_figure(seeded, instructor)]),
             ("progress", lambda: [progress_figure(stack_, seeded)]),
         ]
@@ -738,3 +748,20 @@ def _settle(seeded) -> list[Figure]:
     seconds = wait_for(lambda: not left.exists(), timeout=180, what="settle", every=0.2)
     log(f"graded the submit figure's attempts in {seconds:.1f} s")
     return []
+
+
+def _after_queue_empties(broker, figure, *args) -> Figure:
+    """Run a figure once the worker has taken and finished every queued task.
+
+    The drain figure stops when every attempt is graded, but grading in batches leaves
+    the tasks of attempts a batch already graded in the queue (each one read, then done):
+    the burst must not wait behind them.
+    """
+    seconds = wait_for(
+        lambda: broker.llen(QUEUE) == 0 and broker.hlen("unacked") == 0,
+        timeout=180,
+        what="empty queue",
+        every=0.1,
+    )
+    log(f"queue empty after {seconds:.1f} s")
+    return figure(*args)
