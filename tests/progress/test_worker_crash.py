@@ -75,3 +75,39 @@ def test_worker_killed_mid_batch_loses_nothing_and_duplicates_nothing(
     assert attempts == {
         r.user.email: 1 if index < 2 else 2 for index, r in enumerate(rows)
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_weekly_run_of_more_than_a_batch_shares_sending_with_the_worker(
+    celery_worker_proc, smtp_server, settings
+):
+    from django.core import mail as django_mail
+
+    students = quiet_students(12)
+    settings.PROGRESS_REPORT_SEND_BATCH = 2
+    celery_worker_proc.env.update(
+        DJANGO_SETTINGS_MODULE="tests.progress.worker_settings",
+        PROGRESS_TEST_SMTP_PORT=str(smtp_server.port),
+    )
+    celery_worker_proc.restart()
+
+    # This process sends to the locmem outbox, the worker's helper to the SMTP server.
+    outcome = tasks.build_and_send_weekly_reports(f"{PERIOD:%G-W%V}")
+    assert outcome["created"] == 12
+
+    def delivered() -> Counter:
+        return Counter(m.to[0] for m in django_mail.outbox) + (
+            smtp_server.handler.per_recipient()
+        )
+
+    _wait_for(
+        lambda: (
+            sum(delivered().values()) >= 12
+            and "succeeded" in (celery_worker_proc.log_tail())
+        ),
+        timeout=30,
+        what="every report and the helper task",
+    )
+    assert delivered() == Counter({s.email: 1 for s in students})
+    assert set(ProgressReport.objects.values_list("state", flat=True)) == {State.SENT}
+    assert "progress.tasks.send_progress_reports" in celery_worker_proc.log_tail()
