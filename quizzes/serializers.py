@@ -12,7 +12,7 @@ class QuizForStudentSerializer(serializers.Serializer):
     # Declared rather than derived from the model: a ModelSerializer rebuilds its fields
     # for every response, a third of this endpoint's own work. Same types, same schema.
     id = serializers.IntegerField(read_only=True)
-    course = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    course = serializers.CharField(source="course.slug", read_only=True)
     lesson = serializers.IntegerField(
         source="lesson_id", allow_null=True, required=False
     )
