@@ -1,9 +1,9 @@
-"""{% translate %} for the progress e-mails: a constant string is looked up once per language.
+"""{% translate %} that renders a constant string once per language, for every template.
 
-The e-mails render the same two dozen headings and notes for every recipient, and the
-stock tag resolves, translates, localizes and escapes each one again every time. Load
-this after i18n (``{% load i18n progress_mail %}``): makemessages still finds the
-strings, since it reads the tag's text, not the library that provides it.
+The stock tag resolves, translates, localizes and escapes each string again on every
+render; pages and e-mails repeat the same headings for every reader. Load this after
+i18n (``{% load i18n translate_once %}``): makemessages still finds the strings, since it
+reads the tag's text, not the library that provides it.
 """
 
 from django import template

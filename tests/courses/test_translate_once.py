@@ -5,7 +5,7 @@ from django.template import Context, Template
 from django.utils import translation
 
 STOCK = "{% load i18n %}"
-ONCE = "{% load i18n progress_mail %}"
+ONCE = "{% load i18n translate_once %}"
 
 
 def _render(source: str, context: dict | None = None, *, autoescape=True) -> str:
