@@ -56,13 +56,23 @@ def _attname(model, name: str) -> str:
     return model._meta.get_field(name).attname
 
 
+def _target(objs: Sequence[models.Model]):
+    """The rows' model, the database alias they are written to and its connection."""
+    model = type(objs[0])
+    using = router.db_for_write(model)
+    return model, using, connections[using]
+
+
+def _execute(connection, sql: str, objs, model, names: Sequence[str]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_document(objs, model, names)])
+
+
 def set_fields(objs: Sequence[models.Model], fields: Sequence[str]) -> None:
     """UPDATE the given fields of existing rows, one statement for all (by primary key)."""
     if not objs:
         return
-    model = type(objs[0])
-    using = router.db_for_write(model)
-    connection = connections[using]
+    model, using, connection = _target(objs)
     if connection.vendor != "postgresql":
         model._base_manager.using(using).bulk_update(objs, fields)
         return
@@ -77,8 +87,7 @@ def set_fields(objs: Sequence[models.Model], fields: Sequence[str]) -> None:
         f"FROM jsonb_to_recordset(%s::jsonb) AS v({_recordset(model, names, connection)}) "
         f'WHERE "{table}"."{_column(model, pk)}" = v."{_attname(model, pk)}"'
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [_document(objs, model, names)])
+    _execute(connection, sql, objs, model, names)
 
 
 def upsert(
@@ -95,9 +104,7 @@ def upsert(
     """
     if not objs:
         return
-    model = type(objs[0])
-    using = router.db_for_write(model)
-    connection = connections[using]
+    model, using, connection = _target(objs)
     if connection.vendor != "postgresql":
         model._base_manager.using(using).bulk_create(
             objs,
@@ -121,5 +128,4 @@ def upsert(
         f"FROM jsonb_to_recordset(%s::jsonb) AS v({_recordset(model, fields, connection)}) "
         f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [_document(objs, model, fields)])
+    _execute(connection, sql, objs, model, fields)
