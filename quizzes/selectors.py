@@ -108,33 +108,35 @@ def _quiz_rules(quiz: Quiz) -> quiz_rules.Rules:
 # model's own (SELECT *), so a new field needs no change here.
 
 
-def _assignments_of(student, quiz_ids: list[int]) -> list[Assignment]:
-    """Assignments of these quizzes to any cohort the student is in, earliest due first
-    (as Assignment.objects.filter(quiz__in=..., cohort__memberships__student=...))."""
+def _for_student(model, sql: str, *, student, quiz_ids: list[int]) -> list:
+    """Rows of `sql` (`{quiz_ids}` marks the IN list, then the student's id follows)."""
     if not quiz_ids:
         return []
     marks = ", ".join(["%s"] * len(quiz_ids))
-    return list(
-        Assignment.objects.raw(
-            f"SELECT a.* FROM {Assignment._meta.db_table} a"
-            f" JOIN {CohortMembership._meta.db_table} m ON m.cohort_id = a.cohort_id"
-            f" WHERE a.quiz_id IN ({marks}) AND m.student_id = %s ORDER BY a.due_at",
-            [*quiz_ids, student.pk],
-        )
+    return list(model.objects.raw(sql.format(quiz_ids=marks), [*quiz_ids, student.pk]))
+
+
+def _assignments_of(student, quiz_ids: list[int]) -> list[Assignment]:
+    """Assignments of these quizzes to any cohort the student is in, earliest due first
+    (as Assignment.objects.filter(quiz__in=..., cohort__memberships__student=...))."""
+    return _for_student(
+        Assignment,
+        f"SELECT a.* FROM {Assignment._meta.db_table} a"
+        f" JOIN {CohortMembership._meta.db_table} m ON m.cohort_id = a.cohort_id"
+        " WHERE a.quiz_id IN ({quiz_ids}) AND m.student_id = %s ORDER BY a.due_at",
+        student=student,
+        quiz_ids=quiz_ids,
     )
 
 
 def _attempts_of(student, quiz_ids: list[int]) -> list[Attempt]:
     """The student's attempts of these quizzes by number."""
-    if not quiz_ids:
-        return []
-    marks = ", ".join(["%s"] * len(quiz_ids))
-    return list(
-        Attempt.objects.raw(
-            f"SELECT * FROM {Attempt._meta.db_table}"
-            f" WHERE quiz_id IN ({marks}) AND student_id = %s ORDER BY number",
-            [*quiz_ids, student.pk],
-        )
+    return _for_student(
+        Attempt,
+        f"SELECT * FROM {Attempt._meta.db_table}"
+        " WHERE quiz_id IN ({quiz_ids}) AND student_id = %s ORDER BY number",
+        student=student,
+        quiz_ids=quiz_ids,
     )
 
 
