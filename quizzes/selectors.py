@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from config import rows
 from courses.models import CohortMembership
 
 from . import rules as quiz_rules
@@ -103,68 +104,75 @@ def _quiz_rules(quiz: Quiz) -> quiz_rules.Rules:
     )
 
 
-# The two reads below run on every quiz page and quiz API call. Written as SQL they skip
-# the ORM's query compilation, which cost more than half of each; the columns are the
-# model's own (SELECT *), so a new field needs no change here.
+# A student's assignments, extensions and attempts are read on every quiz page and quiz
+# API call. As SQL they skip the ORM's query compilation, which cost more than running
+# them, and they travel in one round trip (config.rows). The columns are the models' own
+# (SELECT *), so a new field needs no change here.
 
 
-def _for_student(model, sql: str, *, student, quiz_ids: list[int]) -> list:
-    """Rows of `sql` (`{quiz_ids}` marks the IN list, then the student's id follows)."""
-    if not quiz_ids:
-        return []
+def _student_statements(student, quiz_ids: list[int]) -> dict[str, rows.Statement]:
     marks = ", ".join(["%s"] * len(quiz_ids))
-    return list(model.objects.raw(sql.format(quiz_ids=marks), [*quiz_ids, student.pk]))
+    params = [*quiz_ids, student.pk]
+    assignment = Assignment._meta.db_table
+    return {
+        # As Assignment.objects.filter(quiz__in=..., cohort__memberships__student=...).
+        "assignments": (
+            Assignment,
+            f"SELECT a.* FROM {assignment} a"
+            f" JOIN {CohortMembership._meta.db_table} m ON m.cohort_id = a.cohort_id"
+            f" WHERE a.quiz_id IN ({marks}) AND m.student_id = %s ORDER BY a.due_at",
+            params,
+        ),
+        # The student's extensions on any assignment of these quizzes; only those of the
+        # assignment in force are used.
+        "extensions": (
+            Extension,
+            f"SELECT e.* FROM {Extension._meta.db_table} e"
+            f" JOIN {assignment} a ON a.id = e.assignment_id"
+            f" WHERE a.quiz_id IN ({marks}) AND e.student_id = %s"
+            " ORDER BY e.created_at DESC",
+            params,
+        ),
+        "attempts": (
+            Attempt,
+            f"SELECT * FROM {Attempt._meta.db_table}"
+            f" WHERE quiz_id IN ({marks}) AND student_id = %s ORDER BY number",
+            params,
+        ),
+    }
 
 
-def _assignments_of(student, quiz_ids: list[int]) -> list[Assignment]:
-    """Assignments of these quizzes to any cohort the student is in, earliest due first
-    (as Assignment.objects.filter(quiz__in=..., cohort__memberships__student=...))."""
-    return _for_student(
-        Assignment,
-        f"SELECT a.* FROM {Assignment._meta.db_table} a"
-        f" JOIN {CohortMembership._meta.db_table} m ON m.cohort_id = a.cohort_id"
-        " WHERE a.quiz_id IN ({quiz_ids}) AND m.student_id = %s ORDER BY a.due_at",
-        student=student,
-        quiz_ids=quiz_ids,
-    )
+def _student_rows(student, quiz_ids: list[int], *wanted: str) -> list[list]:
+    """The wanted row lists (assignments, extensions, attempts) in one round trip."""
+    if not quiz_ids:
+        return [[] for _ in wanted]
+    statements = _student_statements(student, quiz_ids)
+    return rows.fetch_together([statements[name] for name in wanted])
 
 
-def _attempts_of(student, quiz_ids: list[int]) -> list[Attempt]:
-    """The student's attempts of these quizzes by number."""
-    return _for_student(
-        Attempt,
-        f"SELECT * FROM {Attempt._meta.db_table}"
-        " WHERE quiz_id IN ({quiz_ids}) AND student_id = %s ORDER BY number",
-        student=student,
-        quiz_ids=quiz_ids,
-    )
-
-
-def rules_for_quizzes(
-    *, quizzes: list[Quiz], student, now: datetime | None = None
+def _rules_from(
+    quizzes: list[Quiz],
+    assignments: list[Assignment],
+    extensions: list[Extension],
+    now: datetime,
 ) -> dict[int, quiz_rules.Rules]:
-    """The rules in force for a student on each quiz (two queries, whatever the count)."""
-    now = now or timezone.now()
-    assignments: dict[int, Assignment] = {}
+    in_force: dict[int, Assignment] = {}
     # The latest-due assignment wins when a student sits in two cohorts given the same quiz.
-    for assignment in _assignments_of(student, [q.pk for q in quizzes]):
-        assignments[assignment.quiz_id] = assignment
-    extensions: dict[int, list[quiz_rules.ExtensionTerms]] = {}
-    if assignments:
-        for ext in Extension.objects.filter(
-            assignment__in=[a.pk for a in assignments.values()], student=student
-        ):
-            extensions.setdefault(ext.assignment_id, []).append(
-                quiz_rules.ExtensionTerms(
-                    due_at=ext.due_at,
-                    extra_minutes=ext.extra_minutes,
-                    extra_attempts=ext.extra_attempts,
-                    expires_at=ext.expires_at,
-                )
+    for assignment in assignments:
+        in_force[assignment.quiz_id] = assignment
+    terms: dict[int, list[quiz_rules.ExtensionTerms]] = {}
+    for ext in extensions:
+        terms.setdefault(ext.assignment_id, []).append(
+            quiz_rules.ExtensionTerms(
+                due_at=ext.due_at,
+                extra_minutes=ext.extra_minutes,
+                extra_attempts=ext.extra_attempts,
+                expires_at=ext.expires_at,
             )
+        )
     result = {}
     for quiz in quizzes:
-        assignment = assignments.get(quiz.pk)
+        assignment = in_force.get(quiz.pk)
         if assignment is None:
             result[quiz.pk] = _quiz_rules(quiz)
             continue
@@ -175,9 +183,19 @@ def rules_for_quizzes(
             time_limit_minutes=assignment.time_limit_minutes,
         )
         result[quiz.pk] = quiz_rules.combine(
-            _quiz_rules(quiz), assigned, extensions.get(assignment.pk, []), now
+            _quiz_rules(quiz), assigned, terms.get(assignment.pk, []), now
         )
     return result
+
+
+def rules_for_quizzes(
+    *, quizzes: list[Quiz], student, now: datetime | None = None
+) -> dict[int, quiz_rules.Rules]:
+    """The rules in force for a student on each quiz (one round trip, whatever the count)."""
+    assignments, extensions = _student_rows(
+        student, [q.pk for q in quizzes], "assignments", "extensions"
+    )
+    return _rules_from(quizzes, assignments, extensions, now or timezone.now())
 
 
 def rules_for(*, quiz: Quiz, student, now: datetime | None = None) -> quiz_rules.Rules:
@@ -186,11 +204,14 @@ def rules_for(*, quiz: Quiz, student, now: datetime | None = None) -> quiz_rules
 
 
 def standings_for(*, quizzes: list[Quiz], student, now: datetime | None = None) -> dict:
-    """Per quiz: rules, my attempts, attempts left, grade and the attempt in progress."""
-    now = now or timezone.now()
-    rules = rules_for_quizzes(quizzes=quizzes, student=student, now=now)
+    """Per quiz: rules, my attempts, attempts left, grade and the attempt in progress
+    (one round trip, whatever the count)."""
+    assignments, extensions, all_attempts = _student_rows(
+        student, [q.pk for q in quizzes], "assignments", "extensions", "attempts"
+    )
+    rules = _rules_from(quizzes, assignments, extensions, now or timezone.now())
     attempts: dict[int, list[Attempt]] = {q.pk: [] for q in quizzes}
-    for attempt in _attempts_of(student, [q.pk for q in quizzes]):
+    for attempt in all_attempts:
         attempts[attempt.quiz_id].append(attempt)
     standing = {}
     for quiz in quizzes:
