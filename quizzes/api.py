@@ -1,11 +1,14 @@
 """Student quiz API: thin views over selectors and services, scoped to the owner."""
 
 from celery import current_app
+from django.core.exceptions import RequestDataTooBig
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
+from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
@@ -181,13 +184,22 @@ class AttemptSubmitView(APIView):
         responses={200: AttemptDetailSerializer, 202: AttemptSummarySerializer},
     )
     def post(self, request, pk):
-        # The service locks and reads the row; here only whose it is.
-        attempt = get_object_or_404(Attempt.objects.filter(student=request.user), pk=pk)
-        data = SubmitInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        attempt = services.submit_attempt(
-            attempt=attempt, answers=data.validated_data.get("answers")
-        )
+        try:
+            data = SubmitInputSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+        except (APIException, RequestDataTooBig):
+            # Whatever is wrong with the body, someone else's attempt is a 404 first.
+            get_object_or_404(Attempt.objects.filter(student=request.user), pk=pk)
+            raise
+        try:
+            # Scoped to the caller: the service's one statement is also the owner check.
+            attempt = services.submit_own_attempt(
+                attempt_id=pk,
+                student=request.user,
+                answers=data.validated_data.get("answers"),
+            )
+        except Attempt.DoesNotExist:
+            raise Http404 from None
         if current_app.conf.task_always_eager:
             # Eager Celery (the zero-setup run) graded it in the commit: read the result.
             attempt.refresh_from_db(fields=["state", "score", "graded_at"])

@@ -326,3 +326,76 @@ def test_a_submit_of_someone_elses_attempt_is_not_found(api, other_student):
     assert answer.status_code == 404
     attempt.refresh_from_db()
     assert attempt.state == Attempt.State.IN_PROGRESS
+
+
+def test_a_submit_without_answers_is_one_statement(
+    api, student, django_capture_on_commit_callbacks
+):
+    attempt, _ = services.start_attempt(quiz=_quiz_of(12), student=student)
+    url = reverse("api-attempt-submit", args=[attempt.pk])
+    with django_capture_on_commit_callbacks() as callbacks:
+        with CaptureQueriesContext(connection) as queries:
+            submitted = api.post(url, {}, format="json")
+    assert submitted.status_code == 202, submitted.content
+    # The client is authenticated already: with a token, its lookup comes on top.
+    assert [q["sql"].split()[0] for q in queries] == ["UPDATE"]
+    assert submitted.json()["state"] == "submitted"
+    assert submitted.json()["id"] == attempt.pk
+    assert len(callbacks) == 1
+
+
+def test_a_repeated_submit_answers_the_same_submission_and_queues_nothing(
+    api, student, django_capture_on_commit_callbacks
+):
+    attempt, _ = services.start_attempt(quiz=QuizFactory(), student=student)
+    url = reverse("api-attempt-submit", args=[attempt.pk])
+    with django_capture_on_commit_callbacks() as callbacks:
+        first = api.post(url, {}, format="json")
+        again = api.post(url, {}, format="json")
+    assert first.status_code == again.status_code == 202
+    assert again.json() == first.json()
+    assert len(callbacks) == 1
+
+
+def test_a_late_submit_through_the_api_closes_at_the_deadline(api, student):
+    attempt, _ = services.start_attempt(
+        quiz=QuizFactory(time_limit_minutes=5), student=student
+    )
+    deadline = timezone.now() - timedelta(seconds=5)
+    Attempt.objects.filter(pk=attempt.pk).update(deadline=deadline)
+    submitted = api.post(
+        reverse("api-attempt-submit", args=[attempt.pk]), {}, format="json"
+    )
+    assert submitted.status_code == 202
+    assert Attempt.objects.get(pk=attempt.pk).submitted_at == deadline
+
+
+def test_a_submit_of_someone_elses_attempt_is_the_usual_404_whatever_the_body(
+    api, other_student
+):
+    attempt, _ = services.start_attempt(quiz=QuizFactory(), student=other_student)
+    url = reverse("api-attempt-submit", args=[attempt.pk])
+    usual = api.get(reverse("api-attempt-detail", args=[attempt.pk]))
+    answers = [
+        api.post(url, body, format="json")
+        for body in ({}, {"answers": {}}, {"answers": "not an object"})
+    ]
+    answers.append(api.post(url, "{not json", content_type="application/json"))
+    for answer in answers:
+        assert answer.status_code == 404, answer.content
+        assert answer.json() == usual.json()
+    attempt.refresh_from_db()
+    assert attempt.state == Attempt.State.IN_PROGRESS
+
+
+def test_a_malformed_submit_of_my_attempt_is_a_400_and_leaves_it(api, student):
+    attempt, _ = services.start_attempt(quiz=QuizFactory(), student=student)
+    answer = api.post(
+        reverse("api-attempt-submit", args=[attempt.pk]),
+        {"answers": "not an object"},
+        format="json",
+    )
+    assert answer.status_code == 400
+    assert "answers" in answer.json()
+    attempt.refresh_from_db()
+    assert attempt.state == Attempt.State.IN_PROGRESS

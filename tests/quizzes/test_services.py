@@ -11,6 +11,7 @@ import pytest
 import redis
 from django.conf import settings
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from quizzes import selectors, services
@@ -109,6 +110,123 @@ def test_the_sweep_closes_an_expired_attempt_at_its_deadline():
     assert closed.submitted_at == attempt.deadline
 
 
+# --------------------------------------------------------------- submit by the owner
+
+
+def _statements(work):
+    with CaptureQueriesContext(connection) as queries:
+        result = work()
+    return result, [q["sql"] for q in queries]
+
+
+@pytest.mark.django_db
+def test_submitting_my_attempt_without_answers_closes_it_in_one_statement(
+    django_capture_on_commit_callbacks,
+):
+    student = UserFactory()
+    attempt, _ = services.start_attempt(quiz=_timed_quiz(), student=student)
+    now = timezone.now()
+    with django_capture_on_commit_callbacks() as callbacks:
+        closed, statements = _statements(
+            lambda: services.submit_own_attempt(
+                attempt_id=attempt.pk, student=student, now=now
+            )
+        )
+    assert len(statements) == 1
+    assert statements[0].startswith("UPDATE")
+    assert closed.pk == attempt.pk
+    assert closed.state == Attempt.State.SUBMITTED
+    assert closed.submitted_at == now
+    # The instance built from the returned row is the row, fields converted.
+    stored = Attempt.objects.get(pk=attempt.pk)
+    assert [getattr(closed, f.attname) for f in Attempt._meta.concrete_fields] == [
+        getattr(stored, f.attname) for f in Attempt._meta.concrete_fields
+    ]
+    assert len(callbacks) == 1
+
+
+@pytest.mark.django_db
+def test_submitting_my_attempt_late_closes_it_at_the_deadline(
+    django_capture_on_commit_callbacks,
+):
+    student = UserFactory()
+    attempt, _ = services.start_attempt(quiz=_timed_quiz(), student=student)
+    with django_capture_on_commit_callbacks() as callbacks:
+        closed = services.submit_own_attempt(
+            attempt_id=attempt.pk,
+            student=student,
+            now=attempt.deadline + timedelta(minutes=7),
+        )
+    assert closed.state == Attempt.State.SUBMITTED
+    assert closed.submitted_at == attempt.deadline
+    assert Attempt.objects.get(pk=attempt.pk).submitted_at == attempt.deadline
+    assert len(callbacks) == 1
+
+
+@pytest.mark.django_db
+def test_submitting_my_attempt_twice_returns_it_unchanged_and_grades_once(
+    django_capture_on_commit_callbacks,
+):
+    student = UserFactory()
+    attempt, _ = services.start_attempt(quiz=_timed_quiz(), student=student)
+    with django_capture_on_commit_callbacks() as callbacks:
+        first = services.submit_own_attempt(attempt_id=attempt.pk, student=student)
+        again = services.submit_own_attempt(
+            attempt_id=attempt.pk,
+            student=student,
+            now=first.submitted_at + timedelta(minutes=1),
+        )
+    assert again.pk == first.pk
+    assert again.state == Attempt.State.SUBMITTED
+    assert again.submitted_at == first.submitted_at
+    assert len(callbacks) == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("with_answers", [False, True])
+def test_submitting_someone_elses_attempt_is_not_found_and_leaves_it(
+    django_capture_on_commit_callbacks, with_answers
+):
+    quiz = _timed_quiz()
+    attempt, _ = services.start_attempt(quiz=quiz, student=UserFactory())
+    answers = {quiz.questions.get().id: {"text": "not mine"}} if with_answers else None
+    with django_capture_on_commit_callbacks() as callbacks:
+        with pytest.raises(Attempt.DoesNotExist):
+            services.submit_own_attempt(
+                attempt_id=attempt.pk, student=UserFactory(), answers=answers
+            )
+    attempt.refresh_from_db()
+    assert attempt.state == Attempt.State.IN_PROGRESS
+    assert attempt.submitted_at is None
+    assert Response.objects.get(attempt=attempt).answer is None
+    assert callbacks == []
+
+
+@pytest.mark.django_db
+def test_submitting_a_missing_attempt_is_not_found():
+    with pytest.raises(Attempt.DoesNotExist):
+        services.submit_own_attempt(attempt_id=2**31 - 1, student=UserFactory())
+
+
+@pytest.mark.django_db
+def test_submitting_my_attempt_with_answers_saves_them_then_closes_it(
+    django_capture_on_commit_callbacks,
+):
+    student = UserFactory()
+    quiz = _timed_quiz()
+    attempt, _ = services.start_attempt(quiz=quiz, student=student)
+    question = quiz.questions.get()
+    with django_capture_on_commit_callbacks() as callbacks:
+        closed = services.submit_own_attempt(
+            attempt_id=attempt.pk,
+            student=student,
+            answers={question.id: {"text": "in time"}},
+        )
+    assert closed.state == Attempt.State.SUBMITTED
+    assert Response.objects.get(attempt=attempt).answer == {"text": "in time"}
+    assert len(callbacks) == 1
+
+
 # --------------------------------------------------------------- concurrency
 
 
@@ -183,6 +301,25 @@ def test_twenty_concurrent_submits_transition_and_enqueue_grading_once():
     assert {r.pk for r in results} == {attempt.pk}
     assert {r.submitted_at for r in results} == {attempt.submitted_at}
     # delay_on_commit ran after exactly one commit: one grading message on the broker.
+    assert _queued_messages() - queued_before == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_concurrent_submits_by_the_owner_close_and_enqueue_grading_once():
+    student = UserFactory()
+    quiz = QuizFactory()
+    make_short_answer(quiz)
+    attempt, _ = services.start_attempt(quiz=quiz, student=student)
+    queued_before = _queued_messages()
+
+    results = _in_threads(
+        lambda i: services.submit_own_attempt(attempt_id=attempt.pk, student=student)
+    )
+
+    attempt.refresh_from_db()
+    assert attempt.state == Attempt.State.SUBMITTED
+    assert {r.pk for r in results} == {attempt.pk}
+    assert {r.submitted_at for r in results} == {attempt.submitted_at}
     assert _queued_messages() - queued_before == 1
 
 
@@ -329,3 +466,26 @@ def test_starting_a_quiz_enrols_the_student_once():
     services.start_attempt(quiz=quiz, student=student)
 
     assert Enrollment.objects.filter(user=student, course=quiz.course).count() == 1
+
+
+@pytest.mark.django_db
+def test_off_postgresql_my_submit_takes_the_locked_path(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    # SQLite (the zero-setup run) has no UPDATE ... RETURNING path here: the ORM's.
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+    student = UserFactory()
+    attempt, _ = services.start_attempt(quiz=_timed_quiz(), student=student)
+    now = timezone.now()
+    with django_capture_on_commit_callbacks() as callbacks:
+        closed, statements = _statements(
+            lambda: services.submit_own_attempt(
+                attempt_id=attempt.pk, student=student, now=now
+            )
+        )
+    assert any("FOR UPDATE" in sql for sql in statements)
+    assert closed.state == Attempt.State.SUBMITTED
+    assert closed.submitted_at == now
+    assert len(callbacks) == 1
+    with pytest.raises(Attempt.DoesNotExist):
+        services.submit_own_attempt(attempt_id=attempt.pk, student=UserFactory())
