@@ -27,7 +27,7 @@ STORAGES = {
 # under their own key prefix (Celery's keys do not start with it).
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "config.cache.ReusedClientRedisCache",
         "LOCATION": CELERY_BROKER_URL,
         "KEY_PREFIX": "tradeoffs-cache",
     }

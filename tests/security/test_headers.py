@@ -179,7 +179,7 @@ def test_production_sends_hsts_redirects_to_https_and_marks_cookies_secure():
     assert shown["hsts_subdomains"] is True
     assert shown["ssl_redirect"] is True
     # Throttle counts are shared between web processes only through Redis.
-    assert shown["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert shown["cache"] == "config.cache.ReusedClientRedisCache"
     assert shown["axes_ip"] == "config.security.client_ip_behind_proxy"
 
 
