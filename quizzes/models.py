@@ -14,6 +14,15 @@ from django.utils.translation import gettext_lazy as _
 from courses.models import Cohort, Course, Lesson, Tradeoff
 
 
+def _label(choices: type[models.Choices], value) -> str:
+    """What get_FOO_display() answers, found through the enum: Django's own rebuilds a
+    dict of every choice on each call, and the quiz pages call it for every row."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
 class QuizQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published=True, course__status=Course.Status.PUBLISHED)
@@ -99,6 +108,12 @@ class Quiz(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("quizzes:intro", kwargs={"pk": self.pk})
+
+    def get_grading_method_display(self) -> str:
+        return _label(self.GradingMethod, self.grading_method)
+
+    def get_review_policy_display(self) -> str:
+        return _label(self.ReviewPolicy, self.review_policy)
 
     def clean(self) -> None:
         if self.lesson_id and self.lesson.course_id != self.course_id:
@@ -294,6 +309,9 @@ class Attempt(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("quizzes:attempt", kwargs={"pk": self.pk})
+
+    def get_state_display(self) -> str:
+        return _label(self.State, self.state)
 
     @property
     def is_finished(self) -> bool:
