@@ -66,6 +66,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # {% url %} reversing each distinct URL once per process (config/url_once.py).
+            "builtins": ["config.url_once"],
         },
     },
 ]
