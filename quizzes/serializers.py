@@ -3,10 +3,12 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.serializers import ResponseSerializer
+
 from .models import Attempt, Quiz
 
 
-class QuizForStudentSerializer(serializers.Serializer):
+class QuizForStudentSerializer(ResponseSerializer):
     """A quiz's rules and my standing on it; never a question key."""
 
     # Declared rather than derived from the model: a ModelSerializer rebuilds its fields
@@ -85,7 +87,7 @@ class QuizForStudentSerializer(serializers.Serializer):
         return attempt.pk if attempt else None
 
 
-class AttemptSummarySerializer(serializers.Serializer):
+class AttemptSummarySerializer(ResponseSerializer):
     """One of my attempts in a list: state and, once graded, the score."""
 
     # Declared rather than derived from the model, as QuizForStudentSerializer: this is
