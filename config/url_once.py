@@ -7,7 +7,8 @@ int or str arguments the answer is kept, keyed on all of those. Anything else (a
 instance as an argument, say) goes through reverse() as before.
 
 Installed as a template builtin (settings.TEMPLATES OPTIONS "builtins"), it replaces the
-stock tag in every template, the admin's included, without a {% load %}.
+stock tag in every template, the admin's included, without a {% load %}. The models'
+get_absolute_url() use the same memo through reverse_once().
 """
 
 from __future__ import annotations
@@ -45,6 +46,25 @@ def _plain(value) -> bool:
     return isinstance(value, str) or (type(value) is int)
 
 
+def reverse_once(view_name, *, args=(), kwargs=None, current_app=None) -> str:
+    """reverse(), kept per process for plain int/str arguments (models' URLs use it)."""
+    kwargs = kwargs or {}
+    if not (
+        _plain(view_name)
+        and all(_plain(a) for a in args)
+        and all(_plain(v) for v in kwargs.values())
+    ):
+        return reverse(view_name, args=args, kwargs=kwargs, current_app=current_app)
+    return _reverse(
+        view_name,
+        tuple(args),
+        tuple(sorted(kwargs.items())),
+        current_app,
+        get_urlconf() or settings.ROOT_URLCONF,
+        get_script_prefix(),
+    )
+
+
 def _forget_on_new_urlconf(*, setting, **kwargs) -> None:
     if setting == "ROOT_URLCONF":
         _reverse.cache_clear()
@@ -58,12 +78,6 @@ class URLOnceNode(defaulttags.URLNode):
         args = [arg.resolve(context) for arg in self.args]
         kwargs = {k: v.resolve(context) for k, v in self.kwargs.items()}
         view_name = self.view_name.resolve(context)
-        if not (
-            _plain(view_name)
-            and all(_plain(a) for a in args)
-            and all(_plain(v) for v in kwargs.values())
-        ):
-            return super().render(context)
         try:
             current_app = context.request.current_app
         except AttributeError:
@@ -73,13 +87,8 @@ class URLOnceNode(defaulttags.URLNode):
                 current_app = None
         url = ""
         try:
-            url = _reverse(
-                view_name,
-                tuple(args),
-                tuple(sorted(kwargs.items())),
-                current_app,
-                get_urlconf() or settings.ROOT_URLCONF,
-                get_script_prefix(),
+            url = reverse_once(
+                view_name, args=args, kwargs=kwargs, current_app=current_app
             )
         except NoReverseMatch:
             if self.asvar is None:

@@ -3,9 +3,10 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from config.url_once import reverse_once
 
 from .rendering import render_lesson_body
 
@@ -46,7 +47,7 @@ class Course(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("courses:course", kwargs={"slug": self.slug})
+        return reverse_once("courses:course", kwargs={"slug": self.slug})
 
     @property
     def is_published(self) -> bool:
@@ -120,7 +121,7 @@ class Lesson(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse(
+        return reverse_once(
             "courses:lesson",
             kwargs={"course_slug": self.course.slug, "slug": self.slug},
         )

@@ -6,11 +6,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from config.url_once import reverse_once
 from courses.models import Cohort, Course, Lesson, Tradeoff
 
 
@@ -107,7 +107,7 @@ class Quiz(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("quizzes:intro", kwargs={"pk": self.pk})
+        return reverse_once("quizzes:intro", kwargs={"pk": self.pk})
 
     def get_grading_method_display(self) -> str:
         return _label(self.GradingMethod, self.grading_method)
@@ -308,7 +308,7 @@ class Attempt(models.Model):
         return f"{self.student} – {self.quiz} #{self.number}"
 
     def get_absolute_url(self) -> str:
-        return reverse("quizzes:attempt", kwargs={"pk": self.pk})
+        return reverse_once("quizzes:attempt", kwargs={"pk": self.pk})
 
     def get_state_display(self) -> str:
         return _label(self.State, self.state)

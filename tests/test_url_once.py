@@ -93,3 +93,17 @@ def test_escaping_follows_autoescape():
     template = engine.from_string("{% url 'quizzes:intro' pk %}")
     assert template.render(Context({"pk": 5})) == reverse("quizzes:intro", args=[5])
     assert defaulttags.URLNode in type(template.nodelist[0]).__mro__
+
+
+@pytest.mark.django_db
+def test_models_urls_are_the_ones_reverse_gives():
+    from tests.quizzes.factories import QuizFactory
+
+    quiz = QuizFactory()
+    assert quiz.get_absolute_url() == reverse("quizzes:intro", kwargs={"pk": quiz.pk})
+    assert quiz.course.get_absolute_url() == reverse(
+        "courses:course", kwargs={"slug": quiz.course.slug}
+    )
+    hits = url_once._reverse.cache_info().hits
+    quiz.get_absolute_url()
+    assert url_once._reverse.cache_info().hits == hits + 1
