@@ -27,7 +27,12 @@ import redis  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import F  # noqa: E402
+from django.middleware.csrf import (  # noqa: E402
+    CSRF_ALLOWED_CHARS,
+    CSRF_SECRET_LENGTH,
+)
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils.crypto import get_random_string  # noqa: E402
 
 from bench import baseline, seed, stack  # noqa: E402
 from config.celery import app  # noqa: E402
@@ -171,7 +176,13 @@ def load_average() -> str:
 def http_figures(stack_, seeded, var) -> list[Figure]:
     """Quiz page, quiz API and submit, each between two B0 runs (worker paused)."""
     token = f"Authorization: Token {seeded.reader_token}"
-    cookie = f"Cookie: {settings.SESSION_COOKIE_NAME}={seeded.reader_session}"
+    # A signed-in browser sends its CSRF cookie with the session's: without it every page
+    # would mint a new CSRF secret and set a cookie, which only a first visit does.
+    csrf = get_random_string(CSRF_SECRET_LENGTH, allowed_chars=CSRF_ALLOWED_CHARS)
+    cookie = (
+        f"Cookie: {settings.SESSION_COOKIE_NAME}={seeded.reader_session}; "
+        f"{settings.CSRF_COOKIE_NAME}={csrf}"
+    )
     targets = {
         "b0": ("/bench/b0/", token),
         "page": (f"/quizzes/{seeded.quiz_id}/", cookie),
