@@ -165,3 +165,22 @@ def test_two_workers_draining_one_queue_grade_every_attempt_once():
     assert sorted(graded) == sorted(ids)  # every attempt graded, none twice
     assert _states(attempts) == [Attempt.State.GRADED] * 30
     assert Response.objects.filter(attempt__in=ids).count() == 30 * 2
+
+
+@pytest.mark.django_db
+def test_a_question_added_after_the_attempt_started_is_graded_as_unanswered():
+    quiz = _quiz()
+    (attempt,) = _submitted(quiz, 1)
+    added = make_single_choice(quiz, marker="added-")
+
+    services.grade_submitted(attempt_id=attempt.pk)
+
+    attempt.refresh_from_db()
+    row = Response.objects.get(attempt=attempt, question=added)
+    assert (row.answer, row.score, row.max_score) == (None, 0, added.points)
+    assert row.graded_at is not None
+    assert attempt.state == Attempt.State.GRADED
+    assert attempt.max_score == sum(
+        r.max_score for r in Response.objects.filter(attempt=attempt)
+    )
+    assert Response.objects.filter(attempt=attempt).count() == 3
