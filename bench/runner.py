@@ -271,8 +271,10 @@ def http_figures(stack_, seeded, var) -> list[Figure]:
     ratio = submit["rps"] / base["rps"]
     p95_ratio = submit["p95_ms"] / base["p95_ms"]
     note = f"p95 {p95_ratio:.1f} x B0's (goal <= 4); {cpu_note(submit, base)}"
-    if submit["requests"] >= len(rest):
-        note += "; ran out of fresh attempts"
+    # wrk divides by its whole duration even when the script stops early, so a run that
+    # used up the attempts measured the supply, not the server.
+    if submit["requests"] >= len(rest) - CONNECTIONS:
+        note += "; ran out of fresh attempts: the rate is a floor"
     if "errors" in submit:
         note += "; " + submit["errors"]
     figures.append(
@@ -716,7 +718,7 @@ def main() -> int:
         )
         steps = [
             ("http", lambda: http_figures(stack_, seeded, var)),
-            ("drain leftovers", lambda: _settle(seeded)),
+            ("drain leftovers", lambda: _settle(seeded, broker)),
             ("drain", lambda: [drain_figure(stack_, seeded, broker)]),
             (
                 "burst",
@@ -766,14 +768,27 @@ def main() -> int:
     return 1 if failed else 0
 
 
-def _settle(seeded) -> list[Figure]:
-    """Let the worker grade what the submit figure queued before the next figure."""
+def _settle(seeded, broker) -> list[Figure]:
+    """Let the worker grade what the submit figure queued before the next figure.
+
+    Until every grade task has run, not only until every attempt is graded: the tasks of
+    attempts a batch already graded would otherwise still be queued ahead of N0's.
+    """
     resume_worker()
     left = Attempt.objects.filter(
         pk__in=[pk for pk, _ in seeded.submit_attempts], state=Attempt.State.SUBMITTED
     )
-    seconds = wait_for(lambda: not left.exists(), timeout=180, what="settle", every=0.2)
-    log(f"graded the submit figure's attempts in {seconds:.1f} s")
+    seconds = wait_for(
+        lambda: (
+            not left.exists()
+            and broker.llen(QUEUE) == 0
+            and _grade_tasks_held(broker) == 0
+        ),
+        timeout=180,
+        what="settle",
+        every=0.2,
+    )
+    log(f"graded the submit figure's attempts and ran their tasks in {seconds:.1f} s")
     return []
 
 

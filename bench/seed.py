@@ -5,7 +5,8 @@ Who is who (students are numbered 0..STUDENTS-1):
   student 0 also reads the quiz page and the quiz API;
 - SUBMIT range: one in-progress attempt each on the 12-question quiz, answers saved;
 - BURST range: the same, for the 500 simultaneous submits;
-- GRADE range: one submitted, ungraded attempt each (the grading drain);
+- GRADE range (inside SUBMIT): also one submitted, ungraded attempt each on a copy of
+  that quiz (the grading drain);
 - everyone: enrolled, with an API token (the progress-report figure).
 """
 
@@ -38,8 +39,13 @@ from quizzes.models import Assignment, Attempt, Choice, Question, Quiz, Response
 
 STUDENTS = 10_000
 COHORT = range(0, 1_000)
-SUBMIT = range(1_000, 4_500)
+# Students with an attempt in progress on the bench quiz for the submit figure: enough
+# that wrk cannot run out in its ten seconds below 850 submits a second.
+SUBMIT = [*range(1_000, 4_500), *range(5_000, 10_000)]
 BURST = range(4_500, 5_000)
+# Their submitted attempts for the grading drain are on a copy of the bench quiz, so a
+# grading batch of the submit figure's attempts (batches stay within one quiz) can never
+# take one of the drain's.
 GRADE = range(5_000, 10_000)
 BATCH = 5_000
 
@@ -63,6 +69,7 @@ BENCH_QUIZ_KINDS = [
 @dataclass
 class Seeded:
     quiz_id: int
+    drain_quiz_id: int
     question_count: int
     reader_token: str
     reader_session: str
@@ -147,14 +154,16 @@ def _copy_question(source: Question, quiz: Quiz, position: int) -> Question:
     return copy
 
 
-def _bench_quiz(course: Course) -> Quiz:
+def _bench_quiz(
+    course: Course, slug: str = "bench-twelve-questions", title: str = "Bench quiz"
+) -> Quiz:
     """A 12-question quiz copied from the final assessment's auto-graded questions."""
     final = Quiz.objects.get(course=course, slug="final-assessment")
     pool = list(final.questions.prefetch_related("choices", "tradeoffs"))
     quiz = Quiz.objects.create(
         course=course,
-        slug="bench-twelve-questions",
-        title="Bench quiz (12 questions)",
+        slug=slug,
+        title=f"{title} (12 questions)",
         instructions=final.instructions,
         published=True,
         attempts_allowed=None,
@@ -272,6 +281,23 @@ def _answered_attempts(template: Attempt, students, state: str, now, answers) ->
     return attempts
 
 
+def _template_and_answers(quiz: Quiz, student) -> tuple[Attempt, dict]:
+    """An attempt the service started, and a right answer with its points per question.
+
+    The service deals the layout and response rows once; every other attempt copies
+    them, which is what the service would have written for each student.
+    """
+    template, _ = services.start_attempt(quiz=quiz, student=student)
+    questions = selectors.quiz_with_questions(quiz_id=quiz.pk).questions.all()
+    answers = {}
+    for question in questions:
+        key = selectors.question_key(question)
+        answer = answer_for(question)
+        grading.validate_answer(key, answer)
+        answers[question.id] = (answer, Decimal(str(round(grading.max_points(key), 3))))
+    return template, answers
+
+
 def seed() -> Seeded:
     """Fill the bench database; every figure's rows are made here, before any timing."""
     rng = random.Random(20261129)
@@ -283,6 +309,9 @@ def seed() -> Seeded:
             course.status = Course.Status.PUBLISHED
             course.save(update_fields=["status"])
         quiz = _bench_quiz(course)
+        drain_quiz = _bench_quiz(
+            course, "bench-twelve-questions-drain", "Bench drain quiz"
+        )
         students = _users(now)
         instructor = user_model.objects.create_user(
             email="instructor@bench.test",
@@ -347,17 +376,8 @@ def seed() -> Seeded:
                 max_score=bench_max,
             )
 
-    # The service deals the layout and response rows once; every other attempt copies
-    # them, which is what the service would have written for each student.
-    template, _ = services.start_attempt(quiz=quiz, student=template_student)
-    questions = selectors.quiz_with_questions(quiz_id=quiz.pk).questions.all()
-    answers = {}
-    for question in questions:
-        key = selectors.question_key(question)
-        answer = answer_for(question)
-        grading.validate_answer(key, answer)
-        answers[question.id] = (answer, Decimal(str(round(grading.max_points(key), 3))))
-
+    template, answers = _template_and_answers(quiz, template_student)
+    drain_template, drain_answers = _template_and_answers(drain_quiz, template_student)
     with transaction.atomic():
         submit = _answered_attempts(
             template,
@@ -374,17 +394,18 @@ def seed() -> Seeded:
             answers,
         )
         graded = _answered_attempts(
-            template,
+            drain_template,
             [students[n] for n in GRADE],
             Attempt.State.SUBMITTED,
             now,
-            answers,
+            drain_answers,
         )
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
 
     return Seeded(
         quiz_id=quiz.pk,
+        drain_quiz_id=drain_quiz.pk,
         question_count=len(answers),
         reader_token=tokens[students[0].pk],
         reader_session=_session_for(students[0]),
