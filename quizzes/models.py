@@ -127,7 +127,7 @@ class Quiz(models.Model):
 
 
 class Question(models.Model):
-    """One question; `data` holds what its type needs beyond choices (see grading.py)."""
+    """One question; `data` holds what its type needs beyond choices (see quizzes/grading)."""
 
     class Kind(models.TextChoices):
         SINGLE_CHOICE = "single_choice", _("Single choice")

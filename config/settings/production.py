@@ -18,9 +18,7 @@ SITE_URL = env("SITE_URL")
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "config.storage.StaticFilesStorage"
-    },
+    "staticfiles": {"BACKEND": "config.storage.StaticFilesStorage"},
 }
 
 # Throttle counts must be shared by every web process: they go to the broker's Redis,
