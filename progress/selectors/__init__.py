@@ -26,8 +26,8 @@ from quizzes.instructor import tables
 from quizzes.models import Assignment, Attempt, Extension, Question, Response
 from quizzes.rules import ExtensionTerms
 
-from . import reports
-from .models import ProgressReport
+from .. import reports
+from ..models import ProgressReport
 
 User = get_user_model()
 
