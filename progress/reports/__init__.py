@@ -1,485 +1,72 @@
-"""Build student reports and instructor digests from plain rows: pure, no ORM."""
-
-from __future__ import annotations
-
-import re
-from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal
-
-from quizzes.instructor import tables
-from quizzes.rules import ExtensionTerms
-
-REVIEW_PASSAGES = 3
-HARDEST_QUESTIONS = 3
-_WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
-
-
-# -- Periods -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Week:
-    """An ISO week, Monday 00:00 UTC to the next Monday 00:00 UTC."""
-
-    monday: date
-
-    @property
-    def start(self) -> datetime:
-        return datetime.combine(self.monday, time(0), tzinfo=UTC)
-
-    @property
-    def end(self) -> datetime:
-        return self.start + timedelta(days=7)
-
-    @property
-    def label(self) -> str:
-        return f"{self.monday:%G-W%V}"
-
-    @property
-    def last_day(self) -> date:
-        return self.monday + timedelta(days=6)
-
-
-def parse_period(value: str) -> date:
-    """The Monday of an ISO week written like 2026-W48; ValueError otherwise."""
-    match = _WEEK.match(value.strip())
-    if not match:
-        raise ValueError(f"{value!r} is not an ISO week like 2026-W48.")
-    year, week = int(match.group(1)), int(match.group(2))
-    try:
-        return date.fromisocalendar(year, week, 1)
-    except ValueError as exc:
-        raise ValueError(f"{value!r}: year {year} has no week {week}.") from exc
-
-
-def last_complete_week(now: datetime) -> date:
-    """The Monday of the last week that has fully ended by `now` (UTC)."""
-    today = now.astimezone(UTC).date()
-    this_monday = today - timedelta(days=today.weekday())
-    return this_monday - timedelta(days=7)
-
-
-# -- Rows the selectors hand over ----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class QuestionInfo:
-    id: int
-    text: str
-    passage_url: str  # site-relative; empty when the question names no lesson
-    lesson_title: str
-    paragraph: int | None
-    tradeoff_ids: tuple[int, ...] = ()
-
-
-@dataclass(frozen=True)
-class ResponseRow:
-    student_id: int
-    question_id: int
-    score: Decimal
-    max_score: Decimal
-    submitted_at: datetime
-
-
-@dataclass(frozen=True)
-class QuizInfo:
-    id: int
-    title: str
-    grading_method: str
-
-
-@dataclass
-class StudentFacts:
-    """Everything one student's report is built from."""
-
-    user_id: int
-    name: str
-    lessons_this_week: list[str] = field(default_factory=list)
-    lessons_total: int = 0
-    quizzes: dict[int, QuizInfo] = field(default_factory=dict)
-    attempts: list[tables.AttemptRow] = field(default_factory=list)
-    responses: list[ResponseRow] = field(default_factory=list)
-    assignments: list[tables.AssignmentRow] = field(default_factory=list)
-    extensions: dict[int, list[ExtensionTerms]] = field(default_factory=dict)
-
-
-@dataclass
-class CohortFacts:
-    """Everything one cohort's section of a digest is built from."""
-
-    cohort_id: int
-    name: str
-    course_title: str
-    lesson_count: int
-    students: list[tables.StudentRow] = field(default_factory=list)
-    completions: dict[int, int] = field(default_factory=dict)
-    completions_this_week: int = 0
-    assignments: list[tables.AssignmentRow] = field(default_factory=list)
-    extensions: list[tables.ExtensionRow] = field(default_factory=list)
-    attempts: list[tables.AttemptRow] = field(default_factory=list)
-    responses: list[ResponseRow] = field(default_factory=list)
-    queue_count: int = 0
-
-
-# -- What the templates show ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class QuizResult:
-    title: str
-    grade: Decimal
-    previous: Decimal | None
-
-    @property
-    def change(self) -> Decimal | None:
-        return None if self.previous is None else self.grade - self.previous
-
-
-@dataclass(frozen=True)
-class Mastery:
-    tradeoff: str
-    earned: Decimal
-    possible: Decimal
-
-    @property
-    def percent(self) -> int:
-        if not self.possible:
-            return 0
-        share = self.earned / self.possible * 100
-        return max(0, min(100, int(share.quantize(Decimal("1")))))
-
-    @property
-    def rest(self) -> int:
-        return 100 - self.percent
-
-
-@dataclass(frozen=True)
-class Passage:
-    url: str
-    lesson_title: str
-    paragraph: int | None
-    questions_missed: int
-
-
-@dataclass(frozen=True)
-class DueItem:
-    title: str
-    due_at: datetime
-    extended: bool
-
-
-@dataclass
-class StudentReport:
-    name: str
-    week: Week
-    lessons_this_week: list[str]
-    lessons_total: int
-    quizzes: list[QuizResult]
-    mastery: list[Mastery]
-    review: list[Passage]
-    due_soon: list[DueItem]
-    overdue: list[DueItem]
-
-
-@dataclass(frozen=True)
-class AssignmentSummary:
-    title: str
-    due_at: datetime
-    average: Decimal | None
-    done: int
-    late: int
-    missing: int
-
-
-@dataclass(frozen=True)
-class StudentBehind:
-    name: str
-    email: str
-    missing: list[str]
-    late: list[str]
-
-
-@dataclass(frozen=True)
-class MissedQuestion:
-    text: str
-    missed: int
-    answered: int
-    url: str
-
-    @property
-    def percent(self) -> int:
-        return round(self.missed * 100 / self.answered) if self.answered else 0
-
-
-@dataclass
-class CohortDigest:
-    name: str
-    course_title: str
-    student_count: int
-    lesson_count: int
-    completion_percent: int
-    completions_this_week: int
-    assignments: list[AssignmentSummary]
-    behind: list[StudentBehind]
-    hardest: list[MissedQuestion]
-    queue_count: int
-
-    @property
-    def completion_rest(self) -> int:
-        return 100 - self.completion_percent
-
-
-@dataclass
-class InstructorDigest:
-    name: str
-    week: Week
-    cohorts: list[CohortDigest]
-
-
-# -- Builders ------------------------------------------------------------------------------
-
-
-def absolute(site_url: str, path: str) -> str:
-    """Join the site's base URL and a site-relative path."""
-    return site_url.rstrip("/") + path if path else ""
-
-
-def latest_responses(responses: list[ResponseRow]) -> dict[int, ResponseRow]:
-    """Each question's most recent scored answer: what the student knows now."""
-    latest: dict[int, ResponseRow] = {}
-    for row in sorted(responses, key=lambda r: r.submitted_at):
-        latest[row.question_id] = row
-    return latest
-
-
-def mastery_by_tradeoff(
-    latest: dict[int, ResponseRow],
-    questions: dict[int, QuestionInfo],
-    tradeoff_names: dict[int, str],
-) -> list[Mastery]:
-    """Share of credit earned on the questions touching each tradeoff, by name."""
-    earned: dict[int, Decimal] = defaultdict(Decimal)
-    possible: dict[int, Decimal] = defaultdict(Decimal)
-    for row in latest.values():
-        question = questions.get(row.question_id)
-        if question is None:
-            continue
-        for tradeoff_id in question.tradeoff_ids:
-            earned[tradeoff_id] += max(row.score, Decimal(0))
-            possible[tradeoff_id] += row.max_score
-    return sorted(
-        (
-            Mastery(tradeoff_names[t], earned[t], possible[t])
-            for t in possible
-            if possible[t] and t in tradeoff_names
-        ),
-        key=lambda m: (m.percent, m.tradeoff),
-    )
-
-
-def passages_to_review(
-    latest: dict[int, ResponseRow],
-    questions: dict[int, QuestionInfo],
-    site_url: str,
-    limit: int = REVIEW_PASSAGES,
-) -> list[Passage]:
-    """The passages behind the most credit lost on missed questions, worst first."""
-    lost: dict[str, Decimal] = defaultdict(Decimal)
-    missed: dict[str, int] = defaultdict(int)
-    info: dict[str, QuestionInfo] = {}
-    for row in latest.values():
-        question = questions.get(row.question_id)
-        if question is None or not question.passage_url or row.score >= row.max_score:
-            continue
-        lost[question.passage_url] += row.max_score - row.score
-        missed[question.passage_url] += 1
-        info.setdefault(question.passage_url, question)
-    ranked = sorted(lost, key=lambda url: (-lost[url], -missed[url], url))[:limit]
-    return [
-        Passage(
-            url=absolute(site_url, url),
-            lesson_title=info[url].lesson_title,
-            paragraph=info[url].paragraph,
-            questions_missed=missed[url],
-        )
-        for url in ranked
-    ]
-
-
-def quiz_results(
-    quizzes: dict[int, QuizInfo], attempts: list[tables.AttemptRow], week: Week
-) -> list[QuizResult]:
-    """Each quiz's grade at the week's end, beside the grade it had when the week began."""
-    by_quiz: dict[int, list[tables.AttemptRow]] = defaultdict(list)
-    for attempt in attempts:
-        if attempt.submitted_at and attempt.submitted_at < week.end:
-            by_quiz[attempt.quiz_id].append(attempt)
-    results = []
-    for quiz_id, mine in by_quiz.items():
-        quiz = quizzes[quiz_id]
-        grade = tables.grade_of(quiz.grading_method, mine)
-        if grade is None:
-            continue
-        before = [a for a in mine if a.submitted_at < week.start]
-        results.append(
-            QuizResult(quiz.title, grade, tables.grade_of(quiz.grading_method, before))
-        )
-    return sorted(results, key=lambda r: r.title)
-
-
-def work_due(facts: StudentFacts, week: Week) -> tuple[list[DueItem], list[DueItem]]:
-    """Assignments due in the week after the report, and those overdue when it ends."""
-    horizon = week.end + timedelta(days=7)
-    tries: dict[int, list[tables.AttemptRow]] = defaultdict(list)
-    for attempt in facts.attempts:
-        tries[attempt.quiz_id].append(attempt)
-    due_soon, overdue = [], []
-    for assignment in facts.assignments:
-        cell = tables.cell_for(
-            assignment=assignment,
-            student_id=facts.user_id,
-            extensions=facts.extensions.get(assignment.id, []),
-            # What the student had finished when the week ended, not what came later.
-            attempts=[
-                a
-                for a in tries[assignment.quiz_id]
-                if a.submitted_at is None or a.submitted_at < week.end
-            ],
-            now=week.end,
-        )
-        item = DueItem(assignment.title, cell.due_at, cell.extended)
-        if cell.status == tables.WorkStatus.MISSING:
-            overdue.append(item)
-        elif cell.status == tables.WorkStatus.DUE and cell.due_at < horizon:
-            due_soon.append(item)
-    return (
-        sorted(due_soon, key=lambda i: i.due_at),
-        sorted(overdue, key=lambda i: i.due_at),
-    )
-
-
-def build_student_report(
-    facts: StudentFacts,
-    *,
-    week: Week,
-    questions: dict[int, QuestionInfo],
-    tradeoff_names: dict[int, str],
-    site_url: str,
-) -> StudentReport:
-    """One student's week: lessons, quiz grades, mastery, what to review, what is due."""
-    latest = latest_responses([r for r in facts.responses if r.submitted_at < week.end])
-    due_soon, overdue = work_due(facts, week)
-    return StudentReport(
-        name=facts.name,
-        week=week,
-        lessons_this_week=sorted(facts.lessons_this_week),
-        lessons_total=facts.lessons_total,
-        quizzes=quiz_results(facts.quizzes, facts.attempts, week),
-        mastery=mastery_by_tradeoff(latest, questions, tradeoff_names),
-        review=passages_to_review(latest, questions, site_url),
-        due_soon=due_soon,
-        overdue=overdue,
-    )
-
-
-def hardest_questions(
-    responses: list[ResponseRow],
-    questions: dict[int, QuestionInfo],
-    site_url: str,
-    limit: int = HARDEST_QUESTIONS,
-) -> list[MissedQuestion]:
-    """The questions most students missed on their latest answer, most missed first."""
-    latest: dict[tuple[int, int], ResponseRow] = {}
-    for row in sorted(responses, key=lambda r: r.submitted_at):
-        latest[(row.student_id, row.question_id)] = row
-    missed: dict[int, int] = defaultdict(int)
-    answered: dict[int, int] = defaultdict(int)
-    for (_, question_id), row in latest.items():
-        answered[question_id] += 1
-        if row.score < row.max_score:
-            missed[question_id] += 1
-    ranked = sorted(
-        (q for q in missed if q in questions),
-        key=lambda q: (-missed[q], -missed[q] / answered[q], q),
-    )[:limit]
-    return [
-        MissedQuestion(
-            text=questions[q].text,
-            missed=missed[q],
-            answered=answered[q],
-            url=absolute(site_url, questions[q].passage_url),
-        )
-        for q in ranked
-    ]
-
-
-def build_cohort_digest(
-    facts: CohortFacts,
-    *,
-    week: Week,
-    questions: dict[int, QuestionInfo],
-    site_url: str,
-) -> CohortDigest:
-    """One cohort's week for its instructor: completion, grades, who is behind, what is hard."""
-    attempts = [
-        a for a in facts.attempts if a.submitted_at is None or a.submitted_at < week.end
-    ]
-    book = tables.build_gradebook(
-        students=facts.students,
-        assignments=facts.assignments,
-        extensions=facts.extensions,
-        attempts=attempts,
-        now=week.end,
-    )
-    summaries = []
-    for index, column in enumerate(book.columns):
-        statuses = [row.cells[index].status for row in book.rows]
-        summaries.append(
-            AssignmentSummary(
-                title=column.assignment.title,
-                due_at=column.assignment.due_at,
-                average=column.average,
-                done=statuses.count(tables.WorkStatus.DONE),
-                late=statuses.count(tables.WorkStatus.LATE),
-                missing=statuses.count(tables.WorkStatus.MISSING),
-            )
-        )
-    titles = {c.assignment.id: c.assignment.title for c in book.columns}
-    behind = []
-    for row in book.rows:
-        missing = [
-            titles[c.assignment_id]
-            for c in row.cells
-            if c.status == tables.WorkStatus.MISSING
-        ]
-        late = [
-            titles[c.assignment_id]
-            for c in row.cells
-            if c.status == tables.WorkStatus.LATE
-        ]
-        if missing or late:
-            behind.append(
-                StudentBehind(row.student.name, row.student.email, missing, late)
-            )
-    possible = len(facts.students) * facts.lesson_count
-    done = sum(
-        min(facts.completions.get(s.id, 0), facts.lesson_count) for s in facts.students
-    )
-    return CohortDigest(
-        name=facts.name,
-        course_title=facts.course_title,
-        student_count=len(facts.students),
-        lesson_count=facts.lesson_count,
-        completion_percent=round(done * 100 / possible) if possible else 0,
-        completions_this_week=facts.completions_this_week,
-        assignments=summaries,
-        behind=behind,
-        hardest=hardest_questions(
-            [r for r in facts.responses if r.submitted_at < week.end],
-            questions,
-            site_url,
-        ),
-        queue_count=facts.queue_count,
-    )
+"""Build student reports and instructor digests from plain rows: pure, no ORM.
+
+Call sites use the package: `reports.build_student_report(...)`. What lives where:
+
+- `periods`: the ISO `Week` a report covers, `parse_period`, `last_complete_week`.
+- `facts`: the rows the selectors hand over (`StudentFacts`, `CohortFacts`,
+  `QuestionInfo`, `ResponseRow`, `QuizInfo`).
+- `content`: what the templates show (`StudentReport`, `InstructorDigest`,
+  `CohortDigest` and the rows inside them).
+- `builders`: the pure builders (`build_student_report`, `build_cohort_digest` and
+  the steps they are made of).
+"""
+
+from .builders import (
+    HARDEST_QUESTIONS,
+    REVIEW_PASSAGES,
+    absolute,
+    build_cohort_digest,
+    build_student_report,
+    hardest_questions,
+    latest_responses,
+    mastery_by_tradeoff,
+    passages_to_review,
+    quiz_results,
+    work_due,
+)
+from .content import (
+    AssignmentSummary,
+    CohortDigest,
+    DueItem,
+    InstructorDigest,
+    Mastery,
+    MissedQuestion,
+    Passage,
+    QuizResult,
+    StudentBehind,
+    StudentReport,
+)
+from .facts import CohortFacts, QuestionInfo, QuizInfo, ResponseRow, StudentFacts
+from .periods import Week, last_complete_week, parse_period
+
+__all__ = [
+    "HARDEST_QUESTIONS",
+    "REVIEW_PASSAGES",
+    "AssignmentSummary",
+    "CohortDigest",
+    "CohortFacts",
+    "DueItem",
+    "InstructorDigest",
+    "Mastery",
+    "MissedQuestion",
+    "Passage",
+    "QuestionInfo",
+    "QuizInfo",
+    "QuizResult",
+    "ResponseRow",
+    "StudentBehind",
+    "StudentFacts",
+    "StudentReport",
+    "Week",
+    "absolute",
+    "build_cohort_digest",
+    "build_student_report",
+    "hardest_questions",
+    "last_complete_week",
+    "latest_responses",
+    "mastery_by_tradeoff",
+    "parse_period",
+    "passages_to_review",
+    "quiz_results",
+    "work_due",
+]
