@@ -184,7 +184,7 @@ class Question(models.Model):
         return self.name or Truncator(self.prompt).words(12)
 
     def clean(self) -> None:
-        from . import grading
+        from .. import grading
 
         try:
             grading.validate_data(self.kind, self.data or {})
