@@ -1,0 +1,124 @@
+"""Define the quiz, its queryset, and the enum label helper the quiz models share."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from config.url_once import reverse_once
+from courses.models import Course, Lesson
+
+
+def _label(choices: type[models.Choices], value) -> str:
+    """What get_FOO_display() answers, found through the enum: Django's own rebuilds a
+    dict of every choice on each call, and the quiz pages call it for every row."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
+class QuizQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True, course__status=Course.Status.PUBLISHED)
+
+
+class Quiz(models.Model):
+    """A set of questions with the rules a student takes them under."""
+
+    class GradingMethod(models.TextChoices):
+        HIGHEST = "highest", _("Highest grade")
+        AVERAGE = "average", _("Average grade")
+        FIRST = "first", _("First attempt")
+        LAST = "last", _("Last attempt")
+
+    class ReviewPolicy(models.TextChoices):
+        SCORE_ONLY = "score_only", _("Score only")
+        AFTER_SUBMIT = "after_submit", _("Answers after submitting")
+        AFTER_CLOSE = "after_close", _("Answers after the close date")
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="quizzes")
+    lesson = models.ForeignKey(
+        Lesson, on_delete=models.SET_NULL, null=True, blank=True, related_name="quizzes"
+    )
+    slug = models.SlugField(max_length=80)
+    title = models.CharField(max_length=200)
+    instructions = models.TextField(blank=True)
+    time_limit_minutes = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("Empty for no time limit.")
+    )
+    attempts_allowed = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("Empty for unlimited attempts.")
+    )
+    grading_method = models.CharField(
+        max_length=16, choices=GradingMethod.choices, default=GradingMethod.HIGHEST
+    )
+    pass_mark = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("60"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("Percentage needed to pass."),
+    )
+    shuffle_questions = models.BooleanField(default=False)
+    shuffle_choices = models.BooleanField(default=True)
+    review_policy = models.CharField(
+        max_length=16, choices=ReviewPolicy.choices, default=ReviewPolicy.AFTER_SUBMIT
+    )
+    one_question_per_page = models.BooleanField(default=False)
+    opens_at = models.DateTimeField(null=True, blank=True)
+    closes_at = models.DateTimeField(null=True, blank=True)
+    published = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = QuizQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["course", "lesson__position", "title"]
+        verbose_name_plural = "quizzes"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "slug"], name="quizzes_quiz_slug_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(pass_mark__gte=0, pass_mark__lte=100),
+                name="quizzes_quiz_pass_mark_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(opens_at__isnull=True)
+                | models.Q(closes_at__isnull=True)
+                | models.Q(closes_at__gt=models.F("opens_at")),
+                name="quizzes_quiz_closes_after_opens",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(attempts_allowed__isnull=True)
+                | models.Q(attempts_allowed__gte=1),
+                name="quizzes_quiz_attempts_allowed_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse_once("quizzes:intro", kwargs={"pk": self.pk})
+
+    def get_grading_method_display(self) -> str:
+        return _label(self.GradingMethod, self.grading_method)
+
+    def get_review_policy_display(self) -> str:
+        return _label(self.ReviewPolicy, self.review_policy)
+
+    def clean(self) -> None:
+        if self.lesson_id and self.lesson.course_id != self.course_id:
+            raise ValidationError(
+                {"lesson": _("The lesson must belong to the quiz's course.")}
+            )
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError(
+                {"closes_at": _("The quiz must close after it opens.")}
+            )
