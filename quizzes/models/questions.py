@@ -1,0 +1,136 @@
+"""Define questions, with their type's data, and the options of choice questions."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import Lesson, Tradeoff
+
+from .quiz import Quiz
+
+
+class Question(models.Model):
+    """One question; `data` holds what its type needs beyond choices (see quizzes/grading)."""
+
+    class Kind(models.TextChoices):
+        SINGLE_CHOICE = "single_choice", _("Single choice")
+        MULTIPLE_RESPONSE = "multiple_response", _("Multiple response")
+        TRUE_FALSE = "true_false", _("True / false")
+        SHORT_ANSWER = "short_answer", _("Short answer")
+        NUMERIC = "numeric", _("Numeric")
+        ORDERING = "ordering", _("Ordering")
+        MATCHING = "matching", _("Matching")
+        TRADEOFF_ALLOCATION = "tradeoff_allocation", _("Tradeoff allocation")
+        TRADEOFF_POSITION = "tradeoff_position", _("Tradeoff position")
+        ESSAY = "essay", _("Essay")
+
+    CHOICE_KINDS = frozenset(
+        {Kind.SINGLE_CHOICE, Kind.MULTIPLE_RESPONSE, Kind.TRUE_FALSE}
+    )
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveIntegerField(default=0)
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    name = models.CharField(max_length=200, blank=True)
+    prompt = models.TextField()
+    points = models.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("1"),
+        validators=[MinValueValidator(0)],
+    )
+    explanation = models.TextField(blank=True, help_text=_("Shown at review."))
+    lesson = models.ForeignKey(
+        Lesson,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="questions",
+        help_text=_("The lesson whose passage this question tests."),
+    )
+    paragraph = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("The paragraph anchor it tests: 3 for #p3.")
+    )
+    tradeoffs = models.ManyToManyField(Tradeoff, related_name="questions", blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["quiz", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(points__gte=0),
+                name="quizzes_question_points_nonnegative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or Truncator(self.prompt).words(12)
+
+    def clean(self) -> None:
+        from .. import grading
+
+        try:
+            grading.validate_data(self.kind, self.data or {})
+        except grading.InvalidKey as exc:
+            raise ValidationError({"data": str(exc)}) from exc
+        if (
+            self.paragraph
+            and self.lesson_id
+            and self.paragraph > self.lesson.paragraph_count
+        ):
+            raise ValidationError(
+                {
+                    "paragraph": _("That lesson has only %(n)s paragraphs.")
+                    % {"n": self.lesson.paragraph_count}
+                }
+            )
+
+    @property
+    def is_choice_kind(self) -> bool:
+        return self.kind in self.CHOICE_KINDS
+
+    @property
+    def passage_url(self) -> str:
+        if not self.lesson_id:
+            return ""
+        anchor = f"#p{self.paragraph}" if self.paragraph else ""
+        return self.lesson.get_absolute_url() + anchor
+
+
+class Choice(models.Model):
+    """An option of a choice question, with its credit and the feedback it earns."""
+
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="choices"
+    )
+    position = models.PositiveIntegerField(default=0)
+    text = models.TextField()
+    credit = models.DecimalField(
+        max_digits=6,
+        decimal_places=5,
+        default=Decimal("0"),
+        validators=[MinValueValidator(-1), MaxValueValidator(1)],
+        help_text=_("Fraction of the question's points, from -1 to 1."),
+    )
+    feedback = models.TextField(blank=True)
+    feedback_gains = models.TextField(blank=True, help_text=_("What this view gains."))
+    feedback_costs = models.TextField(blank=True, help_text=_("What it costs."))
+    feedback_objection = models.TextField(
+        blank=True, help_text=_("The strongest objection to it.")
+    )
+
+    class Meta:
+        ordering = ["question", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(credit__gte=-1, credit__lte=1),
+                name="quizzes_choice_credit_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
