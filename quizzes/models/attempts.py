@@ -1,0 +1,138 @@
+"""Define a student's attempts at a quiz and the response to each of its questions."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from config.url_once import reverse_once
+
+from .questions import Question
+from .quiz import Quiz, _label
+
+
+class AttemptQuerySet(models.QuerySet):
+    def finished(self):
+        return self.exclude(state=Attempt.State.IN_PROGRESS)
+
+
+class Attempt(models.Model):
+    """One go at a quiz by one student; the server keeps its clock."""
+
+    class State(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("In progress")
+        SUBMITTED = "submitted", _("Submitted")
+        NEEDS_REVIEW = "needs_review", _("Needs review")
+        GRADED = "graded", _("Graded")
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts"
+    )
+    number = models.PositiveIntegerField()
+    state = models.CharField(
+        max_length=16, choices=State.choices, default=State.IN_PROGRESS
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    deadline = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    graded_at = models.DateTimeField(null=True, blank=True)
+    score = models.DecimalField(max_digits=8, decimal_places=3, null=True, blank=True)
+    max_score = models.DecimalField(
+        max_digits=8, decimal_places=3, default=Decimal("0")
+    )
+    # The question and choice order this student sees, fixed when the attempt starts.
+    layout = models.JSONField(default=dict, blank=True)
+
+    objects = AttemptQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["quiz", "student", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quiz", "student", "number"],
+                name="quizzes_attempt_number_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["quiz", "student"],
+                condition=models.Q(state="in_progress"),
+                name="quizzes_attempt_one_in_progress",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state="in_progress")
+                | models.Q(submitted_at__isnull=False),
+                name="quizzes_attempt_submitted_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "submitted_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.student} – {self.quiz} #{self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse_once("quizzes:attempt", kwargs={"pk": self.pk})
+
+    def get_state_display(self) -> str:
+        return _label(self.State, self.state)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state != self.State.IN_PROGRESS
+
+    @property
+    def percent(self) -> Decimal | None:
+        if self.score is None or not self.max_score:
+            return None
+        return (self.score / self.max_score * 100).quantize(Decimal("0.1"))
+
+
+class Response(models.Model):
+    """A student's answer to one question of an attempt, and what it earned."""
+
+    attempt = models.ForeignKey(
+        Attempt, on_delete=models.CASCADE, related_name="responses"
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="responses"
+    )
+    answer = models.JSONField(null=True, blank=True)
+    saved_at = models.DateTimeField(default=timezone.now)
+    auto_score = models.DecimalField(
+        max_digits=8, decimal_places=3, null=True, blank=True
+    )
+    manual_score = models.DecimalField(
+        max_digits=8, decimal_places=3, null=True, blank=True
+    )
+    score = models.DecimalField(max_digits=8, decimal_places=3, null=True, blank=True)
+    max_score = models.DecimalField(
+        max_digits=8, decimal_places=3, default=Decimal("0")
+    )
+    feedback = models.JSONField(default=list, blank=True)
+    needs_manual = models.BooleanField(default=False)
+    comment = models.TextField(blank=True)
+    graded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="graded_responses",
+    )
+    graded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["attempt", "question__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt", "question"], name="quizzes_response_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["needs_manual", "graded_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.attempt} – Q{self.question_id}"
+
+    @property
+    def awaiting_manual(self) -> bool:
+        return self.needs_manual and self.manual_score is None
