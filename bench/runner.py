@@ -335,6 +335,15 @@ def _grade_tasks_held(broker) -> int:
 
 def drain_figure(stack_, seeded, broker) -> Figure:
     """5,000 no-op tasks (N0), then 5,000 grade tasks, on the same worker and broker."""
+    # Whatever ran before (the submit figure's grading, when BENCH_ONLY skips the settle
+    # step) must not still be queued ahead of N0's no-ops.
+    resume_worker()
+    wait_for(
+        lambda: broker.llen(QUEUE) == 0 and _grade_tasks_held(broker) == 0,
+        timeout=180,
+        what="an empty queue before N0",
+        every=0.2,
+    )
     ids = [f"bench-noop-{n}-{time.time_ns()}" for n in range(DRAIN_TASKS)]
     pending = set(ids)
 
