@@ -83,22 +83,17 @@ def fetch_together(
     connection = connections[alias]
     results = []
     with connection.cursor() as cursor:
-        if len(statements) > 1 and _one_round_trip(cursor):
+        together = len(statements) > 1 and _one_round_trip(cursor)
+        if together:
             cursor.execute(
                 ";\n".join(sql for _, sql, _ in statements),
                 [param for _, _, params in statements for param in params],
             )
-            for index, (model, _, _) in enumerate(statements):
-                if index:
-                    cursor.nextset()
-                results.append(
-                    _instances(
-                        connection, alias, model, cursor.description, cursor.fetchall()
-                    )
-                )
-            return results
-        for model, sql, params in statements:
-            cursor.execute(sql, list(params))
+        for index, (model, sql, params) in enumerate(statements):
+            if not together:
+                cursor.execute(sql, list(params))
+            elif index:
+                cursor.nextset()
             results.append(
                 _instances(
                     connection, alias, model, cursor.description, cursor.fetchall()
