@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from config.url_once import reverse_once
 
 from .questions import Question
-from .quiz import Quiz, _label
+from .quiz import Quiz, choice_label
 
 
 class AttemptQuerySet(models.QuerySet):
@@ -75,7 +75,7 @@ class Attempt(models.Model):
         return reverse_once("quizzes:attempt", kwargs={"pk": self.pk})
 
     def get_state_display(self) -> str:
-        return _label(self.State, self.state)
+        return choice_label(self.State, self.state)
 
     @property
     def is_finished(self) -> bool:

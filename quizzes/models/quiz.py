@@ -12,7 +12,7 @@ from config.url_once import reverse_once
 from courses.models import Course, Lesson
 
 
-def _label(choices: type[models.Choices], value) -> str:
+def choice_label(choices: type[models.Choices], value) -> str:
     """What get_FOO_display() answers, found through the enum: Django's own rebuilds a
     dict of every choice on each call, and the quiz pages call it for every row."""
     try:
@@ -108,10 +108,10 @@ class Quiz(models.Model):
         return reverse_once("quizzes:intro", kwargs={"pk": self.pk})
 
     def get_grading_method_display(self) -> str:
-        return _label(self.GradingMethod, self.grading_method)
+        return choice_label(self.GradingMethod, self.grading_method)
 
     def get_review_policy_display(self) -> str:
-        return _label(self.ReviewPolicy, self.review_policy)
+        return choice_label(self.ReviewPolicy, self.review_policy)
 
     def clean(self) -> None:
         if self.lesson_id and self.lesson.course_id != self.course_id:
