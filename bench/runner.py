@@ -333,13 +333,18 @@ def _grade_tasks_held(broker) -> int:
     )
 
 
+def _grading_queued(broker) -> int:
+    """Tasks still queued plus grade tasks the worker holds: zero once grading is done."""
+    return broker.llen(QUEUE) + _grade_tasks_held(broker)
+
+
 def drain_figure(stack_, seeded, broker) -> Figure:
     """5,000 no-op tasks (N0), then 5,000 grade tasks, on the same worker and broker."""
     # Whatever ran before (the submit figure's grading, when BENCH_ONLY skips the settle
     # step) must not still be queued ahead of N0's no-ops.
     resume_worker()
     wait_for(
-        lambda: broker.llen(QUEUE) == 0 and _grade_tasks_held(broker) == 0,
+        lambda: _grading_queued(broker) == 0,
         timeout=180,
         what="an empty queue before N0",
         every=0.2,
@@ -378,8 +383,7 @@ def drain_figure(stack_, seeded, broker) -> Figure:
         # Done means every attempt graded *and* every grade task run: a batch grades
         # attempts before their own tasks come up, and those tasks still take the
         # worker's time.
-        tasks_left = broker.llen(QUEUE) + _grade_tasks_held(broker)
-        return waiting.count() or min(tasks_left, len(grade_ids))
+        return waiting.count() or min(_grading_queued(broker), len(grade_ids))
 
     queued, seconds, graded, cpu = _enqueue_and_drain(
         (grade_attempt_task.signature((pk,)) for pk in grade_ids),
@@ -788,11 +792,7 @@ def _settle(seeded, broker) -> list[Figure]:
         pk__in=[pk for pk, _ in seeded.submit_attempts], state=Attempt.State.SUBMITTED
     )
     seconds = wait_for(
-        lambda: (
-            not left.exists()
-            and broker.llen(QUEUE) == 0
-            and _grade_tasks_held(broker) == 0
-        ),
+        lambda: not left.exists() and _grading_queued(broker) == 0,
         timeout=180,
         what="settle",
         every=0.2,
