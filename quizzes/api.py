@@ -158,7 +158,11 @@ class AttemptResponsesView(APIView):
         now = timezone.now()
         try:
             services.save_responses(
-                attempt=attempt, answers=data.validated_data["answers"], now=now
+                attempt=attempt,
+                answers=presentation.answers_from_student(
+                    attempt, data.validated_data["answers"]
+                ),
+                now=now,
             )
         except DeadlinePassed:
             # Time is up: close the attempt at its deadline with what was saved before it.
@@ -191,12 +195,18 @@ class AttemptSubmitView(APIView):
             # Whatever is wrong with the body, someone else's attempt is a 404 first.
             get_object_or_404(Attempt.objects.filter(student=request.user), pk=pk)
             raise
+        answers = data.validated_data.get("answers")
         try:
+            if answers:
+                # Answers name choices by this attempt's handles, read off its layout.
+                owned = get_object_or_404(
+                    Attempt.objects.filter(student=request.user).only("id", "layout"),
+                    pk=pk,
+                )
+                answers = presentation.answers_from_student(owned, answers)
             # Scoped to the caller: the service's one statement is also the owner check.
             attempt = services.submit_own_attempt(
-                attempt_id=pk,
-                student=request.user,
-                answers=data.validated_data.get("answers"),
+                attempt_id=pk, student=request.user, answers=answers
             )
         except Attempt.DoesNotExist:
             raise Http404 from None

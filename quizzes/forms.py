@@ -50,11 +50,6 @@ def _to_number(raw: str) -> int | float:
     return number
 
 
-def _choice_id(raw: str) -> int | str:
-    # A tampered value goes to the service as typed, which says what is wrong with it.
-    return int(raw) if raw.isdigit() else raw
-
-
 # --------------------------------------------------------------- state from input
 
 
@@ -168,10 +163,11 @@ def answer_from_state(question: dict, state: dict) -> dict | None:
     answer: dict[str, Any] = {}
     if kind in CHOICE_KINDS:
         if not _blank(state["choice"]):
-            answer["choice"] = _choice_id(state["choice"].strip())
+            # A handle (quizzes/handles.py): a tampered one is refused by the service.
+            answer["choice"] = state["choice"].strip()
     elif kind == Kind.MULTIPLE_RESPONSE:
         if state["choices"]:
-            answer["choices"] = [_choice_id(c.strip()) for c in state["choices"]]
+            answer["choices"] = [c.strip() for c in state["choices"]]
     elif kind in TEXT_KINDS:
         if not _blank(state["text"]):
             answer["text"] = state["text"]
@@ -273,8 +269,6 @@ def bind(question: dict, state: dict, error: str = "") -> dict:
                 "id": field_name(qid, "pos", item["id"]),
                 "name": field_name(qid, "pos", item["id"]),
                 "item": item["id"],
-                # Item ids may be numbers; the autosave script must send them as such.
-                "item_is_number": isinstance(item["id"], int),
                 "text": item["text"],
                 "options": [
                     {

@@ -10,6 +10,7 @@ from __future__ import annotations
 from courses.rendering import render_markdown
 
 from . import grading, selectors
+from .handles import Handles
 from .models import Attempt, Question, Response
 
 
@@ -21,10 +22,51 @@ def _layout_order(ids: list, order: list | None) -> list:
     return dealt + [i for i in ids if i not in set(dealt)]
 
 
-def question_for_student(question: Question, layout: dict, number: int) -> dict:
-    """The question as the student sees it while answering (no key of any kind)."""
+def handles_for(attempt: Attempt, questions: list[Question] = ()) -> Handles:
+    """The attempt's handles, for the questions its layout lists and any given here."""
+    layout = attempt.layout or {}
+    candidates: dict[int, list] = {}
+    for part in ("choices", "items"):
+        for qid, ids in (layout.get(part) or {}).items():
+            candidates[int(qid)] = ids
+    handles = Handles(attempt.pk, candidates)
+    for question in questions:
+        if not handles.knows(question.id):
+            # A question added after the attempt started: not in the layout.
+            if question.is_choice_kind:
+                handles.add(question.id, [c.id for c in question.choices.all()])
+            elif question.kind == Question.Kind.ORDERING:
+                items = (question.data or {}).get("items", [])
+                handles.add(question.id, [item["id"] for item in items])
+    return handles
+
+
+def answers_from_student(attempt: Attempt, answers: dict) -> dict:
+    """Answers keyed by question id, sent with handles, with the real ids put back."""
+    if not isinstance(answers, dict):
+        return answers
+    handles = handles_for(attempt)
+    mapped = {}
+    for raw_id, answer in answers.items():
+        try:
+            question_id = int(raw_id)
+        except (TypeError, ValueError):
+            mapped[raw_id] = answer
+            continue
+        mapped[raw_id] = handles.answer_from_student(question_id, answer)
+    return mapped
+
+
+def question_for_student(
+    question: Question, layout: dict, number: int, handles: Handles | None = None
+) -> dict:
+    """The question as the student sees it while answering (no key of any kind).
+
+    Choices and ordering items carry the attempt's handles, never their real ids.
+    """
     data = question.data or {}
     qid = str(question.id)
+    public = handles.of if handles else (lambda _question, raw: raw)
     view: dict = {
         "id": question.id,
         "number": number,
@@ -35,12 +77,16 @@ def question_for_student(question: Question, layout: dict, number: int) -> dict:
     if question.is_choice_kind:
         choices = {c.id: c for c in question.choices.all()}
         order = _layout_order(list(choices), layout.get("choices", {}).get(qid))
-        view["choices"] = [{"id": cid, "text": choices[cid].text} for cid in order]
+        view["choices"] = [
+            {"id": public(question.id, cid), "text": choices[cid].text} for cid in order
+        ]
         view["multiple"] = question.kind == Question.Kind.MULTIPLE_RESPONSE
     elif question.kind == Question.Kind.ORDERING:
         items = {item["id"]: item["text"] for item in data.get("items", [])}
         order = _layout_order(sorted(items), layout.get("items", {}).get(qid))
-        view["items"] = [{"id": iid, "text": items[iid]} for iid in order]
+        view["items"] = [
+            {"id": public(question.id, iid), "text": items[iid]} for iid in order
+        ]
     elif question.kind == Question.Kind.MATCHING:
         view["prompts"] = [
             {"id": pair["id"], "text": pair["prompt"]} for pair in data.get("pairs", [])
@@ -77,13 +123,17 @@ def question_for_student(question: Question, layout: dict, number: int) -> dict:
     return view
 
 
-def key_for_review(question: Question) -> dict:
-    """The answer key, shown only at review."""
+def key_for_review(question: Question, handles: Handles | None = None) -> dict:
+    """The answer key, shown only at review (choices named by the attempt's handles)."""
     data = question.data or {}
     if question.is_choice_kind:
         return {
             "choices": [
-                {"id": c.id, "text": c.text, "credit": float(c.credit)}
+                {
+                    "id": handles.of(question.id, c.id) if handles else c.id,
+                    "text": c.text,
+                    "credit": float(c.credit),
+                }
                 for c in question.choices.all()
             ]
         }
@@ -118,11 +168,17 @@ def attempt_for_student(attempt: Attempt, *, review: bool) -> dict:
     responses: dict[int, Response] = {r.question_id: r for r in attempt.responses.all()}
     layout = attempt.layout or {}
     show_score = attempt.state in (Attempt.State.GRADED, Attempt.State.NEEDS_REVIEW)
+    ordered = selectors.ordered_questions(attempt)
+    handles = handles_for(attempt, ordered)
     questions = []
-    for number, question in enumerate(selectors.ordered_questions(attempt), start=1):
-        view = question_for_student(question, layout, number)
+    for number, question in enumerate(ordered, start=1):
+        view = question_for_student(question, layout, number, handles)
         response = responses.get(question.id)
-        view["answer"] = response.answer if response else None
+        view["answer"] = (
+            handles.answer_to_student(question.id, response.answer)
+            if response
+            else None
+        )
         view["answered"] = bool(
             response
             and response.answer is not None
@@ -138,7 +194,7 @@ def attempt_for_student(attempt: Attempt, *, review: bool) -> dict:
                 "feedback": response.feedback,
                 "explanation_html": render_markdown(question.explanation),
                 "passage_url": question.passage_url,
-                "key": key_for_review(question),
+                "key": key_for_review(question, handles),
             }
         questions.append(view)
     return {

@@ -110,13 +110,23 @@ class AttemptSummarySerializer(ResponseSerializer):
         return float(attempt.percent) if attempt.percent is not None else None
 
 
+_HANDLE_HELP = (
+    "An opaque handle of this attempt (not a database id): send it back as given."
+)
+
+
 class ChoiceViewSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = serializers.CharField(help_text=_HANDLE_HELP)
     text = serializers.CharField()
 
 
 class ItemViewSerializer(serializers.Serializer):
     id = serializers.CharField()
+    text = serializers.CharField()
+
+
+class OrderingItemViewSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text=_HANDLE_HELP)
     text = serializers.CharField()
 
 
@@ -146,7 +156,7 @@ class QuestionViewSerializer(serializers.Serializer):
     tradeoffs = serializers.ListField(child=serializers.CharField())
     choices = ChoiceViewSerializer(many=True, required=False)
     multiple = serializers.BooleanField(required=False)
-    items = ItemViewSerializer(many=True, required=False)
+    items = OrderingItemViewSerializer(many=True, required=False)
     prompts = ItemViewSerializer(many=True, required=False)
     options = serializers.ListField(child=serializers.CharField(), required=False)
     values = serializers.ListField(child=serializers.CharField(), required=False)

@@ -160,7 +160,11 @@ def take(request, pk):
     answers, errors, states = forms.read_answers(questions, request.POST)
     if not errors:
         try:
-            services.save_responses(attempt=attempt, answers=answers, now=now)
+            services.save_responses(
+                attempt=attempt,
+                answers=presentation.answers_from_student(attempt, answers),
+                now=now,
+            )
         except ValidationError as error:
             errors = _errors_by_question(error)
         except DeadlinePassed:

@@ -51,10 +51,10 @@ def _deal_layout(quiz: Quiz, questions: list[Question], seed: int) -> dict:
                 rng.shuffle(ids)
             choices[str(question.id)] = ids
         elif question.kind == Question.Kind.ORDERING:
-            # Always shuffled: showing the items in authoring order would give the answer.
+            # Always shuffled, and uniformly: authoring order is the key. Ruling the
+            # key's own order out would tell a test-wise student something about it.
             ids = [item["id"] for item in data.get("items", [])]
-            while len(ids) > 1 and ids == [item["id"] for item in data["items"]]:
-                rng.shuffle(ids)
+            rng.shuffle(ids)
             items[str(question.id)] = ids
         elif question.kind == Question.Kind.MATCHING:
             texts = [pair["answer"] for pair in data.get("pairs", [])]

@@ -50,13 +50,13 @@
     if (kind === "single_choice" || kind === "true_false") {
       var picked = fieldset.querySelector("input[type=radio]:checked");
       if (picked) {
-        answer.choice = parseInt(picked.value, 10);
+        answer.choice = picked.value;
       }
     } else if (kind === "multiple_response") {
       var boxes = fieldset.querySelectorAll("input[type=checkbox]:checked");
       if (boxes.length) {
         answer.choices = Array.prototype.map.call(boxes, function (box) {
-          return parseInt(box.value, 10);
+          return box.value;
         });
       }
     } else if (kind === "short_answer" || kind === "essay") {
@@ -83,7 +83,7 @@
         }
         given.sort(function (a, b) { return parseInt(a.value, 10) - parseInt(b.value, 10); });
         answer.order = given.map(function (s) {
-          return "itemNumber" in s.dataset ? parseInt(s.dataset.item, 10) : s.dataset.item;
+          return s.dataset.item;
         });
       }
     } else if (kind === "matching") {

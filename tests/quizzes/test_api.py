@@ -21,6 +21,7 @@ from tests.quizzes.factories import (
     make_question,
     make_quiz_with_every_kind,
 )
+from tests.quizzes.handles import as_student_sends
 
 pytestmark = pytest.mark.django_db
 
@@ -32,12 +33,14 @@ def api(student):
     return client
 
 
-def _key_answers(quiz: Quiz) -> dict[str, dict]:
+def _key_answers(quiz: Quiz, attempt_id: int) -> dict[str, dict]:
+    """Full-marks answers as the attempt's client sends them (choices by handle)."""
     quiz = selectors.quiz_with_questions(quiz_id=quiz.pk)
-    return {
+    answers = {
         str(q.id): grading.key_answer(selectors.question_key(q))
         for q in quiz.questions.all()
     }
+    return as_student_sends(Attempt(pk=attempt_id), answers)
 
 
 def _start(api, quiz) -> int:
@@ -55,7 +58,7 @@ def test_start_save_submit_grade_and_read_the_result(
     assert again.status_code == 200
     assert again.json()["id"] == attempt_id
 
-    answers = _key_answers(quiz)
+    answers = _key_answers(quiz, attempt_id)
     saved = api.put(
         reverse("api-attempt-responses", args=[attempt_id]),
         {"answers": answers},
@@ -240,7 +243,7 @@ def _flow_counts(size: int, django_capture_on_commit_callbacks) -> dict[str, int
     api.force_authenticate(student)
     quiz = _quiz_of(size)
     attempt_id = _start(api, quiz)
-    answers = _key_answers(quiz)
+    answers = _key_answers(quiz, attempt_id)
 
     def ok(response, code=200):
         assert response.status_code == code, response.content
@@ -309,7 +312,7 @@ def test_with_eager_celery_a_submit_answers_with_the_graded_result(
 
     submitted = api.post(
         reverse("api-attempt-submit", args=[attempt.pk]),
-        {"answers": _key_answers(quiz)},
+        {"answers": _key_answers(quiz, attempt.pk)},
         format="json",
     )
 

@@ -21,6 +21,7 @@ from rest_framework.test import APIClient
 from quizzes import grading, selectors, services
 from quizzes.models import Attempt, Quiz, Response
 from tests.quizzes.factories import make_quiz_with_every_kind
+from tests.quizzes.handles import as_student_sends
 
 pytestmark = pytest.mark.django_db
 
@@ -180,14 +181,26 @@ def test_a_refused_page_save_shows_the_reason_and_no_key(policy, clients, studen
     _assert_no_leak("take page with an error", response)
 
 
-def test_the_take_page_never_lists_ordering_items_in_the_key_order(clients, student):
-    client, _api = clients
+def test_the_take_page_and_api_name_choices_and_items_by_handles_not_ids(
+    clients, student
+):
+    """Structure, not only text: no id that follows authoring (key) order goes out."""
+    client, api = clients
     quiz = _quiz(Quiz.ReviewPolicy.AFTER_SUBMIT)
     attempt, _ = services.start_attempt(quiz=quiz, student=student)
     html = client.get(reverse("quizzes:attempt", args=[attempt.pk])).content.decode()
-    shown = re.findall(r'data-item="(\w+)"', html)
-    assert sorted(shown) == ["a", "b", "c"]
-    assert shown != ["a", "b", "c"]
+    body = api.get(reverse("api-attempt-detail", args=[attempt.pk])).json()
+    items = re.findall(r'data-item="([^"]+)"', html)
+    values = re.findall(r'type="(?:radio|checkbox)"[^>]*value="([^"]+)"', html)
+    sent = [c["id"] for q in body["questions"] for c in q.get("choices", [])]
+    sent += [i["id"] for q in body["questions"] for i in q.get("items", [])]
+    real_ids = {str(pk) for pk in quiz.questions.values_list("choices__pk", flat=True)}
+    real_ids |= {"a", "b", "c"}
+    assert len(items) == 3 and values and sent
+    for handle in items + values + sent:
+        assert re.fullmatch(r"[0-9a-f]{12}", handle), handle
+        assert handle not in real_ids
+    assert set(items + values) <= set(sent)
 
 
 @pytest.mark.parametrize("policy", POLICIES)
@@ -238,7 +251,9 @@ def test_api_save_and_submit_responses_leak_nothing(policy, clients, student):
     quiz = _quiz(policy, closes_at=timezone.now() + timedelta(days=2))
     started = api.post(reverse("api-quiz-attempts", args=[quiz.pk]))
     attempt = Attempt.objects.get(pk=started.json()["id"])
-    answers = {str(qid): answer for qid, answer in _key_answers(attempt).items()}
+    answers = as_student_sends(
+        attempt, {str(qid): answer for qid, answer in _key_answers(attempt).items()}
+    )
     saved = api.put(
         reverse("api-attempt-responses", args=[attempt.pk]),
         {"answers": answers},

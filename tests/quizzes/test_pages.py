@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from quizzes import forms, services
+from quizzes import forms, presentation, selectors, services
 from quizzes.models import Attempt, Question, Quiz, Response
 from tests.accounts.factories import UserFactory
 from tests.quizzes.factories import (
@@ -210,18 +210,24 @@ def test_every_kind_gets_labelled_keyboard_widgets_and_no_inline_code(
     assert 'value="save"' in html and 'value="submit"' in html
 
 
-def _every_answer(quiz: Quiz) -> tuple[dict, dict]:
-    """POST data for every kind and the answer JSON each should become."""
+def _handles(attempt: Attempt):
+    attempt = Attempt.objects.get(pk=attempt.pk)
+    return presentation.handles_for(attempt, selectors.ordered_questions(attempt))
+
+
+def _every_answer(quiz: Quiz, attempt: Attempt) -> tuple[dict, dict]:
+    """POST data for every kind (choices and items by handle) and the answer JSON."""
     post, expected = {"action": "save"}, {}
+    handle = _handles(attempt).of
     for q in quiz.questions.all():
         p = f"q{q.id}_"
         if q.kind in (Question.Kind.SINGLE_CHOICE, Question.Kind.TRUE_FALSE):
             choice = q.choices.order_by("position").first()
-            post[p + "choice"] = str(choice.id)
+            post[p + "choice"] = handle(q.id, choice.id)
             expected[q.id] = {"choice": choice.id}
         elif q.kind == Question.Kind.MULTIPLE_RESPONSE:
             ids = list(q.choices.order_by("position").values_list("id", flat=True))
-            post[p + "choices"] = [str(ids[0]), str(ids[1])]
+            post[p + "choices"] = [handle(q.id, ids[0]), handle(q.id, ids[1])]
             expected[q.id] = {"choices": ids[:2]}
         elif q.kind == Question.Kind.SHORT_ANSWER:
             post[p + "text"] = "The state"
@@ -230,7 +236,13 @@ def _every_answer(quiz: Quiz) -> tuple[dict, dict]:
             post[p + "value"] = "1951"
             expected[q.id] = {"value": 1951}
         elif q.kind == Question.Kind.ORDERING:
-            post.update({p + "pos_a": "2", p + "pos_b": "1", p + "pos_c": "3"})
+            post.update(
+                {
+                    p + "pos_" + handle(q.id, "a"): "2",
+                    p + "pos_" + handle(q.id, "b"): "1",
+                    p + "pos_" + handle(q.id, "c"): "3",
+                }
+            )
             expected[q.id] = {"order": ["b", "a", "c"]}
         elif q.kind == Question.Kind.MATCHING:
             post.update({p + "match_m1": "Ottawa", p + "match_m2": ""})
@@ -255,7 +267,7 @@ def _every_answer(quiz: Quiz) -> tuple[dict, dict]:
 def test_saving_the_form_stores_each_kind_as_its_answer_json(student_client):
     quiz = make_quiz_with_every_kind()
     attempt = _start(student_client, quiz)
-    post, expected = _every_answer(quiz)
+    post, expected = _every_answer(quiz, attempt)
 
     response = student_client.post(_take_url(attempt), post, follow=True)
 
@@ -286,7 +298,7 @@ def test_a_typed_number_box_wins_when_the_slider_was_not_moved(student_client):
 def test_a_refused_answer_keeps_what_was_typed_and_saves_nothing(student_client):
     quiz = make_quiz_with_every_kind()
     attempt = _start(student_client, quiz)
-    post, _expected = _every_answer(quiz)
+    post, _expected = _every_answer(quiz, attempt)
     allocation = quiz.questions.get(kind="tradeoff_allocation")
     post[f"q{allocation.id}_alloc_1"] = "50"  # 40 + 50 is not 100
 
@@ -315,14 +327,15 @@ def test_an_unreadable_widget_is_reported_beside_its_question(
 ):
     quiz = make_quiz_with_every_kind()
     attempt = _start(student_client, quiz)
-    post, _expected = _every_answer(quiz)
+    post, _expected = _every_answer(quiz, attempt)
     if part == "value":
         numeric = quiz.questions.get(kind="numeric")
         post[f"q{numeric.id}_value"] = value
     else:
         ordering = quiz.questions.get(kind="ordering")
-        post[f"q{ordering.id}_pos_a"] = "1"
-        post[f"q{ordering.id}_pos_b"] = "1"
+        handle = _handles(attempt).of
+        post[f"q{ordering.id}_pos_{handle(ordering.id, 'a')}"] = "1"
+        post[f"q{ordering.id}_pos_{handle(ordering.id, 'b')}"] = "1"
     response = student_client.post(_take_url(attempt), post)
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -368,7 +381,12 @@ def test_submit_goes_through_a_confirmation_listing_the_unanswered(
 
     response = student_client.post(
         _take_url(attempt),
-        {f"q{choice_question.id}_choice": str(right.id), "action": "submit"},
+        {
+            f"q{choice_question.id}_choice": _handles(attempt).of(
+                choice_question.id, right.id
+            ),
+            "action": "submit",
+        },
     )
     confirm_url = reverse("quizzes:submit", args=[attempt.pk])
     assert response["Location"] == confirm_url
@@ -549,19 +567,19 @@ def test_page_query_counts_do_not_grow_with_the_number_of_questions():
     assert _page_counts(5) == _page_counts(50)
 
 
-def test_ordering_items_with_number_ids_come_back_as_numbers():
+def test_ordering_items_come_back_by_their_handles():
     question = {
         "id": 7,
         "kind": "ordering",
-        "items": [{"id": 2, "text": "Second"}, {"id": 1, "text": "First"}],
+        "items": [{"id": "9f2c", "text": "Second"}, {"id": "03ab", "text": "First"}],
     }
     post = QueryDict(mutable=True)
-    post.update({"q7_pos_1": "1", "q7_pos_2": "2"})
+    post.update({"q7_pos_03ab": "1", "q7_pos_9f2c": "2"})
     answers, errors, states = forms.read_answers([question], post)
-    assert answers == {7: {"order": [1, 2]}}
+    assert answers == {7: {"order": ["03ab", "9f2c"]}}
     assert errors == {}
     bound = forms.bind(question, states[7])
-    assert [w["item_is_number"] for w in bound["widgets"]] == [True, True]
-    assert forms.state_from_answer(question, {"order": [1, 2]}) == {
-        "positions": {"2": "2", "1": "1"}
+    assert [w["item"] for w in bound["widgets"]] == ["9f2c", "03ab"]
+    assert forms.state_from_answer(question, {"order": ["03ab", "9f2c"]}) == {
+        "positions": {"9f2c": "2", "03ab": "1"}
     }

@@ -32,6 +32,7 @@ from tests.quizzes.factories import (
     make_quiz_with_every_kind,
     make_single_choice,
 )
+from tests.quizzes.handles import as_student_sends
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -171,7 +172,11 @@ def test_students_submit_while_redis_is_down_and_the_sweep_grades_them_later(
         began = time.monotonic()
         response = client_for(student).post(
             reverse("api-attempt-submit", args=[attempt.pk]),
-            {"answers": {str(question.pk): {"choice": right.pk}}},
+            {
+                "answers": as_student_sends(
+                    attempt, {str(question.pk): {"choice": right.pk}}
+                )
+            },
             format="json",
         )
         seconds.append(time.monotonic() - began)
