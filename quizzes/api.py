@@ -136,7 +136,12 @@ class AttemptDetailView(APIView):
 
 
 class AttemptResponsesView(APIView):
-    """Autosave answers while the attempt is in progress."""
+    """Autosave answers while the attempt is in progress, each question on its own.
+
+    Complete answers are saved; unfinished ones (an allocation short of 100, an order
+    half given) are kept as drafts and listed in `drafts` with what they lack. A
+    malformed answer is a 400 and saves nothing.
+    """
 
     throttle_scope = "answer_save"
     throttle_classes = [ScopedRateThrottle]
@@ -145,7 +150,9 @@ class AttemptResponsesView(APIView):
         request=AnswersInputSerializer,
         responses={
             200: SaveResultSerializer,
-            400: OpenApiResponse(description="A malformed answer, with the reason."),
+            400: OpenApiResponse(
+                description="A malformed answer, with the reason; nothing saved."
+            ),
             409: OpenApiResponse(
                 description="Submitted already, or past the deadline."
             ),
@@ -157,7 +164,7 @@ class AttemptResponsesView(APIView):
         data.is_valid(raise_exception=True)
         now = timezone.now()
         try:
-            services.save_responses(
+            outcome = services.save_responses(
                 attempt=attempt,
                 answers=presentation.answers_from_student(
                     attempt, data.validated_data["answers"]
@@ -171,9 +178,10 @@ class AttemptResponsesView(APIView):
         return Response(
             SaveResultSerializer(
                 {
-                    "saved": len(data.validated_data["answers"]),
+                    "saved": len(outcome.saved),
                     "saved_at": now,
                     "seconds_left": _seconds_left(attempt, now),
+                    "drafts": {str(qid): why for qid, why in outcome.drafts.items()},
                 }
             ).data
         )

@@ -229,6 +229,10 @@ def read_answers(
             answers[question["id"]] = answer_from_state(question, state)
         except Unreadable as exc:
             errors[question["id"]] = str(exc)
+            # The unreadable widget keeps its saved value; the argument beside it,
+            # readable on its own, is still saved.
+            if not _blank(state.get("justification", "")):
+                answers[question["id"]] = {"justification": state["justification"]}
     return answers, errors, states
 
 

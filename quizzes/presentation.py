@@ -163,6 +163,17 @@ def key_for_review(question: Question, handles: Handles | None = None) -> dict:
     return {}
 
 
+def _problem(key: dict, draft) -> str:
+    """What an unfinished draft still lacks ("" when there is no draft)."""
+    if draft is None:
+        return ""
+    try:
+        return grading.split_answer(key, draft).problem
+    except grading.InvalidAnswer as exc:
+        # The question changed under the draft: say so rather than fail the page.
+        return str(exc)
+
+
 def attempt_for_student(attempt: Attempt, *, review: bool) -> dict:
     """An attempt with its questions, the student's answers and, at review, the marking."""
     responses: dict[int, Response] = {r.question_id: r for r in attempt.responses.all()}
@@ -174,15 +185,22 @@ def attempt_for_student(attempt: Attempt, *, review: bool) -> dict:
     for number, question in enumerate(ordered, start=1):
         view = question_for_student(question, layout, number, handles)
         response = responses.get(question.id)
+        key = selectors.question_key(question)
+        draft = response.draft if response else None
         view["answer"] = (
             handles.answer_to_student(question.id, response.answer)
             if response
             else None
         )
+        view["draft"] = (
+            handles.answer_to_student(question.id, draft) if draft is not None else None
+        )
+        view["problem"] = _problem(key, draft)
         view["answered"] = bool(
-            response
+            draft is None
+            and response
             and response.answer is not None
-            and grading.is_answered(selectors.question_key(question), response.answer)
+            and grading.is_answered(key, response.answer)
         )
         view["max_score"] = float(response.max_score) if response else None
         if response and attempt.is_finished and response.comment:

@@ -166,6 +166,13 @@ class QuestionViewSerializer(serializers.Serializer):
     rubric = serializers.CharField(required=False)
     min_words = serializers.IntegerField(required=False)
     answer = serializers.JSONField(allow_null=True)
+    draft = serializers.JSONField(
+        allow_null=True,
+        help_text="What I wrote that is not a complete answer yet (kept, not graded).",
+    )
+    problem = serializers.CharField(
+        allow_blank=True, help_text="What the draft still lacks; empty without one."
+    )
     answered = serializers.BooleanField()
     comment = serializers.CharField(required=False)
     review = ReviewSerializer(required=False)
@@ -202,6 +209,15 @@ class SubmitInputSerializer(serializers.Serializer):
 
 
 class SaveResultSerializer(serializers.Serializer):
-    saved = serializers.IntegerField()
+    """What a save kept: `saved` complete answers; `drafts` the unfinished ones."""
+
+    saved = serializers.IntegerField(help_text="Complete answers saved.")
     saved_at = serializers.DateTimeField()
     seconds_left = serializers.IntegerField(allow_null=True)
+    drafts = serializers.DictField(
+        child=serializers.CharField(),
+        help_text=(
+            "Question id -> what the answer still lacks. Each was kept as a draft "
+            "(its justification saved for marking) and comes back with the attempt."
+        ),
+    )

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/start/", views.start, name="start"),
     path("<int:pk>/attempts/", views.history, name="history"),
     path("attempts/<int:pk>/", views.take, name="attempt"),
+    path("attempts/<int:pk>/autosave/", views.autosave, name="autosave"),
     path("attempts/<int:pk>/submit/", views.submit, name="submit"),
     path("attempts/<int:pk>/result/", views.result, name="result"),
 ]

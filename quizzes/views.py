@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -112,9 +113,10 @@ def _take_url(attempt: Attempt, page: int, one_per_page: bool) -> str:
     return f"{url}?page={page}" if one_per_page else url
 
 
-def _render_take(request, attempt, payload, page, pages, questions, states, errors):
+def _render_take(
+    request, attempt, payload, page, pages, questions, states, errors, **flags
+):
     bound = [forms.bind(q, states[q["id"]], errors.get(q["id"], "")) for q in questions]
-    unanswered = [q for q in payload["questions"] if not q["answered"]]
     return render(
         request,
         "quizzes/take.html",
@@ -129,11 +131,49 @@ def _render_take(request, attempt, payload, page, pages, questions, states, erro
             "paged": pages > 1,
             "errors": errors,
             "general_error": errors.get(0, ""),
-            "unanswered_count": len(unanswered),
-            "api_save_url": reverse("api-attempt-responses", kwargs={"pk": attempt.pk}),
+            **_counts(payload),
+            **flags,
         },
-        status=400 if errors else 200,
+        status=400 if flags.get("nothing_saved") else 200,
     )
+
+
+def _counts(payload: dict) -> dict:
+    questions = payload["questions"]
+    return {
+        "unanswered_count": sum(1 for q in questions if not q["answered"]),
+        "incomplete_count": sum(1 for q in questions if q["draft"] is not None),
+    }
+
+
+def _saved_state(question: dict) -> dict:
+    # A draft is the latest thing the student wrote: it is what the widgets show.
+    shown = question["draft"] if question["draft"] is not None else question["answer"]
+    return forms.state_from_answer(question, shown)
+
+
+def _save_from_post(request, attempt: Attempt, questions: list[dict], now):
+    """Read the form (the one parser, for Save and autosave) and save each question.
+
+    Returns (states, problems by question, outcome); outcome is None when a malformed
+    answer refused the whole request and nothing was saved. An answer whose widgets
+    cannot be read is left as it was, but a justification beside it is still saved.
+    """
+    answers, unreadable, states = forms.read_answers(questions, request.POST)
+    try:
+        outcome = services.save_responses(
+            attempt=attempt,
+            answers=presentation.answers_from_student(attempt, answers),
+            now=now,
+        )
+    except ValidationError as error:
+        return states, _errors_by_question(error), None
+    return states, {**outcome.drafts, **unreadable}, outcome
+
+
+def _fresh_payload(request, attempt: Attempt) -> dict:
+    attempt = selectors.attempt_for_owner(attempt_id=attempt.pk, user=request.user)
+    return presentation.attempt_for_student(attempt, review=False)
 
 
 @require_http_methods(["GET", "POST"])
@@ -152,34 +192,52 @@ def take(request, pk):
     payload = presentation.attempt_for_student(attempt, review=False)
     page, pages, questions = _page_of(request, payload, one_per_page)
     if request.method == "GET":
-        states = {q["id"]: forms.state_from_answer(q, q["answer"]) for q in questions}
+        states = {q["id"]: _saved_state(q) for q in questions}
+        # Unfinished answers say what they lack, all of them at once.
+        problems = {q["id"]: q["problem"] for q in questions if q["problem"]}
         return _render_take(
-            request, attempt, payload, page, pages, questions, states, {}
+            request, attempt, payload, page, pages, questions, states, problems
         )
 
-    answers, errors, states = forms.read_answers(questions, request.POST)
-    if not errors:
-        try:
-            services.save_responses(
-                attempt=attempt,
-                answers=presentation.answers_from_student(attempt, answers),
-                now=now,
-            )
-        except ValidationError as error:
-            errors = _errors_by_question(error)
-        except DeadlinePassed:
-            _close_late(request, attempt, now)
-            return redirect("quizzes:result", pk=attempt.pk)
-        except AttemptFinished as error:
-            messages.info(request, error.message)
-            return redirect("quizzes:result", pk=attempt.pk)
-    if errors:
-        # The page's own error summary says nothing was saved and links each question.
+    try:
+        states, problems, outcome = _save_from_post(request, attempt, questions, now)
+    except DeadlinePassed:
+        _close_late(request, attempt, now)
+        return redirect("quizzes:result", pk=attempt.pk)
+    except AttemptFinished as error:
+        messages.info(request, error.message)
+        return redirect("quizzes:result", pk=attempt.pk)
+    if outcome is None:
+        # Refused whole (a tampered or broken form): the summary says nothing was saved.
         return _render_take(
-            request, attempt, payload, page, pages, questions, states, errors
+            request,
+            attempt,
+            payload,
+            page,
+            pages,
+            questions,
+            states,
+            problems,
+            nothing_saved=True,
         )
 
     action = request.POST.get("action", "save")
+    if action == "save" and problems:
+        # Complete answers are saved and unfinished ones kept as drafts; every question
+        # that still lacks something says so, beside itself, in this one page.
+        payload = _fresh_payload(request, attempt)
+        page, pages, questions = _page_of(request, payload, one_per_page)
+        return _render_take(
+            request,
+            attempt,
+            payload,
+            page,
+            pages,
+            questions,
+            states,
+            problems,
+            saved_at=timezone.localtime(now),
+        )
     if action == "submit":
         return redirect("quizzes:submit", pk=attempt.pk)
     target = page
@@ -197,6 +255,65 @@ def take(request, pk):
             % {"time": time_format(timezone.localtime(now), "H:i:s")},
         )
     return redirect(_take_url(attempt, target, one_per_page))
+
+
+def _hx_redirect(url: str) -> HttpResponse:
+    response = HttpResponse(status=204)
+    response["HX-Redirect"] = url
+    return response
+
+
+@require_POST
+@login_required
+def autosave(request, pk):
+    """Save the take form as it stands (htmx posts it) and say what was kept.
+
+    The same parser and service as Save; the answer is the status line and, out of
+    band, each question's problem and the unanswered count.
+    """
+    attempt = selectors.attempt_for_owner(attempt_id=pk, user=request.user)
+    result_url = reverse("quizzes:result", args=[attempt.pk])
+    now = timezone.now()
+    if attempt.is_finished:
+        return _hx_redirect(result_url)
+    payload = presentation.attempt_for_student(attempt, review=False)
+    _page, _pages, questions = _page_of(
+        request, payload, attempt.quiz.one_question_per_page
+    )
+    try:
+        if _expired(attempt, now):
+            raise DeadlinePassed()
+        _states, problems, outcome = _save_from_post(request, attempt, questions, now)
+    except DeadlinePassed:
+        _close_late(request, attempt, now)
+        return _hx_redirect(result_url)
+    except AttemptFinished:
+        return _hx_redirect(result_url)
+    if outcome is not None:
+        payload = _fresh_payload(request, attempt)
+    numbers = {q["id"]: q["number"] for q in payload["questions"]}
+    return render(
+        request,
+        "quizzes/_autosave.html",
+        {
+            "saved": outcome is not None,
+            "saved_count": len(outcome.saved) if outcome else 0,
+            "saved_at": timezone.localtime(now),
+            "problems": [
+                {"id": qid, "number": numbers.get(qid), "text": text}
+                for qid, text in sorted(
+                    problems.items(), key=lambda item: numbers.get(item[0], 0)
+                )
+                if qid in numbers
+            ],
+            "general_error": problems.get(0, ""),
+            "questions": [
+                {"id": q["id"], "error": problems.get(q["id"], "")} for q in questions
+            ],
+            **_counts(payload),
+        },
+        status=200 if outcome is not None else 400,
+    )
 
 
 def _errors_by_question(error: ValidationError) -> dict[int, str]:

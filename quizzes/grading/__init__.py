@@ -5,12 +5,12 @@ Call sites use the package: `grading.grade(key, answer)`. What lives where:
 - `kinds`: the question kinds, the answer field each fills, shared limits.
 - `results`: `GradeResult`, and the errors `InvalidKey` and `InvalidAnswer`.
 - `keys`: key checking (`validate_data`, `check_key`, `CheckedKey`, `max_points`).
-- `answers`: answer validation (`validate_answer`, `is_answered`).
+- `answers`: answer validation (`validate_answer`, `split_answer`, `is_answered`).
 - `graders`: the grader of each kind (`grade`) and `key_answer`.
 - `text`: short-answer normalisation and `*` pattern matching.
 """
 
-from .answers import is_answered, validate_answer
+from .answers import is_answered, split_answer, validate_answer
 from .graders import grade, key_answer
 from .keys import CheckedKey, check_key, max_points, validate_data
 from .kinds import (
@@ -33,7 +33,7 @@ from .kinds import (
     TRADEOFF_POSITION,
     TRUE_FALSE,
 )
-from .results import GradeResult, InvalidAnswer, InvalidKey
+from .results import GradeResult, IncompleteAnswer, InvalidAnswer, InvalidKey, Split
 from .text import _matches_pattern as _matches_pattern
 
 __all__ = [
@@ -57,13 +57,16 @@ __all__ = [
     "TRUE_FALSE",
     "CheckedKey",
     "GradeResult",
+    "IncompleteAnswer",
     "InvalidAnswer",
+    "Split",
     "InvalidKey",
     "check_key",
     "grade",
     "is_answered",
     "key_answer",
     "max_points",
+    "split_answer",
     "validate_answer",
     "validate_data",
 ]

@@ -23,7 +23,7 @@ from .kinds import (
     TRADEOFF_POSITION,
     TRUE_FALSE,
 )
-from .results import InvalidAnswer
+from .results import IncompleteAnswer, InvalidAnswer, Split
 
 
 def _blank(name: str, value: Any) -> bool:
@@ -119,7 +119,10 @@ def _clean_order(value: Any, data: dict, choices: list[dict]) -> list:
     if len(set(value)) != len(value):
         raise InvalidAnswer(_("The order lists the same item twice."))
     if len(value) != len(ids):
-        raise InvalidAnswer(_("The order must list every item."))
+        raise IncompleteAnswer(
+            _("Give every item a position: %(given)d of %(n)d placed.")
+            % {"given": len(value), "n": len(ids)}
+        )
     return list(value)
 
 
@@ -161,7 +164,10 @@ def _clean_allocation(value: Any, data: dict, choices: list[dict]) -> list[int]:
             raise InvalidAnswer(_("Each share must be between 0 and 100."))
         allocation.append(item)
     if sum(allocation) != 100:
-        raise InvalidAnswer(_("The allocation must add up to 100."))
+        raise IncompleteAnswer(
+            _("The allocation must add up to 100 (it adds up to %(total)d).")
+            % {"total": sum(allocation)}
+        )
     return allocation
 
 
@@ -215,6 +221,29 @@ def _clean(kind: str, data: dict, choices: list[dict], answer: Any) -> dict:
             answer["justification"], _("The justification")
         )
     return cleaned
+
+
+def split_answer(key: dict | CheckedKey, answer: Any) -> Split:
+    """Split an answer into its gradable part and an unfinished draft.
+
+    A complete answer is all gradable. An incomplete one (IncompleteAnswer) keeps its
+    main field as a draft, and its justification, which is complete on its own, is
+    gradable: at the deadline the unfinished part earns nothing and the argument is
+    still marked. A malformed answer raises InvalidAnswer, as validate_answer does.
+    """
+    try:
+        return Split(validate_answer(key, answer))
+    except IncompleteAnswer as exc:
+        kind, data, choices = _checked(key)
+        name = ANSWER_FIELDS[kind]
+        gradable: dict = {}
+        if kind in TRADEOFF_KINDS and not _blank(
+            "justification", answer.get("justification")
+        ):
+            gradable = _clean(
+                kind, data, choices, {"justification": answer["justification"]}
+            )
+        return Split(gradable, {name: list(answer[name]), **gradable}, str(exc))
 
 
 def is_answered(key: dict | CheckedKey, answer: Any) -> bool:

@@ -98,6 +98,10 @@ class Response(models.Model):
         Question, on_delete=models.CASCADE, related_name="responses"
     )
     answer = models.JSONField(null=True, blank=True)
+    # What the student wrote that is not yet a complete answer (an allocation short of
+    # 100, an order half given), kept so it comes back on reload; `answer` then holds
+    # only what can be graded (the justification). None once the answer is complete.
+    draft = models.JSONField(null=True, blank=True)
     saved_at = models.DateTimeField(default=timezone.now)
     auto_score = models.DecimalField(
         max_digits=8, decimal_places=3, null=True, blank=True

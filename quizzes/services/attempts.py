@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import random
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +27,7 @@ from .marking import as_points
 logger = logging.getLogger(__name__)
 
 __all__ = [
+    "SaveOutcome",
     "start_attempt",
     "save_responses",
     "submit_attempt",
@@ -139,13 +141,27 @@ def start_attempt(
     return attempt, True
 
 
-def _validated_answers(
+@dataclass(frozen=True)
+class SaveOutcome:
+    """What a save kept: complete answers given, and drafts with what each lacks."""
+
+    attempt: Attempt
+    saved: list[int] = field(default_factory=list)
+    drafts: dict[int, str] = field(default_factory=dict)
+
+
+def _split_answers(
     questions: dict[int, Question], answers: dict[Any, Any]
-) -> dict[int, Any]:
-    """Check every answer against its question's type; all or nothing."""
+) -> dict[int, grading.Split | None]:
+    """Split every answer into gradable part and draft; a malformed one fails them all.
+
+    An unfinished answer is not an error: it is kept as a draft. A malformed one (not an
+    object, a field of the wrong type, a choice the question does not have) refuses the
+    whole request, so a broken client changes nothing.
+    """
     if not isinstance(answers, dict):
         raise ValidationError(_("Send answers as an object keyed by question id."))
-    cleaned: dict[int, Any] = {}
+    split: dict[int, grading.Split | None] = {}
     errors: dict[str, str] = {}
     for raw_id, answer in answers.items():
         try:
@@ -158,17 +174,17 @@ def _validated_answers(
             errors[str(raw_id)] = _("This question is not part of the attempt.")
             continue
         if answer is None:
-            cleaned[question_id] = None
+            split[question_id] = None
             continue
         try:
-            cleaned[question_id] = grading.validate_answer(
+            split[question_id] = grading.split_answer(
                 selectors.question_key(question), answer
             )
         except grading.InvalidAnswer as exc:
             errors[str(raw_id)] = str(exc)
     if errors:
         raise ValidationError(errors)
-    return cleaned
+    return split
 
 
 def _lock_attempt(attempt_id: int, *, student=None) -> Attempt:
@@ -181,18 +197,23 @@ def _lock_attempt(attempt_id: int, *, student=None) -> Attempt:
     return attempts.get(pk=attempt_id)
 
 
-def _store_answers(attempt: Attempt, answers: dict[Any, Any], now: datetime) -> None:
-    """Validate answers against the attempt's questions (all or nothing) and save them."""
+def _store_answers(
+    attempt: Attempt, answers: dict[Any, Any], now: datetime
+) -> SaveOutcome:
+    """Save each answer on its own: complete ones as answers, unfinished ones as drafts.
+
+    A malformed answer refuses the whole request (ValidationError) and saves nothing.
+    """
     questions = {
         q.id: q for q in selectors.questions_for_grading(quiz_id=attempt.quiz_id)
     }
-    cleaned = _validated_answers(questions, answers)
-    if not cleaned:
-        return
+    split = _split_answers(questions, answers)
+    if not split:
+        return SaveOutcome(attempt)
     responses = {
-        r.question_id: r for r in attempt.responses.filter(question_id__in=cleaned)
+        r.question_id: r for r in attempt.responses.filter(question_id__in=split)
     }
-    missing = [qid for qid in cleaned if qid not in responses]
+    missing = [qid for qid in split if qid not in responses]
     for qid in missing:
         # A question added after the attempt started: its row is made now.
         responses[qid] = Response(
@@ -202,14 +223,22 @@ def _store_answers(attempt: Attempt, answers: dict[Any, Any], now: datetime) -> 
                 grading.max_points(selectors.question_key(questions[qid]))
             ),
         )
-    for qid, answer in cleaned.items():
-        responses[qid].answer = answer
-        responses[qid].saved_at = now
+    saved, drafts = [], {}
+    for qid, part in split.items():
+        row = responses[qid]
+        row.answer = (part.gradable or None) if part else None
+        row.draft = part.draft if part else None
+        row.saved_at = now
+        if part and part.draft is not None:
+            drafts[qid] = part.problem
+        elif row.answer is not None:
+            saved.append(qid)
     new = [responses[qid] for qid in missing]
     if new:
         Response.objects.bulk_create(new)
     existing = [r for qid, r in responses.items() if qid not in missing]
-    bulk.set_fields(existing, ["answer", "saved_at"])
+    bulk.set_fields(existing, ["answer", "draft", "saved_at"])
+    return SaveOutcome(attempt, saved, drafts)
 
 
 def _enqueue_grading(attempt_id: int) -> None:
@@ -236,16 +265,19 @@ def _close(attempt: Attempt, *, at: datetime) -> Attempt:
 @transaction.atomic
 def save_responses(
     *, attempt: Attempt, answers: dict[Any, Any], now: datetime | None = None
-) -> Attempt:
-    """Autosave answers of an attempt in progress; refused once it is over."""
+) -> SaveOutcome:
+    """Autosave answers of an attempt in progress, each question on its own.
+
+    Complete answers are saved; unfinished ones are kept as drafts (their gradable
+    part, a justification, saved as the answer). Refused once the attempt is over.
+    """
     now = now or timezone.now()
     locked = _lock_attempt(attempt.pk)
     if locked.is_finished:
         raise AttemptFinished()
     if locked.deadline and now >= locked.deadline:
         raise DeadlinePassed()
-    _store_answers(locked, answers, now)
-    return locked
+    return _store_answers(locked, answers, now)
 
 
 def _submit_locked(

@@ -107,7 +107,7 @@ MALFORMED = {
     Question.Kind.NUMERIC: {"value": "1951"},
     Question.Kind.ORDERING: {"order": ["a", "a", "b"]},
     Question.Kind.MATCHING: {"matches": {"m1": "Atlantis"}},
-    Question.Kind.TRADEOFF_ALLOCATION: {"allocation": [60, 60]},
+    Question.Kind.TRADEOFF_ALLOCATION: {"allocation": [60.5, 39.5]},
     Question.Kind.TRADEOFF_POSITION: {"position": 140},
     Question.Kind.ESSAY: {"text": "fine", "extra": 1},
 }

@@ -176,7 +176,7 @@ def test_a_refused_page_save_shows_the_reason_and_no_key(policy, clients, studen
         reverse("quizzes:attempt", args=[attempt.pk]),
         {f"q{numeric.id}_value": "nineteen", "action": "save"},
     )
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "Enter a number" in response.content.decode()
     _assert_no_leak("take page with an error", response)
 

@@ -295,24 +295,46 @@ def test_a_typed_number_box_wins_when_the_slider_was_not_moved(student_client):
     assert Response.objects.get(attempt=attempt).answer == {"position": 12.5}
 
 
-def test_a_refused_answer_keeps_what_was_typed_and_saves_nothing(student_client):
+def test_an_unfinished_answer_is_kept_as_a_draft_and_the_rest_is_saved(student_client):
     quiz = make_quiz_with_every_kind()
     attempt = _start(student_client, quiz)
-    post, _expected = _every_answer(quiz, attempt)
+    post, expected = _every_answer(quiz, attempt)
     allocation = quiz.questions.get(kind="tradeoff_allocation")
     post[f"q{allocation.id}_alloc_1"] = "50"  # 40 + 50 is not 100
+    ordering = quiz.questions.get(kind="ordering")
+    for name in [n for n in post if n.startswith(f"q{ordering.id}_pos_")][1:]:
+        post[name] = ""  # one item placed of three
 
     response = student_client.post(_take_url(attempt), post)
 
     html = response.content.decode()
-    assert response.status_code == 400
-    assert "The allocation must add up to 100." in html
+    assert response.status_code == 200
+    # Every unfinished question says so at once, beside itself and in the summary.
+    assert "it adds up to 90" in html
+    assert "1 of 3 placed" in html
     assert f'id="q{allocation.id}-error"' in html
+    assert f'id="q{ordering.id}-error"' in html
+    assert "kept as a draft" in html and "Nothing was saved" not in html
     assert f'name="q{allocation.id}_alloc_1" value="50"' in html
-    short = quiz.questions.get(kind="short_answer")
-    assert f'name="q{short.id}_text" value="The state"' in html
-    assert "Nothing was saved" in html
-    assert not Response.objects.filter(attempt=attempt, answer__isnull=False).exists()
+    stored = {r.question_id: r for r in Response.objects.filter(attempt=attempt)}
+    # The complete answers on the same page are saved in the same request.
+    for qid, answer in expected.items():
+        if qid not in (allocation.id, ordering.id):
+            assert stored[qid].answer == answer and stored[qid].draft is None
+    # The draft keeps what was written; the justification is saved to be marked.
+    assert stored[allocation.id].draft == {
+        "allocation": [40, 50],
+        "justification": "Both.",
+    }
+    assert stored[allocation.id].answer == {"justification": "Both."}
+    assert stored[ordering.id].answer is None
+    assert len(stored[ordering.id].draft["order"]) == 1
+
+    # A reload brings the draft back, with what it lacks.
+    again = student_client.get(_take_url(attempt)).content.decode()
+    assert f'name="q{allocation.id}_alloc_1" value="50"' in again
+    assert "Both.</textarea>" in again
+    assert "it adds up to 90" in again
 
 
 @pytest.mark.parametrize(
@@ -329,16 +351,33 @@ def test_an_unreadable_widget_is_reported_beside_its_question(
     attempt = _start(student_client, quiz)
     post, _expected = _every_answer(quiz, attempt)
     if part == "value":
-        numeric = quiz.questions.get(kind="numeric")
-        post[f"q{numeric.id}_value"] = value
+        broken = quiz.questions.get(kind="numeric")
+        post[f"q{broken.id}_value"] = value
     else:
-        ordering = quiz.questions.get(kind="ordering")
+        broken = quiz.questions.get(kind="ordering")
         handle = _handles(attempt).of
-        post[f"q{ordering.id}_pos_{handle(ordering.id, 'a')}"] = "1"
-        post[f"q{ordering.id}_pos_{handle(ordering.id, 'b')}"] = "1"
+        post[f"q{broken.id}_pos_{handle(broken.id, 'a')}"] = "1"
+        post[f"q{broken.id}_pos_{handle(broken.id, 'b')}"] = "1"
     response = student_client.post(_take_url(attempt), post)
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert message in response.content.decode()
+    answered = Response.objects.filter(attempt=attempt, answer__isnull=False)
+    # The unreadable question keeps what it had (nothing); the others are saved.
+    assert not answered.filter(question=broken).exists()
+    assert answered.count() == quiz.questions.count() - 1
+
+
+def test_a_tampered_choice_refuses_the_whole_form_and_saves_nothing(student_client):
+    quiz = make_quiz_with_every_kind()
+    attempt = _start(student_client, quiz)
+    post, _expected = _every_answer(quiz, attempt)
+    single = quiz.questions.get(kind="single_choice")
+    post[f"q{single.id}_choice"] = str(single.choices.first().id)  # a real id
+
+    response = student_client.post(_take_url(attempt), post)
+
+    assert response.status_code == 400
+    assert "Nothing was saved" in response.content.decode()
     assert not Response.objects.filter(attempt=attempt, answer__isnull=False).exists()
 
 
