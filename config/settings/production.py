@@ -21,15 +21,26 @@ STORAGES = {
     "staticfiles": {"BACKEND": "config.storage.StaticFilesStorage"},
 }
 
-# Throttle counts must be shared by every web process: they go to the broker's Redis,
-# under their own key prefix (Celery's keys do not start with it).
+# Throttle counts and the quiz cache are shared by every web process through Redis: a
+# Redis (or database) of their own, never the broker's, so flushing or filling one
+# cannot touch the other. The cache fails open: while Redis is down every read is a
+# miss and every write is dropped, with a warning in the log (logger tradeoffs.cache),
+# so pages, log-in, autosave and throttles keep working (unthrottled) from the database.
 CACHES = {
     "default": {
-        "BACKEND": "config.cache.ReusedClientRedisCache",
-        "LOCATION": CELERY_BROKER_URL,
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": env("REDIS_CACHE_URL"),
         "KEY_PREFIX": "tradeoffs-cache",
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            # A dead or unreachable Redis costs each cache call at most this long.
+            "SOCKET_CONNECT_TIMEOUT": 0.5,
+            "SOCKET_TIMEOUT": 0.5,
+        },
     }
 }
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "tradeoffs.cache"
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
@@ -39,15 +50,10 @@ SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = True
-# Sessions are read on every page: from Redis, with the database behind it so a flushed
-# cache signs no one out.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions stay in the database (base.py): a Redis outage signs no one out.
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-# Behind the TLS proxy REMOTE_ADDR is the proxy's: log-in limits key on the address the
-# proxy appended to X-Forwarded-For (the same trust SECURE_PROXY_SSL_HEADER places in it).
-AXES_CLIENT_IP_CALLABLE = "config.security.client_ip_behind_proxy"
 X_FRAME_OPTIONS = "DENY"
