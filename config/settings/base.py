@@ -147,6 +147,27 @@ MEDIA_URL = "/media/"
 # Where CSV exports are streamed to; served only through a view that checks the owner.
 EXPORTS_ROOT = env.path("EXPORTS_ROOT", default=BASE_DIR / "var" / "exports")
 
+
+
+def redis_cache(location: str) -> dict:
+    """A cache on Redis that fails open: while Redis is down every read is a miss and
+    every write is dropped (django-redis IGNORE_EXCEPTIONS), each failure logged as one
+    warning (logger tradeoffs.cache), and each call waits at most half a second."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": location,
+        "KEY_PREFIX": "tradeoffs-cache",
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": 0.5,
+            "SOCKET_TIMEOUT": 0.5,
+        },
+    }
+
+
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "tradeoffs.cache"
+
 # Sessions live in the database: a cache outage must not sign anyone out or fail a page.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 

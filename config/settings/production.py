@@ -1,7 +1,7 @@
 """Production: every secret comes from the environment, HTTPS everywhere."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import env, redis_cache
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -26,21 +26,7 @@ STORAGES = {
 # cannot touch the other. The cache fails open: while Redis is down every read is a
 # miss and every write is dropped, with a warning in the log (logger tradeoffs.cache),
 # so pages, log-in, autosave and throttles keep working (unthrottled) from the database.
-CACHES = {
-    "default": {
-        "BACKEND": "django_redis.cache.RedisCache",
-        "LOCATION": env("REDIS_CACHE_URL"),
-        "KEY_PREFIX": "tradeoffs-cache",
-        "OPTIONS": {
-            "IGNORE_EXCEPTIONS": True,
-            # A dead or unreachable Redis costs each cache call at most this long.
-            "SOCKET_CONNECT_TIMEOUT": 0.5,
-            "SOCKET_TIMEOUT": 0.5,
-        },
-    }
-}
-DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
-DJANGO_REDIS_LOGGER = "tradeoffs.cache"
+CACHES = {"default": redis_cache(env("REDIS_CACHE_URL"))}
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

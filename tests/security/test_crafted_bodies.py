@@ -70,7 +70,7 @@ def test_a_lone_surrogate_in_an_answer_text_is_a_400_and_nothing_is_saved(
 ):
     question = attempt.quiz.questions.get()
     url = reverse("api-attempt-responses", args=[attempt.pk])
-    body = '{"answers": {"%d": {"text": "ok ' % question.pk + LONE_SURROGATE + '"}}}'
+    body = f'{{"answers": {{"{question.pk}": {{"text": "ok {LONE_SURROGATE}"}}}}}}'
 
     assert_clean_400(send(client, "PUT", url, body))
     assert Response.objects.get(attempt=attempt).answer is None
@@ -88,7 +88,7 @@ def test_deeply_nested_json_is_a_400(client, attempt, depth):
     url = reverse("api-attempt-responses", args=[attempt.pk])
     question = attempt.quiz.questions.get()
     nested = "[" * depth + "]" * depth
-    body = '{"answers": {"%d": {"text": %s}}}' % (question.pk, nested)
+    body = f'{{"answers": {{"{question.pk}": {{"text": {nested}}}}}}}'
 
     assert_clean_400(send(client, "PUT", url, body))
     assert_clean_400(send(client, "PATCH", reverse("api-me"), nested))
@@ -97,7 +97,7 @@ def test_deeply_nested_json_is_a_400(client, attempt, depth):
 def test_ordinary_bodies_still_parse(client, attempt):
     question = attempt.quiz.questions.get()
     url = reverse("api-attempt-responses", args=[attempt.pk])
-    body = '{"answers": {"%d": {"text": "caf\\u00e9 \\ud83d\\ude00"}}}' % question.pk
+    body = f'{{"answers": {{"{question.pk}": {{"text": "caf\\u00e9 \\ud83d\\ude00"}}}}}}'
 
     response = send(client, "PUT", url, body)
 

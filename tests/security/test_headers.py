@@ -386,3 +386,36 @@ def test_an_injected_inline_script_is_blocked_and_reported(
     directives = {event["directive"] for event in watcher.events}
     assert directives == {"script-src-elem", "style-src-attr"}
     assert watcher.console, "Chromium logged no CSP refusal"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_api_docs_render_offline_under_their_csp(live_server, chromium_browser):
+    instructor = InstructorFactory()
+    context = chromium_browser.new_context()
+    outside: list[str] = []
+
+    def only_our_server(route) -> None:
+        # Offline: anything not served by the site itself is refused and recorded.
+        if route.request.url.startswith(live_server.url):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_our_server)
+    watcher = ViolationWatcher(context)
+    _log_in(watcher.page, live_server.url, instructor)
+    watcher.visit(live_server.url + reverse("api-docs"))
+    title = watcher.page.locator(".swagger-ui .info .title")
+    title.wait_for()
+    heading = title.inner_text()
+    operations = watcher.page.locator(".swagger-ui .opblock").count()
+    watcher.collect()
+    context.close()
+
+    assert "Tradeoffs API" in heading
+    assert operations > 10
+    assert outside == []
+    assert watcher.events == [], watcher.events
+    assert watcher.console == [], watcher.console
