@@ -43,10 +43,10 @@ def main() -> int:
     began = time.monotonic()
     print(f"drill: migrating {DB_NAME}", flush=True)
     call_command("migrate", verbosity=0, interactive=False)
-    data = seed.make_data(spray_limit=SPRAY_LIMIT)
     outcomes = []
     try:
         stack.start()
+        data = seed.make_data(spray_limit=SPRAY_LIMIT)
         print(
             f"drill: nginx :{stack.nginx_port} -> gunicorn :{stack.web_port} "
             f"(production settings, {checks.GUNICORN_WORKERS} sync workers), "
