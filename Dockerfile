@@ -25,6 +25,7 @@ RUN mkdir -p static var/media var/exports \
        DJANGO_ALLOWED_HOSTS=localhost \
        DATABASE_URL=sqlite:////tmp/collectstatic.sqlite3 \
        CELERY_BROKER_URL=memory:// \
+       REDIS_CACHE_URL=redis://localhost:6379/1 \
        EMAIL_URL=consolemail:// \
        SITE_URL=http://localhost \
        python manage.py collectstatic --noinput \

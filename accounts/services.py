@@ -73,3 +73,43 @@ def update_preferences(
         )
         user.save(update_fields=changed)
     return user
+
+
+class ResetUnavailable(Exception):
+    """The reset e-mail could not be queued (the task broker is unreachable)."""
+
+
+def request_password_reset(*, email: str, domain: str, use_https: bool) -> None:
+    """Queue the reset e-mail; the caller's work is the same whether the account exists.
+
+    Looking the address up and sending happen in the worker, so the request's timing
+    says nothing about the account. Raises ResetUnavailable if the queue is down.
+    """
+    from .tasks import send_password_reset_task
+
+    try:
+        send_password_reset_task.apply_async(
+            (email, domain, use_https), retry=False, ignore_result=True
+        )
+    except Exception as error:  # noqa: BLE001 - any broker failure
+        raise ResetUnavailable from error
+
+
+def send_password_reset(*, email: str, domain: str, use_https: bool) -> int:
+    """E-mail a reset link to each active account with a usable password and this
+    address (Django's PasswordResetForm rules); returns how many were sent."""
+    from django.conf import settings
+    from django.contrib.auth.forms import PasswordResetForm
+
+    form = PasswordResetForm({"email": email})
+    if not form.is_valid():
+        return 0
+    users = list(form.get_users(form.cleaned_data["email"]))
+    form.save(
+        domain_override=domain,
+        use_https=use_https,
+        subject_template_name="registration/password_reset_subject.txt",
+        email_template_name="registration/password_reset_email.txt",
+        from_email=settings.DEFAULT_FROM_EMAIL,
+    )
+    return len(users)

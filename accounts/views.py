@@ -1,5 +1,8 @@
 """Account pages: sign up, log in and out, password reset, profile."""
 
+import logging
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -10,8 +13,13 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from config import ratelimit
+from config.client_ip import client_ip
+
 from . import services
 from .forms import EmailAuthenticationForm, ProfileForm, SignUpForm
+
+logger = logging.getLogger(__name__)
 
 
 @require_http_methods(["GET", "POST"])
@@ -64,12 +72,59 @@ class LogoutView(auth_views.LogoutView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    """Send a reset link; the page says the same whether or not the address is known."""
+    """Queue a reset link; the answer and its timing are the same for any address.
 
-    email_template_name = "registration/password_reset_email.txt"
-    html_email_template_name = None
-    subject_template_name = "registration/password_reset_subject.txt"
+    Requests are limited per network address and per e-mail, counted before anything
+    is looked up, so the limit itself tells nothing about which accounts exist.
+    """
+
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        limits = settings.PASSWORD_RESET_LIMITS
+        window = settings.PASSWORD_RESET_WINDOW_SECONDS
+        email = form.cleaned_data["email"].strip().lower()
+        # Both counters count every request, so neither can be dodged by tripping the
+        # other first.
+        address_ok = ratelimit.hit(
+            "password-reset-address",
+            client_ip(self.request) or "",
+            limit=limits["address"],
+            window_seconds=window,
+        )
+        email_ok = ratelimit.hit(
+            "password-reset-email",
+            email,
+            limit=limits["email"],
+            window_seconds=window,
+        )
+        allowed = address_ok and email_ok
+        if not allowed:
+            form.add_error(
+                None,
+                _(
+                    "Too many password reset requests for this address or from your "
+                    "network. Please wait an hour, then try again."
+                ),
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        try:
+            services.request_password_reset(
+                email=email,
+                domain=self.request.get_host(),
+                use_https=self.request.is_secure(),
+            )
+        except services.ResetUnavailable:
+            logger.warning("Could not queue a password reset e-mail")
+            form.add_error(
+                None,
+                _(
+                    "We cannot send e-mail at the moment. Please try again in a few "
+                    "minutes."
+                ),
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=503)
+        return redirect(self.get_success_url())
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -11,11 +11,12 @@ import os
 BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/8")
 BENCH_DB_NAME = os.environ.get("BENCH_DB_NAME", "bench_tradeoffs")
 
-# production.py reads these at import time (and derives the cache from the broker), so
+# production.py reads these at import time, so
 # the bench's own database and Redis database are forced, not defaulted.
 os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{BENCH_DB_NAME}"
 os.environ["CELERY_BROKER_URL"] = BENCH_REDIS_URL
 os.environ["CELERY_RESULT_BACKEND"] = BENCH_REDIS_URL
+os.environ["REDIS_CACHE_URL"] = BENCH_REDIS_URL
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-not-for-production")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1")
 os.environ.setdefault("EMAIL_URL", "smtp://127.0.0.1:1025")

@@ -126,3 +126,29 @@ def test_docker_build_context_leaves_out_secrets_and_local_state():
     }
 
     assert {".env", ".git", ".venv", "var"} <= ignored
+
+
+def test_nginx_is_the_only_way_in_and_the_only_trusted_proxy(compose):
+    services = compose["services"]
+    nginx, web = services["nginx"], services["web"]
+    nginx_ip = nginx["networks"]["default"]["ipv4_address"]
+
+    assert nginx["ports"] == ["8000:80"]
+    assert "ports" not in web
+    assert "--forwarded-allow-ips=*" not in web["command"]
+    assert f"--forwarded-allow-ips={nginx_ip}" in web["command"]
+    for name in APP_SERVICES:
+        environment = services[name]["environment"]
+        assert environment["DJANGO_TRUSTED_PROXIES"] == nginx_ip, name
+        # The cache has its own Redis database, never the broker's.
+        assert environment["REDIS_CACHE_URL"] != environment["CELERY_BROKER_URL"]
+    template = PROJECT_DIR / nginx["volumes"][0].split(":")[0]
+    text = template.read_text(encoding="utf-8")
+    for directive in (
+        "client_header_timeout 10s;",
+        "client_body_timeout 10s;",
+        "proxy_request_buffering on;",
+        "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
+        "proxy_set_header X-Forwarded-Proto $scheme;",
+    ):
+        assert directive in text, directive

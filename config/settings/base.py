@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "django_celery_beat",
     "axes",
@@ -91,17 +92,38 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# A classroom shares one public address: lock a user name from one address, never the
-# whole address, so one student's typos cannot lock out the class.
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Forwarding headers (X-Forwarded-For) are believed only from these peers: addresses or
+# networks of our own reverse proxies, e.g. "127.0.0.1,172.28.0.0/16". Empty: the peer
+# itself is the client, whatever headers it sends (config/client_ip.py).
+TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=[])
+# Log-in limits (django-axes, config/login_limits.py), each over the cool-off time:
+# one e-mail from one address (a student's typos lock only that student, there); one
+# e-mail from any address (guessing one account's password from many addresses); one
+# address over every e-mail (password spraying). A classroom shares one public address,
+# so the last limit sits well above what a class of typing students reaches.
+LOGIN_FAILURE_LIMITS = {
+    "username+ip_address": env.int("LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS", default=5),
+    "username": env.int("LOGIN_FAILURES_PER_ACCOUNT", default=20),
+    "ip_address": env.int("LOGIN_FAILURES_PER_ADDRESS", default=60),
+}
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+AXES_HANDLER = "config.login_limits.LoginLimitsHandler"
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 AXES_VERBOSE = False
-AXES_FAILURE_LIMIT = 5
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMITS["username+ip_address"]
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "config.security.axes_username"
 AXES_LOCKOUT_CALLABLE = "config.security.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 403
+# Password-reset requests allowed per hour, counted in the cache before anything is
+# looked up, so the answer and its timing say nothing about whether an account exists.
+PASSWORD_RESET_LIMITS = {
+    "address": env.int("PASSWORD_RESETS_PER_ADDRESS", default=20),
+    "email": env.int("PASSWORD_RESETS_PER_EMAIL", default=3),
+}
+PASSWORD_RESET_WINDOW_SECONDS = 3600
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "courses:catalogue"
 LOGOUT_REDIRECT_URL = "home"
@@ -124,6 +146,30 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 MEDIA_URL = "/media/"
 # Where CSV exports are streamed to; served only through a view that checks the owner.
 EXPORTS_ROOT = env.path("EXPORTS_ROOT", default=BASE_DIR / "var" / "exports")
+
+
+
+def redis_cache(location: str) -> dict:
+    """A cache on Redis that fails open: while Redis is down every read is a miss and
+    every write is dropped (django-redis IGNORE_EXCEPTIONS), each failure logged as one
+    warning (logger tradeoffs.cache), and each call waits at most half a second."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": location,
+        "KEY_PREFIX": "tradeoffs-cache",
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": 0.5,
+            "SOCKET_TIMEOUT": 0.5,
+        },
+    }
+
+
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "tradeoffs.cache"
+
+# Sessions live in the database: a cache outage must not sign anyone out or fail a page.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Throttle counters (REST_FRAMEWORK rates) live here. Per-process memory is enough for one
 # process; production.py points it at Redis so every web worker shares the counts.
@@ -155,6 +201,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "config.api.exception_handler",
+    # JSON with a nesting limit that refuses text which is not valid Unicode.
+    "DEFAULT_PARSER_CLASSES": [
+        "config.parsers.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_RATES": {
         "attempt_start": env("THROTTLE_ATTEMPT_START", default="30/min"),
         "answer_save": env("THROTTLE_ANSWER_SAVE", default="240/min"),
@@ -166,6 +218,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from our own static files (drf-spectacular-sidecar), never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "AttemptStateEnum": "quizzes.models.Attempt.State",
         "ExportJobStateEnum": "quizzes.models.ExportJob.State",
@@ -193,6 +249,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 3,
     "max_retries": 0,
 }
+# Sending a task subscribes to its result in the result backend; against a dead Redis
+# Celery would retry that for about 20 s (20 tries, 1 s apart). A few quick tries keep a
+# request that queues work inside a second or two when Redis is down.
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
+}
 
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 DEFAULT_FROM_EMAIL = env(
@@ -205,6 +268,11 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"outage": {"()": "config.outage.OneLineWarning"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # The cache failing open (production.py): one warning line per failed call.
+        "tradeoffs.cache": {"filters": ["outage"], "level": "WARNING"},
+    },
 }

@@ -1,7 +1,7 @@
 """Production: every secret comes from the environment, HTTPS everywhere."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import env, redis_cache
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -21,15 +21,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "config.storage.StaticFilesStorage"},
 }
 
-# Throttle counts must be shared by every web process: they go to the broker's Redis,
-# under their own key prefix (Celery's keys do not start with it).
-CACHES = {
-    "default": {
-        "BACKEND": "config.cache.ReusedClientRedisCache",
-        "LOCATION": CELERY_BROKER_URL,
-        "KEY_PREFIX": "tradeoffs-cache",
-    }
-}
+# Throttle counts and the quiz cache are shared by every web process through Redis: a
+# Redis (or database) of their own, never the broker's, so flushing or filling one
+# cannot touch the other. The cache fails open: while Redis is down every read is a
+# miss and every write is dropped, with a warning in the log (logger tradeoffs.cache),
+# so pages, log-in, autosave and throttles keep working (unthrottled) from the database.
+CACHES = {"default": redis_cache(env("REDIS_CACHE_URL"))}
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
@@ -39,15 +36,10 @@ SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = True
-# Sessions are read on every page: from Redis, with the database behind it so a flushed
-# cache signs no one out.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions stay in the database (base.py): a Redis outage signs no one out.
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-# Behind the TLS proxy REMOTE_ADDR is the proxy's: log-in limits key on the address the
-# proxy appended to X-Forwarded-For (the same trust SECURE_PROXY_SSL_HEADER places in it).
-AXES_CLIENT_IP_CALLABLE = "config.security.client_ip_behind_proxy"
 X_FRAME_OPTIONS = "DENY"

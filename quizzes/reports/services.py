@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
+import logging
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -17,6 +19,8 @@ from ..models import ExportJob, Question, Quiz, QuizStatistics
 from . import selectors, tasks
 
 __all__ = ["refresh_quiz_statistics", "request_export", "statistics_data"]
+
+logger = logging.getLogger(__name__)
 
 WHICH = tuple(QuizStatistics.Which.values)
 
@@ -117,5 +121,26 @@ def request_export(
     job = ExportJob.objects.create(
         kind=kind, requested_by=user, cohort=cohort, quiz=quiz
     )
-    tasks.run_export_task.delay_on_commit(job.pk)
+    transaction.on_commit(functools.partial(_queue_export, job))
     return job
+
+
+def _queue_export(job: ExportJob) -> None:
+    """Send the export's task; if the broker is down, fail the job now with a reason.
+
+    A job whose message was never sent would stay pending forever. Marked failed, it
+    says why at once, and the instructor asks again once the service is back.
+    """
+    try:
+        tasks.run_export_task.apply_async((job.pk,), retry=False, ignore_result=True)
+    except Exception:  # noqa: BLE001 - any broker failure
+        logger.warning("Could not queue export %s: broker unreachable", job.pk)
+        job.state = ExportJob.State.FAILED
+        job.error = _(
+            "The export could not be started because the background task service is "
+            "unavailable. Please request it again in a few minutes."
+        )
+        job.finished_at = timezone.now()
+        ExportJob.objects.filter(pk=job.pk, state=ExportJob.State.PENDING).update(
+            state=job.state, error=job.error, finished_at=job.finished_at
+        )

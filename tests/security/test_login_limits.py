@@ -124,3 +124,88 @@ def test_an_unknown_address_is_limited_like_a_real_one():
     statuses = fail("nobody@example.org", 5)
 
     assert statuses[-1] == 403
+
+
+# --- Forwarded headers, and limits across addresses and across accounts -----------------
+
+PROXY = "10.0.0.2"
+
+
+def test_a_new_forged_forwarded_address_each_try_does_not_escape_the_lock():
+    # Nothing is configured as a proxy (the default): the header is the client's word.
+    student = UserFactory()
+    statuses = [
+        Client(REMOTE_ADDR=CLASSROOM, HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")
+        .post(LOGIN, {"username": student.email, "password": "wrong"})
+        .status_code
+        for n in range(6)
+    ]
+
+    assert statuses == [200, 200, 200, 200, 403, 403]
+    assert attempt(student.email, DEFAULT_PASSWORD).status_code == 403
+
+
+def test_behind_a_configured_proxy_the_address_it_appended_counts(settings):
+    settings.TRUSTED_PROXIES = [PROXY]
+    student = UserFactory()
+
+    def through_proxy(client_address: str, forged: str = "192.0.2.1"):
+        # The client forged the left entry; our proxy appended the address it saw.
+        return Client(
+            REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=f"{forged}, {client_address}"
+        ).post(LOGIN, {"username": student.email, "password": "wrong"})
+
+    statuses = [
+        through_proxy(CLASSROOM, forged=f"192.0.2.{n}").status_code for n in range(5)
+    ]
+    from_home = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=HOME).post(
+        LOGIN, {"username": student.email, "password": DEFAULT_PASSWORD}
+    )
+
+    assert statuses == [200, 200, 200, 200, 403]
+    assert logged_in(from_home)
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {
+        CLASSROOM
+    }
+
+
+def test_one_account_is_locked_after_twenty_failures_from_many_addresses():
+    student = UserFactory()
+    statuses = [
+        attempt(student.email, "wrong", address=f"192.0.2.{n}").status_code
+        for n in range(20)
+    ]
+
+    assert statuses[:19] == [200] * 19
+    assert statuses[19] == 403
+    # Locked from anywhere now, with the same page an unknown e-mail would get.
+    locked = attempt(student.email, DEFAULT_PASSWORD, address=HOME)
+    assert locked.status_code == 403
+    assert "Too many failed log-in attempts" in locked.content.decode()
+
+
+def test_password_spraying_from_one_address_is_locked_after_sixty_failures():
+    real = UserFactory()
+    statuses = [
+        attempt(f"target{n}@example.org", "Winter2026!").status_code for n in range(60)
+    ]
+
+    assert statuses[:59] == [200] * 59
+    assert statuses[59] == 403
+    # Every account from that address is refused now, even with the right password...
+    assert attempt(real.email, DEFAULT_PASSWORD).status_code == 403
+    # ...and only from that address.
+    assert logged_in(attempt(real.email, DEFAULT_PASSWORD, address=HOME))
+
+
+def test_a_sprayer_logging_in_to_its_own_account_does_not_clear_the_address_count():
+    own = UserFactory()
+    for n in range(40):
+        attempt(f"target{n}@example.org", "Winter2026!")
+
+    assert logged_in(attempt(own.email, DEFAULT_PASSWORD))
+    statuses = [
+        attempt(f"more{n}@example.org", "Winter2026!").status_code for n in range(20)
+    ]
+
+    assert statuses[-1] == 403
