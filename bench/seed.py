@@ -168,7 +168,9 @@ def _bench_quiz(
         published=True,
         attempts_allowed=None,
         time_limit_minutes=None,
-        review_policy=Quiz.ReviewPolicy.AFTER_SUBMIT,
+        review_immediately="answers",
+        review_while_open="answers",
+        review_after_close="answers",
     )
     for position, kind in enumerate(BENCH_QUIZ_KINDS, start=1):
         source = next(q for q in pool if q.kind == kind)

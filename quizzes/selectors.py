@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -139,6 +140,13 @@ def _student_statements(student, quiz_ids: list[int]) -> dict[str, rows.Statemen
             f" WHERE quiz_id IN ({marks}) AND student_id = %s ORDER BY number",
             params,
         ),
+        # Every cohort's assignments of these quizzes: whether a quiz is assigned at all,
+        # and the terms a student outside them takes it under.
+        "all_assignments": (
+            Assignment,
+            f"SELECT * FROM {assignment} WHERE quiz_id IN ({marks})",
+            quiz_ids,
+        ),
     }
 
 
@@ -150,11 +158,33 @@ def _student_rows(student, quiz_ids: list[int], *wanted: str) -> list[list]:
     return rows.fetch_together([statements[name] for name in wanted])
 
 
+def _assigned_rules(assignment: Assignment) -> quiz_rules.Rules:
+    return quiz_rules.Rules(
+        opens_at=assignment.opens_at,
+        due_at=assignment.due_at,
+        attempts_allowed=assignment.attempts_allowed,
+        time_limit_minutes=assignment.time_limit_minutes,
+    )
+
+
+def _outsider_rules(
+    quiz: Quiz, every_assignment: list[Assignment], now: datetime
+) -> quiz_rules.Rules:
+    """The rules for a student in none of the quiz's assigned cohorts."""
+    if not every_assignment:
+        return _quiz_rules(quiz)
+    if quiz.access != Quiz.Access.ENROLLED:
+        return replace(_quiz_rules(quiz), outside_assignment=True)
+    terms = quiz_rules.strictest([_assigned_rules(a) for a in every_assignment])
+    return quiz_rules.combine(_quiz_rules(quiz), terms, [], now)
+
+
 def _rules_from(
     quizzes: list[Quiz],
     assignments: list[Assignment],
     extensions: list[Extension],
     now: datetime,
+    every_assignment: list[Assignment],
 ) -> dict[int, quiz_rules.Rules]:
     in_force: dict[int, Assignment] = {}
     # The latest-due assignment wins when a student sits in two cohorts given the same quiz.
@@ -170,20 +200,20 @@ def _rules_from(
                 expires_at=ext.expires_at,
             )
         )
+    assigned_to: dict[int, list[Assignment]] = {}
+    for assignment in every_assignment:
+        assigned_to.setdefault(assignment.quiz_id, []).append(assignment)
     result = {}
     for quiz in quizzes:
         assignment = in_force.get(quiz.pk)
         if assignment is None:
-            result[quiz.pk] = _quiz_rules(quiz)
+            result[quiz.pk] = _outsider_rules(quiz, assigned_to.get(quiz.pk, []), now)
             continue
-        assigned = quiz_rules.Rules(
-            opens_at=assignment.opens_at,
-            due_at=assignment.due_at,
-            attempts_allowed=assignment.attempts_allowed,
-            time_limit_minutes=assignment.time_limit_minutes,
-        )
         result[quiz.pk] = quiz_rules.combine(
-            _quiz_rules(quiz), assigned, terms.get(assignment.pk, []), now
+            _quiz_rules(quiz),
+            _assigned_rules(assignment),
+            terms.get(assignment.pk, []),
+            now,
         )
     return result
 
@@ -192,10 +222,16 @@ def rules_for_quizzes(
     *, quizzes: list[Quiz], student, now: datetime | None = None
 ) -> dict[int, quiz_rules.Rules]:
     """The rules in force for a student on each quiz (one round trip, whatever the count)."""
-    assignments, extensions = _student_rows(
-        student, [q.pk for q in quizzes], "assignments", "extensions"
+    assignments, extensions, every_assignment = _student_rows(
+        student,
+        [q.pk for q in quizzes],
+        "assignments",
+        "extensions",
+        "all_assignments",
     )
-    return _rules_from(quizzes, assignments, extensions, now or timezone.now())
+    return _rules_from(
+        quizzes, assignments, extensions, now or timezone.now(), every_assignment
+    )
 
 
 def rules_for(*, quiz: Quiz, student, now: datetime | None = None) -> quiz_rules.Rules:
@@ -206,10 +242,17 @@ def rules_for(*, quiz: Quiz, student, now: datetime | None = None) -> quiz_rules
 def standings_for(*, quizzes: list[Quiz], student, now: datetime | None = None) -> dict:
     """Per quiz: rules, my attempts, attempts left, grade and the attempt in progress
     (one round trip, whatever the count)."""
-    assignments, extensions, all_attempts = _student_rows(
-        student, [q.pk for q in quizzes], "assignments", "extensions", "attempts"
+    assignments, extensions, all_attempts, every_assignment = _student_rows(
+        student,
+        [q.pk for q in quizzes],
+        "assignments",
+        "extensions",
+        "attempts",
+        "all_assignments",
     )
-    rules = _rules_from(quizzes, assignments, extensions, now or timezone.now())
+    rules = _rules_from(
+        quizzes, assignments, extensions, now or timezone.now(), every_assignment
+    )
     attempts: dict[int, list[Attempt]] = {q.pk: [] for q in quizzes}
     for attempt in all_attempts:
         attempts[attempt.quiz_id].append(attempt)
@@ -269,18 +312,82 @@ def attempt_for_owner(*, attempt_id: int, user) -> Attempt:
     )
 
 
-def can_review_answers(*, attempt: Attempt, rules: quiz_rules.Rules, now=None) -> bool:
-    """Whether the review policy lets the student see keys, feedback and explanations."""
-    if not attempt.is_finished:
-        return False
-    policy = attempt.quiz.review_policy
-    if policy == Quiz.ReviewPolicy.AFTER_SUBMIT:
-        return True
-    if policy == Quiz.ReviewPolicy.AFTER_CLOSE:
-        now = now or timezone.now()
-        close = rules.closes_at or rules.due_at
-        return close is not None and now >= close
-    return False
+def review_of(
+    *, attempt: Attempt, student, now: datetime | None = None
+) -> tuple[quiz_rules.Review, quiz_rules.Rules]:
+    """What this finished attempt may show its student now, by the quiz's review levels
+    (quizzes.rules.review_for), with the rules in force: one round trip."""
+    now = now or timezone.now()
+    standing = standings_for(quizzes=[attempt.quiz], student=student, now=now)[
+        attempt.quiz_id
+    ]
+    review = quiz_rules.review_for(
+        attempt.quiz.review_levels,
+        standing["rules"],
+        finished=attempt.is_finished,
+        submitted_at=attempt.submitted_at,
+        attempts_used=len(standing["attempts"]),
+        in_progress=standing["in_progress"] is not None,
+        now=now,
+    )
+    return review, standing["rules"]
+
+
+def reviews_of_attempts(
+    attempts: list[tuple[int, int, int, datetime | None]], *, now: datetime
+) -> dict[int, quiz_rules.Review]:
+    """What each attempt, given as (attempt id, student id, quiz id, submitted at), may
+    show its student at `now`: the result page's decision (review_of), for a batch of
+    students in five queries whatever their number (the progress e-mails)."""
+    if not attempts:
+        return {}
+    student_ids = {student for _, student, _, _ in attempts}
+    quiz_ids = {quiz for _, _, quiz, _ in attempts}
+    quizzes = {q.pk: q for q in Quiz.objects.filter(pk__in=quiz_ids)}
+    every_assignment = list(
+        Assignment.objects.filter(quiz_id__in=quiz_ids).order_by("due_at", "pk")
+    )
+    members = set(
+        CohortMembership.objects.filter(
+            cohort_id__in={a.cohort_id for a in every_assignment},
+            student_id__in=student_ids,
+        ).values_list("cohort_id", "student_id")
+    )
+    extensions: dict[int, list[Extension]] = {}
+    for ext in Extension.objects.filter(
+        assignment__quiz_id__in=quiz_ids, student_id__in=student_ids
+    ).order_by("-created_at"):
+        extensions.setdefault(ext.student_id, []).append(ext)
+    # Every attempt started by `now`, whatever its state: the count of attempts used and
+    # whether one was still open then decide "after the last attempt".
+    tries: dict[tuple[int, int], list[tuple]] = {}
+    for row in Attempt.objects.filter(
+        student_id__in=student_ids, quiz_id__in=quiz_ids, started_at__lt=now
+    ).values_list("student_id", "quiz_id", "submitted_at"):
+        tries.setdefault((row[0], row[1]), []).append(row[2])
+    rules: dict[int, dict[int, quiz_rules.Rules]] = {}
+    for student in student_ids:
+        mine = [a for a in every_assignment if (a.cohort_id, student) in members]
+        rules[student] = _rules_from(
+            list(quizzes.values()),
+            mine,
+            extensions.get(student, []),
+            now,
+            every_assignment,
+        )
+    reviews = {}
+    for attempt_id, student, quiz_id, submitted_at in attempts:
+        started = tries.get((student, quiz_id), [])
+        reviews[attempt_id] = quiz_rules.review_for(
+            quizzes[quiz_id].review_levels,
+            rules[student][quiz_id],
+            finished=submitted_at is not None and submitted_at <= now,
+            submitted_at=submitted_at,
+            attempts_used=len(started),
+            in_progress=any(at is None or at > now for at in started),
+            now=now,
+        )
+    return reviews
 
 
 def ordered_questions(attempt: Attempt) -> list[Question]:

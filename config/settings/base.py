@@ -169,6 +169,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AttemptStateEnum": "quizzes.models.Attempt.State",
         "ExportJobStateEnum": "quizzes.models.ExportJob.State",
+        "ReviewLevelEnum": "quizzes.models.Quiz.ReviewLevel",
     },
 }
 
