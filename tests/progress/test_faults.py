@@ -108,11 +108,11 @@ def test_an_hour_long_outage_delays_the_reports_instead_of_failing_them(
     from .smtp import free_port
 
     students = _outbox(3)
-    smtp_settings.EMAIL_PORT = free_port()  # the server is down for over an hour
+    smtp_settings.EMAIL_PORT = free_port()  # down for over two hours
     now = timezone.now()
     start = now
     tries = 0
-    while now - start < timedelta(minutes=90):
+    while now - start < timedelta(minutes=150):
         result = services.send_due_reports(now=now)
         tries += 1
         assert (result.sent, result.failed) == (0, 0), f"try {tries}"
@@ -121,7 +121,7 @@ def test_an_hour_long_outage_delays_the_reports_instead_of_failing_them(
         now = max(r.next_attempt_at for r in rows)
     # Past the fast tier (six doubling waits, about half an hour), tries come hourly.
     assert tries > services.max_attempts()
-    assert now - start > timedelta(minutes=90)
+    assert now - start > timedelta(minutes=150)
     gap = max(r.next_attempt_at for r in rows) - min(r.next_attempt_at for r in rows)
     assert gap < timedelta(minutes=7)
 
