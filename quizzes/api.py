@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from . import presentation, selectors, services
+from . import presentation, reviews, selectors, services
 from .errors import DeadlinePassed
 from .models import Attempt
 from .serializers import (
@@ -35,7 +35,7 @@ def _seconds_left(attempt: Attempt, now) -> int | None:
 def attempt_payload(attempt: Attempt, user) -> dict:
     """The attempt as its owner may see it now, per the quiz's review policy."""
     now = timezone.now()
-    review, _rules = selectors.review_of(attempt=attempt, student=user, now=now)
+    review, _rules = reviews.review_of(attempt=attempt, student=user, now=now)
     payload = presentation.attempt_for_student(
         attempt, review=review.feedback, key=review.key
     )

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from config.api import DomainError
 
-from . import forms, presentation, selectors, services
+from . import forms, presentation, reviews, selectors, services
 from .errors import AttemptFinished, DeadlinePassed
 from .models import Attempt
 
@@ -253,7 +253,7 @@ def result(request, pk):
     if not attempt.is_finished:
         return redirect(attempt)
     now = timezone.now()
-    review, rules = selectors.review_of(attempt=attempt, student=request.user, now=now)
+    review, rules = reviews.review_of(attempt=attempt, student=request.user, now=now)
     payload = presentation.attempt_for_student(
         attempt, review=review.feedback, key=review.key
     )

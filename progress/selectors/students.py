@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count
 
 from courses.models import LessonCompletion
-from quizzes import selectors as quiz_selectors
+from quizzes import reviews as quiz_reviews
 from quizzes.instructor import tables
 from quizzes.models import Assignment, Attempt, Extension
 
@@ -72,7 +72,7 @@ def student_facts(
     )
     # The same review decision as the result page, taken when the week ends: an answer
     # whose feedback the quiz still hides must not show up as a passage to review.
-    reviews = quiz_selectors.reviews_of_attempts(
+    reviews = quiz_reviews.reviews_of_attempts(
         list(
             {
                 (
