@@ -198,6 +198,7 @@ def _users(now) -> list:
             role=user_model.Role.STUDENT,
             password=password,
             date_joined=now,
+            email_verified_at=now,
         )
         for n in range(STUDENTS)
     ]
@@ -319,9 +320,12 @@ def seed() -> Seeded:
             email="instructor@bench.test",
             password="bench-password",
             role=user_model.Role.INSTRUCTOR,
+            email_verified_at=now,
         )
         template_student = user_model.objects.create_user(
-            email="template@bench.test", password="bench-password"
+            email="template@bench.test",
+            password="bench-password",
+            email_verified_at=now,
         )
         tokens = {u.pk: Token.generate_key() for u in students}
         Token.objects.bulk_create(
