@@ -50,7 +50,10 @@ class UserAdmin(DjangoUserAdmin):
                 ),
             },
         ),
-        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+        (
+            _("Important dates"),
+            {"fields": ("last_login", "date_joined", "email_verified_at")},
+        ),
     )
     add_fieldsets = (
         (

@@ -1,8 +1,17 @@
-"""Writes on accounts: signing up a student and changing one's preferences."""
+"""Writes on accounts: signing up a student, verifying the address, preferences."""
 
+import logging
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone as django_timezone
 from django.utils.translation import gettext as _
 
 from .models import User, validate_timezone
@@ -40,6 +49,67 @@ def register_student(
     user.set_password(password)
     # The case-insensitive unique constraint is the last word if two sign-ups race.
     user.save()
+    transaction.on_commit(lambda: send_verification_email(user=user))
+    return user
+
+
+logger = logging.getLogger(__name__)
+
+_VERIFY_SALT = "accounts.verify-email"
+VERIFY_MAX_AGE = timedelta(days=3)
+
+
+def verification_token(user: User) -> str:
+    """A signed token naming the user and the address it proves; it expires."""
+    return signing.dumps({"u": user.pk, "e": user.email.lower()}, salt=_VERIFY_SALT)
+
+
+def send_verification_email(*, user: User) -> bool:
+    """Mail the link that proves the address; False (and logged) when mail fails,
+    so sign-up never fails with it: the student can ask for the link again."""
+    link = settings.SITE_URL.rstrip("/") + reverse(
+        "accounts:verify_email", kwargs={"token": verification_token(user)}
+    )
+    body = render_to_string(
+        "registration/verify_email.txt", {"user": user, "link": link}
+    )
+    try:
+        send_mail(
+            _("Confirm your e-mail address for Tradeoffs"),
+            body,
+            None,
+            [user.email],
+        )
+    except OSError:
+        logger.warning(
+            "verification e-mail to user %s not sent", user.pk, exc_info=True
+        )
+        return False
+    return True
+
+
+@transaction.atomic
+def verify_email(*, token: str) -> User:
+    """Mark the address the token names as verified; idempotent.
+
+    A token for an address the account no longer has, an unknown account, a forged or
+    expired token: all a ValidationError with one message.
+    """
+    invalid = ValidationError(
+        _("This confirmation link is invalid or has expired. Ask for a new one.")
+    )
+    try:
+        data = signing.loads(
+            token, salt=_VERIFY_SALT, max_age=VERIFY_MAX_AGE.total_seconds()
+        )
+    except signing.BadSignature as error:
+        raise invalid from error
+    user = User.objects.select_for_update().filter(pk=data.get("u")).first()
+    if user is None or user.email.lower() != data.get("e"):
+        raise invalid
+    if user.email_verified_at is None:
+        user.email_verified_at = django_timezone.now()
+        user.save(update_fields=["email_verified_at"])
     return user
 
 

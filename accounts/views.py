@@ -43,11 +43,45 @@ def signup(request):
             login(request, user, backend="accounts.backends.EmailBackend")
             messages.success(
                 request,
-                _("Welcome, %(name)s! Pick a course to start.")
-                % {"name": user.display_name},
+                _(
+                    "Welcome, %(name)s! We sent a link to %(email)s: follow it to "
+                    "confirm your address before you take a quiz."
+                )
+                % {"name": user.display_name, "email": user.email},
             )
             return redirect("courses:catalogue")
     return render(request, "registration/signup.html", {"form": form})
+
+
+@require_http_methods(["GET"])
+def verify_email(request, token):
+    """Follow the link from the sign-up e-mail: the address is confirmed."""
+    try:
+        services.verify_email(token=token)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your e-mail address is confirmed."))
+    return redirect("courses:catalogue")
+
+
+@require_http_methods(["POST"])
+@login_required
+def resend_verification(request):
+    """Send the confirmation link again to the signed-in user's address."""
+    if request.user.is_verified:
+        messages.info(request, _("Your e-mail address is already confirmed."))
+    elif services.send_verification_email(user=request.user):
+        messages.success(
+            request,
+            _("We sent a new confirmation link to %(email)s.")
+            % {"email": request.user.email},
+        )
+    else:
+        messages.error(
+            request, _("The e-mail could not be sent just now; try again later.")
+        )
+    return redirect("accounts:profile")
 
 
 class LoginView(auth_views.LoginView):

@@ -168,7 +168,9 @@ def _bench_quiz(
         published=True,
         attempts_allowed=None,
         time_limit_minutes=None,
-        review_policy=Quiz.ReviewPolicy.AFTER_SUBMIT,
+        review_immediately="answers",
+        review_while_open="answers",
+        review_after_close="answers",
     )
     for position, kind in enumerate(BENCH_QUIZ_KINDS, start=1):
         source = next(q for q in pool if q.kind == kind)
@@ -196,6 +198,7 @@ def _users(now) -> list:
             role=user_model.Role.STUDENT,
             password=password,
             date_joined=now,
+            email_verified_at=now,
         )
         for n in range(STUDENTS)
     ]
@@ -317,9 +320,12 @@ def seed() -> Seeded:
             email="instructor@bench.test",
             password="bench-password",
             role=user_model.Role.INSTRUCTOR,
+            email_verified_at=now,
         )
         template_student = user_model.objects.create_user(
-            email="template@bench.test", password="bench-password"
+            email="template@bench.test",
+            password="bench-password",
+            email_verified_at=now,
         )
         tokens = {u.pk: Token.generate_key() for u in students}
         Token.objects.bulk_create(

@@ -186,10 +186,23 @@ class LessonCompletion(models.Model):
         return f"{self.user} completed {self.lesson}"
 
 
+TEACH_ALL_COHORTS = "courses.teach_all_cohorts"
+
+
+def teaches_every_cohort(user) -> bool:
+    """Whether the user has instructor powers over every cohort: superusers, and staff
+    given the permission (or a group holding it). Being staff alone grants nothing."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    # Only staff are asked: has_perm costs queries, and every student request comes here.
+    return user.is_superuser or (user.is_staff and user.has_perm(TEACH_ALL_COHORTS))
+
+
 class CohortQuerySet(models.QuerySet):
     def taught_by(self, user):
-        """Cohorts this user may manage: their own, or all of them for staff."""
-        if user.is_staff:
+        """Cohorts this user may manage: their own, or all of them for those who teach
+        every cohort (teaches_every_cohort)."""
+        if teaches_every_cohort(user):
             return self
         return self.filter(instructors=user)
 
@@ -218,6 +231,9 @@ class Cohort(models.Model):
             models.UniqueConstraint(
                 fields=["course", "name"], name="courses_cohort_name_unique"
             )
+        ]
+        permissions = [
+            ("teach_all_cohorts", "Can teach every cohort (staff accounts only)")
         ]
 
     def __str__(self) -> str:

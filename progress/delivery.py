@@ -10,6 +10,11 @@ from datetime import timedelta
 BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_CAP = timedelta(hours=6)
 MAX_ATTEMPTS = 6
+# After the fast tier (MAX_ATTEMPTS tries over about half an hour) a transient failure
+# goes on being tried once an hour for a day, so an outage of a few hours delays the
+# week's reports instead of failing them for good; the beat sweep picks them up.
+SLOW_RETRY_EVERY = timedelta(hours=1)
+SLOW_RETRIES = 24
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,24 @@ def classify(exc: BaseException) -> Failure:
         # DNS failures, unreachable networks: the server may be back later.
         return Failure(True, f"{type(exc).__name__}: {exc}")
     return Failure(False, f"{type(exc).__name__}: {exc}")
+
+
+def retry_delay(
+    attempts: int,
+    *,
+    fast_tries: int = MAX_ATTEMPTS,
+    slow_tries: int = SLOW_RETRIES,
+    slow_every: timedelta = SLOW_RETRY_EVERY,
+    rng: random.Random | None = None,
+) -> timedelta | None:
+    """The wait before trying a transient failure again after `attempts` tries, or None
+    when it is time to give up: doubling waits first, then a slow hourly tier."""
+    if attempts < fast_tries:
+        return backoff(attempts, rng=rng)
+    if attempts < fast_tries + slow_tries:
+        # A little jitter so a week's failed rows do not return all at once.
+        return slow_every + slow_every * 0.1 * (rng or random).random()
+    return None
 
 
 def backoff(

@@ -49,7 +49,17 @@ def extra_senders() -> int:
 
 
 def max_attempts() -> int:
+    """Tries in the fast tier (doubling waits)."""
     return _setting("PROGRESS_REPORT_MAX_ATTEMPTS", delivery.MAX_ATTEMPTS)
+
+
+def slow_retries() -> int:
+    """Further tries, one per slow_retry_every(), before a transient failure is final."""
+    return _setting("PROGRESS_REPORT_SLOW_RETRIES", delivery.SLOW_RETRIES)
+
+
+def slow_retry_every() -> timedelta:
+    return _setting("PROGRESS_REPORT_SLOW_RETRY_EVERY", delivery.SLOW_RETRY_EVERY)
 
 
 # -- Building ------------------------------------------------------------------------------
@@ -235,11 +245,21 @@ def _mark_failure(
     now: datetime,
     result: SendResult,
 ) -> None:
-    if failure.transient and report.attempts < max_attempts():
+    delay = (
+        delivery.retry_delay(
+            report.attempts,
+            fast_tries=max_attempts(),
+            slow_tries=slow_retries(),
+            slow_every=slow_retry_every(),
+        )
+        if failure.transient
+        else None
+    )
+    if delay is not None:
         result.retrying += 1
         _held(report.pk, lease_end).update(
             state=ProgressReport.State.PENDING,
-            next_attempt_at=now + delivery.backoff(report.attempts),
+            next_attempt_at=now + delay,
             last_error=failure.reason[:2000],
         )
         return

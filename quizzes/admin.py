@@ -51,10 +51,10 @@ class QuizAdmin(GiftImportAdminMixin, admin.ModelAdmin):
         "question_count",
         "attempts_allowed",
         "grading_method",
-        "review_policy",
+        "access",
         "preview_link",
     ]
-    list_filter = ["course", "published", "grading_method", "review_policy"]
+    list_filter = ["course", "published", "grading_method", "access"]
     search_fields = ["title", "slug", "instructions"]
     prepopulated_fields = {"slug": ["title"]}
     list_select_related = ["course", "lesson"]
@@ -95,7 +95,10 @@ class QuizAdmin(GiftImportAdminMixin, admin.ModelAdmin):
                     "shuffle_questions",
                     "shuffle_choices",
                     "one_question_per_page",
-                    "review_policy",
+                    "access",
+                    "review_immediately",
+                    "review_while_open",
+                    "review_after_close",
                 ]
             },
         ),

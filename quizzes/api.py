@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from . import presentation, selectors, services
+from . import presentation, reviews, selectors, services
 from .errors import DeadlinePassed
 from .models import Attempt
 from .serializers import (
@@ -35,9 +35,11 @@ def _seconds_left(attempt: Attempt, now) -> int | None:
 def attempt_payload(attempt: Attempt, user) -> dict:
     """The attempt as its owner may see it now, per the quiz's review policy."""
     now = timezone.now()
-    rules = selectors.rules_for(quiz=attempt.quiz, student=user, now=now)
-    review = selectors.can_review_answers(attempt=attempt, rules=rules, now=now)
-    payload = presentation.attempt_for_student(attempt, review=review)
+    review, _rules = reviews.review_of(attempt=attempt, student=user, now=now)
+    payload = presentation.attempt_for_student(
+        attempt, review=review.feedback, key=review.key
+    )
+    payload["review_level"] = review.level
     payload["seconds_left"] = _seconds_left(attempt, now)
     return payload
 

@@ -40,3 +40,31 @@ class DeadlinePassed(DomainError):
 class NothingToGrade(DomainError):
     def __init__(self, message):
         super().__init__(str(message), code="nothing_to_grade")
+
+
+class NotAssigned(DomainError):
+    def __init__(self):
+        super().__init__(
+            str(
+                _(
+                    "This quiz is set for its assigned cohorts only; "
+                    "ask your instructor if you should take it."
+                )
+            ),
+            code="not_assigned",
+            status_code=403,
+        )
+
+
+class EmailNotVerified(DomainError):
+    def __init__(self):
+        super().__init__(
+            str(
+                _(
+                    "Confirm your e-mail address before taking a quiz: follow the link "
+                    "we sent you, or ask for a new one on your profile page."
+                )
+            ),
+            code="email_not_verified",
+            status_code=403,
+        )

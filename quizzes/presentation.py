@@ -174,8 +174,12 @@ def _problem(key: dict, draft) -> str:
         return str(exc)
 
 
-def attempt_for_student(attempt: Attempt, *, review: bool) -> dict:
-    """An attempt with its questions, the student's answers and, at review, the marking."""
+def attempt_for_student(
+    attempt: Attempt, *, review: bool, key: bool | None = None
+) -> dict:
+    """An attempt with its questions, the student's answers and, at review, the marking:
+    with `key` (as `review` unless given) also the answers and the explanations."""
+    show_key = review if key is None else review and key
     responses: dict[int, Response] = {r.question_id: r for r in attempt.responses.all()}
     layout = attempt.layout or {}
     show_score = attempt.state in (Attempt.State.GRADED, Attempt.State.NEEDS_REVIEW)
@@ -210,9 +214,11 @@ def attempt_for_student(attempt: Attempt, *, review: bool) -> dict:
                 "score": float(response.score) if response.score is not None else None,
                 "awaiting_manual": response.awaiting_manual,
                 "feedback": response.feedback,
-                "explanation_html": render_markdown(question.explanation),
+                "explanation_html": render_markdown(question.explanation)
+                if show_key
+                else "",
                 "passage_url": question.passage_url,
-                "key": key_for_review(question, handles),
+                "key": key_for_review(question, handles) if show_key else {},
             }
         questions.append(view)
     return {
@@ -231,5 +237,6 @@ def attempt_for_student(attempt: Attempt, *, review: bool) -> dict:
         if show_score and attempt.percent is not None
         else None,
         "review_available": review,
+        "key_available": show_key,
         "questions": questions,
     }

@@ -1,4 +1,5 @@
-"""Work out the rules a student takes a quiz under: quiz, assignment and extensions combined.
+"""Work out the rules a student takes a quiz under: quiz, assignment and extensions
+combined; and what a finished attempt may show the student now.
 
 Pure: plain values in, plain values out. The most lenient active extension wins on each
 axis (due date, extra time, extra attempts); an expired extension no longer applies.
@@ -18,6 +19,8 @@ class Rules:
     closes_at: datetime | None = None  # hard: no attempt starts or is saved after it
     attempts_allowed: int | None = None  # None = unlimited
     time_limit_minutes: int | None = None  # None = untimed
+    # The quiz is assigned to cohorts "assigned only" and this student is in none.
+    outside_assignment: bool = False
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,25 @@ def combine(
     )
 
 
+def strictest(assignments: list[Rules]) -> Rules | None:
+    """The terms every assignment imposes at once: the latest opening, the earliest due
+    date, the fewest attempts, the shortest time. Students outside the assignments of a
+    quiz open to all take it under these, so a second account gains nothing."""
+    if not assignments:
+        return None
+
+    def least(values):
+        known = [v for v in values if v is not None]
+        return min(known) if known else None
+
+    return Rules(
+        opens_at=max((a.opens_at for a in assignments if a.opens_at), default=None),
+        due_at=least(a.due_at for a in assignments),
+        attempts_allowed=least(a.attempts_allowed for a in assignments),
+        time_limit_minutes=least(a.time_limit_minutes for a in assignments),
+    )
+
+
 def attempt_deadline(rules: Rules, started_at: datetime) -> datetime | None:
     """The moment an attempt started now must end: its time limit or the close date."""
     candidates = []
@@ -101,3 +123,74 @@ def combine_grades(method: str, percents: list[tuple[int, Decimal]]) -> Decimal 
         total = sum((p for _, p in ordered), Decimal(0))
         return (total / len(ordered)).quantize(Decimal("0.1"))
     return max(p for _, p in ordered)
+
+
+# Review levels (Quiz.ReviewLevel's values), from least to most shown.
+NOTHING, SCORE, FEEDBACK, ANSWERS = "nothing", "score", "feedback", "answers"
+# Moodle's "immediately after the attempt": the first two minutes after submitting.
+IMMEDIATE_REVIEW = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class ReviewLevels:
+    """The level a quiz shows at each of Moodle's review times."""
+
+    immediately: str = FEEDBACK
+    while_open: str = FEEDBACK
+    after_close: str = ANSWERS
+
+
+@dataclass(frozen=True)
+class Review:
+    """What a finished attempt may show its student now."""
+
+    level: str
+    closed_for_student: bool  # past the close date, or no attempt left
+
+    @property
+    def feedback(self) -> bool:
+        """Per-question marks, feedback and the lesson passage."""
+        return self.level in (FEEDBACK, ANSWERS)
+
+    @property
+    def key(self) -> bool:
+        """The right answers and the explanations."""
+        return self.level == ANSWERS
+
+
+def closed_for_student(
+    rules: Rules, *, attempts_used: int, in_progress: bool, now: datetime
+) -> bool:
+    """Whether the quiz is over for this student: it has closed (the hard date, never
+    the soft due date), or they have used their last attempt."""
+    if rules.closes_at is not None and now >= rules.closes_at:
+        return True
+    return (
+        rules.attempts_allowed is not None
+        and attempts_used >= rules.attempts_allowed
+        and not in_progress
+    )
+
+
+def review_for(
+    levels: ReviewLevels,
+    rules: Rules,
+    *,
+    finished: bool,
+    submitted_at: datetime | None,
+    attempts_used: int,
+    in_progress: bool,
+    now: datetime,
+) -> Review:
+    """What one finished attempt may show now: the one decision the result page, the
+    API and the progress e-mail all take."""
+    closed = closed_for_student(
+        rules, attempts_used=attempts_used, in_progress=in_progress, now=now
+    )
+    if not finished:
+        return Review(NOTHING, closed)
+    if closed:
+        return Review(levels.after_close, closed)
+    if submitted_at is not None and now - submitted_at < IMMEDIATE_REVIEW:
+        return Review(levels.immediately, closed)
+    return Review(levels.while_open, closed)

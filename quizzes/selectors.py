@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -139,6 +140,13 @@ def _student_statements(student, quiz_ids: list[int]) -> dict[str, rows.Statemen
             f" WHERE quiz_id IN ({marks}) AND student_id = %s ORDER BY number",
             params,
         ),
+        # Every cohort's assignments of these quizzes: whether a quiz is assigned at all,
+        # and the terms a student outside them takes it under.
+        "all_assignments": (
+            Assignment,
+            f"SELECT * FROM {assignment} WHERE quiz_id IN ({marks})",
+            quiz_ids,
+        ),
     }
 
 
@@ -150,12 +158,36 @@ def _student_rows(student, quiz_ids: list[int], *wanted: str) -> list[list]:
     return rows.fetch_together([statements[name] for name in wanted])
 
 
-def _rules_from(
+def _assigned_rules(assignment: Assignment) -> quiz_rules.Rules:
+    return quiz_rules.Rules(
+        opens_at=assignment.opens_at,
+        due_at=assignment.due_at,
+        attempts_allowed=assignment.attempts_allowed,
+        time_limit_minutes=assignment.time_limit_minutes,
+    )
+
+
+def _outsider_rules(
+    quiz: Quiz, every_assignment: list[Assignment], now: datetime
+) -> quiz_rules.Rules:
+    """The rules for a student in none of the quiz's assigned cohorts."""
+    if not every_assignment:
+        return _quiz_rules(quiz)
+    if quiz.access != Quiz.Access.ENROLLED:
+        return replace(_quiz_rules(quiz), outside_assignment=True)
+    terms = quiz_rules.strictest([_assigned_rules(a) for a in every_assignment])
+    return quiz_rules.combine(_quiz_rules(quiz), terms, [], now)
+
+
+def rules_from(
     quizzes: list[Quiz],
     assignments: list[Assignment],
     extensions: list[Extension],
     now: datetime,
+    every_assignment: list[Assignment],
 ) -> dict[int, quiz_rules.Rules]:
+    """Each quiz's rules for one student, from their rows and every assignment of
+    the quizzes (the latest-due assignment of theirs wins)."""
     in_force: dict[int, Assignment] = {}
     # The latest-due assignment wins when a student sits in two cohorts given the same quiz.
     for assignment in assignments:
@@ -170,20 +202,20 @@ def _rules_from(
                 expires_at=ext.expires_at,
             )
         )
+    assigned_to: dict[int, list[Assignment]] = {}
+    for assignment in every_assignment:
+        assigned_to.setdefault(assignment.quiz_id, []).append(assignment)
     result = {}
     for quiz in quizzes:
         assignment = in_force.get(quiz.pk)
         if assignment is None:
-            result[quiz.pk] = _quiz_rules(quiz)
+            result[quiz.pk] = _outsider_rules(quiz, assigned_to.get(quiz.pk, []), now)
             continue
-        assigned = quiz_rules.Rules(
-            opens_at=assignment.opens_at,
-            due_at=assignment.due_at,
-            attempts_allowed=assignment.attempts_allowed,
-            time_limit_minutes=assignment.time_limit_minutes,
-        )
         result[quiz.pk] = quiz_rules.combine(
-            _quiz_rules(quiz), assigned, terms.get(assignment.pk, []), now
+            _quiz_rules(quiz),
+            _assigned_rules(assignment),
+            terms.get(assignment.pk, []),
+            now,
         )
     return result
 
@@ -192,10 +224,16 @@ def rules_for_quizzes(
     *, quizzes: list[Quiz], student, now: datetime | None = None
 ) -> dict[int, quiz_rules.Rules]:
     """The rules in force for a student on each quiz (one round trip, whatever the count)."""
-    assignments, extensions = _student_rows(
-        student, [q.pk for q in quizzes], "assignments", "extensions"
+    assignments, extensions, every_assignment = _student_rows(
+        student,
+        [q.pk for q in quizzes],
+        "assignments",
+        "extensions",
+        "all_assignments",
     )
-    return _rules_from(quizzes, assignments, extensions, now or timezone.now())
+    return rules_from(
+        quizzes, assignments, extensions, now or timezone.now(), every_assignment
+    )
 
 
 def rules_for(*, quiz: Quiz, student, now: datetime | None = None) -> quiz_rules.Rules:
@@ -206,10 +244,17 @@ def rules_for(*, quiz: Quiz, student, now: datetime | None = None) -> quiz_rules
 def standings_for(*, quizzes: list[Quiz], student, now: datetime | None = None) -> dict:
     """Per quiz: rules, my attempts, attempts left, grade and the attempt in progress
     (one round trip, whatever the count)."""
-    assignments, extensions, all_attempts = _student_rows(
-        student, [q.pk for q in quizzes], "assignments", "extensions", "attempts"
+    assignments, extensions, all_attempts, every_assignment = _student_rows(
+        student,
+        [q.pk for q in quizzes],
+        "assignments",
+        "extensions",
+        "attempts",
+        "all_assignments",
     )
-    rules = _rules_from(quizzes, assignments, extensions, now or timezone.now())
+    rules = rules_from(
+        quizzes, assignments, extensions, now or timezone.now(), every_assignment
+    )
     attempts: dict[int, list[Attempt]] = {q.pk: [] for q in quizzes}
     for attempt in all_attempts:
         attempts[attempt.quiz_id].append(attempt)
@@ -267,20 +312,6 @@ def attempt_for_owner(*, attempt_id: int, user) -> Attempt:
         ),
         pk=attempt_id,
     )
-
-
-def can_review_answers(*, attempt: Attempt, rules: quiz_rules.Rules, now=None) -> bool:
-    """Whether the review policy lets the student see keys, feedback and explanations."""
-    if not attempt.is_finished:
-        return False
-    policy = attempt.quiz.review_policy
-    if policy == Quiz.ReviewPolicy.AFTER_SUBMIT:
-        return True
-    if policy == Quiz.ReviewPolicy.AFTER_CLOSE:
-        now = now or timezone.now()
-        close = rules.closes_at or rules.due_at
-        return close is not None and now >= close
-    return False
 
 
 def ordered_questions(attempt: Attempt) -> list[Question]:

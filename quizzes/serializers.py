@@ -30,8 +30,14 @@ class QuizForStudentSerializer(ResponseSerializer):
         required=False,
         help_text=Quiz._meta.get_field("pass_mark").help_text,
     )
-    review_policy = serializers.ChoiceField(
-        choices=Quiz.ReviewPolicy.choices, required=False
+    review_immediately = serializers.ChoiceField(
+        choices=Quiz.ReviewLevel.choices, required=False
+    )
+    review_while_open = serializers.ChoiceField(
+        choices=Quiz.ReviewLevel.choices, required=False
+    )
+    review_after_close = serializers.ChoiceField(
+        choices=Quiz.ReviewLevel.choices, required=False
     )
     one_question_per_page = serializers.BooleanField(required=False)
     question_count = serializers.IntegerField(read_only=True)
@@ -192,7 +198,16 @@ class AttemptDetailSerializer(serializers.Serializer):
     score = serializers.FloatField(allow_null=True)
     max_score = serializers.FloatField()
     percent = serializers.FloatField(allow_null=True)
-    review_available = serializers.BooleanField()
+    review_available = serializers.BooleanField(
+        help_text="Per-question marks and feedback are shown."
+    )
+    key_available = serializers.BooleanField(
+        help_text="The answers and explanations are shown too."
+    )
+    review_level = serializers.ChoiceField(
+        choices=[("nothing", "nothing"), *Quiz.ReviewLevel.choices],
+        help_text="What the quiz's review options allow for this attempt now.",
+    )
     questions = QuestionViewSerializer(many=True)
 
 

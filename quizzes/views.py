@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from config.api import DomainError
 
-from . import forms, presentation, selectors, services
+from . import forms, presentation, reviews, selectors, services
 from .errors import AttemptFinished, DeadlinePassed
 from .models import Attempt
 
@@ -29,8 +29,12 @@ def _standing(quiz, user, now) -> dict:
     rules = standing["rules"]
     standing["not_open_yet"] = bool(rules.opens_at and now < rules.opens_at)
     standing["closed"] = bool(rules.closes_at and now >= rules.closes_at)
+    standing["not_assigned"] = rules.outside_assignment
+    standing["unverified"] = not user.is_verified
     standing["can_start"] = standing["in_progress"] is not None or (
-        not standing["not_open_yet"]
+        not rules.outside_assignment
+        and not standing["unverified"]
+        and not standing["not_open_yet"]
         and not standing["closed"]
         and standing["attempts_left"] != 0
     )
@@ -370,9 +374,10 @@ def result(request, pk):
     if not attempt.is_finished:
         return redirect(attempt)
     now = timezone.now()
-    rules = selectors.rules_for(quiz=attempt.quiz, student=request.user, now=now)
-    review = selectors.can_review_answers(attempt=attempt, rules=rules, now=now)
-    payload = presentation.attempt_for_student(attempt, review=review)
+    review, rules = reviews.review_of(attempt=attempt, student=request.user, now=now)
+    payload = presentation.attempt_for_student(
+        attempt, review=review.feedback, key=review.key
+    )
     quiz = attempt.quiz
     passed = None
     if payload["percent"] is not None and attempt.state == Attempt.State.GRADED:
@@ -384,11 +389,13 @@ def result(request, pk):
             "attempt": attempt,
             "quiz": quiz,
             "payload": payload,
-            "review": review,
+            "review": review.feedback,
+            "review_key": review.key,
+            "review_closed": review.closed_for_student,
             "passed": passed,
             "grading": attempt.state == Attempt.State.SUBMITTED,
             "needs_review": attempt.state == Attempt.State.NEEDS_REVIEW,
-            "review_opens_at": rules.closes_at or rules.due_at,
+            "review_opens_at": rules.closes_at,
             "api_attempt_url": reverse("api-attempt-detail", kwargs={"pk": attempt.pk}),
         },
     )

@@ -9,7 +9,9 @@ Roles (the seeded world in tests/test_access_matrix.py):
 - other_instructor: teaches cohort A2, another cohort of course A, so course-level checks
   pass and only cohort scoping keeps cohort A's rows away;
 - outside_instructor: teaches cohort B (course B) only;
-- staff: is_staff and superuser, teaches nothing.
+- staff: is_staff and superuser, teaches nothing;
+- bare_staff: is_staff without any permission, teaches nothing: being staff alone grants
+  no instructor power (the courses.teach_all_cohorts permission does).
 
 Expected outcomes are pinned from reading the views: an int is that status (a 302 must
 not lead to a login page), a `Login` is a 302 to that login page. Where someone outside
@@ -40,6 +42,7 @@ ROLES = (
     "other_instructor",
     "outside_instructor",
     "staff",
+    "bare_staff",
 )
 SIGNED_IN = ROLES[1:]
 
@@ -137,6 +140,7 @@ def instructor_page(ok: Outcome, **overrides: Outcome) -> dict:
         "instructor": ok,
         **teachers(404),
         "staff": ok,
+        "bare_staff": 403,
         **overrides,
     }
 
@@ -150,6 +154,7 @@ def reports_page(ok: Outcome, **overrides: Outcome) -> dict:
         "instructor": ok,
         **teachers(404),
         "staff": ok,
+        "bare_staff": 404,
         **overrides,
     }
 
@@ -168,6 +173,7 @@ def instructor_api(ok: Outcome, **overrides: Outcome) -> dict:
         "instructor": ok,
         **teachers(404),
         "staff": ok,
+        "bare_staff": 404,
         **overrides,
     }
 
@@ -278,6 +284,19 @@ PAGES = (
     Route("home", "", _none, (Check(GET, everyone(200)),)),
     Route("accounts:signup", "accounts/signup/", _none, (Check(GET, _ANON_FORM),)),
     Route("accounts:login", "accounts/login/", _none, (Check(GET, _ANON_FORM),)),
+    # A link from the sign-up e-mail: a bad token is a message on the catalogue.
+    Route(
+        "accounts:verify_email",
+        "accounts/verify/<str:token>/",
+        lambda w: {"token": "not-a-token"},
+        (Check(GET, everyone(302)), Check(POST, everyone(405))),
+    ),
+    Route(
+        "accounts:resend_verification",
+        "accounts/verify-again/",
+        _none,
+        (Check(GET, everyone(405)), Check(POST, signed_in(302))),
+    ),
     # Logging out is POST only and sends everyone home.
     Route(
         "accounts:logout",
@@ -565,7 +584,7 @@ PAGES = (
         (
             Check(
                 GET,
-                {**dict.fromkeys(ROLES, ADMIN_LOGIN), "staff": 200},
+                {**dict.fromkeys(ROLES, ADMIN_LOGIN), "staff": 200, "bare_staff": 200},
             ),
         ),
     ),
@@ -634,7 +653,8 @@ API = (
         (Check(GET, signed_in(200, anonymous=403)),),
         api=True,
     ),
-    # POST starts an attempt (201), or returns the student's one in progress (200).
+    # POST returns the student's attempt in progress (200). The quiz is assigned to
+    # cohort A "assigned only": nobody outside cohort A may start it, staff included.
     Route(
         "api-quiz-attempts",
         "api/v1/quizzes/<int:pk>/attempts/",
@@ -643,7 +663,7 @@ API = (
             Check(GET, signed_in(200, anonymous=403)),
             Check(
                 POST,
-                {**signed_in(201, anonymous=403), "student": 200},
+                {**signed_in(403, anonymous=403), "student": 200},
                 body=_empty,
             ),
         ),

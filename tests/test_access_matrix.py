@@ -91,6 +91,7 @@ def seed_world() -> World:
     instructor, other_instructor = InstructorFactory(), InstructorFactory()
     outside_instructor = InstructorFactory()
     staff = StaffFactory()
+    bare_staff = UserFactory(is_staff=True)
 
     quiz = make_quiz_with_every_kind(title="Matrix quiz on course A")
     course, lesson = quiz.course, quiz.lesson
@@ -148,6 +149,7 @@ def seed_world() -> World:
             "other_instructor": other_instructor,
             "outside_instructor": outside_instructor,
             "staff": staff,
+            "bare_staff": bare_staff,
         },
         course=course,
         lesson=lesson,

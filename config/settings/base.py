@@ -148,7 +148,6 @@ MEDIA_URL = "/media/"
 EXPORTS_ROOT = env.path("EXPORTS_ROOT", default=BASE_DIR / "var" / "exports")
 
 
-
 def redis_cache(location: str) -> dict:
     """A cache on Redis that fails open: while Redis is down every read is a miss and
     every write is dropped (django-redis IGNORE_EXCEPTIONS), each failure logged as one
@@ -225,6 +224,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AttemptStateEnum": "quizzes.models.Attempt.State",
         "ExportJobStateEnum": "quizzes.models.ExportJob.State",
+        "ReviewLevelEnum": "quizzes.models.Quiz.ReviewLevel",
     },
 }
 

@@ -163,7 +163,17 @@ def build_student_report(
         lessons_total=facts.lessons_total,
         quizzes=quiz_results(facts.quizzes, facts.attempts, week),
         mastery=mastery_by_tradeoff(latest, questions, tradeoff_names),
-        review=passages_to_review(latest, questions, site_url),
+        review=passages_to_review(
+            latest_responses(
+                [
+                    r
+                    for r in facts.responses
+                    if r.submitted_at < week.end and r.reviewable
+                ]
+            ),
+            questions,
+            site_url,
+        ),
         due_soon=due_soon,
         overdue=overdue,
     )

@@ -27,6 +27,9 @@ class ResponseRow:
     score: Decimal
     max_score: Decimal
     submitted_at: datetime
+    # Whether the quiz's review options let the student see this answer's marks and
+    # feedback when the report is written (quizzes.rules.review_for).
+    reviewable: bool = True
 
 
 @dataclass(frozen=True)

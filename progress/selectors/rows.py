@@ -103,17 +103,20 @@ def _graded_responses(**filters) -> QuerySet:
             "score",
             "max_score",
             "attempt__submitted_at",
+            "attempt_id",
+            "attempt__quiz_id",
         )
     )
 
 
-def _response_row(row: dict) -> reports.ResponseRow:
+def _response_row(row: dict, *, reviewable: bool = True) -> reports.ResponseRow:
     return reports.ResponseRow(
         student_id=row["attempt__student_id"],
         question_id=row["question_id"],
         score=row["score"],
         max_score=row["max_score"],
         submitted_at=row["attempt__submitted_at"],
+        reviewable=reviewable,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count
 
 from courses.models import LessonCompletion
+from quizzes import reviews as quiz_reviews
 from quizzes.instructor import tables
 from quizzes.models import Assignment, Attempt, Extension
 
@@ -26,7 +27,8 @@ def student_facts(
 ) -> tuple[
     dict[int, reports.StudentFacts], dict[int, reports.QuestionInfo], dict[int, str]
 ]:
-    """What each student's report needs, for a whole batch in nine queries."""
+    """What each student's report needs, for a whole batch in a fixed
+    number of queries (nine, and five for the review decisions)."""
     ids = [user.pk for user in users]
     facts = {
         user.pk: reports.StudentFacts(
@@ -63,10 +65,31 @@ def student_facts(
         )
 
     question_ids: set[int] = set()
-    for row in _graded_responses(
-        attempt__student_id__in=ids, attempt__submitted_at__lt=week.end
-    ):
-        facts[row["attempt__student_id"]].responses.append(_response_row(row))
+    graded = list(
+        _graded_responses(
+            attempt__student_id__in=ids, attempt__submitted_at__lt=week.end
+        )
+    )
+    # The same review decision as the result page, taken when the week ends: an answer
+    # whose feedback the quiz still hides must not show up as a passage to review.
+    reviews = quiz_reviews.reviews_of_attempts(
+        list(
+            {
+                (
+                    row["attempt_id"],
+                    row["attempt__student_id"],
+                    row["attempt__quiz_id"],
+                    row["attempt__submitted_at"],
+                )
+                for row in graded
+            }
+        ),
+        now=week.end,
+    )
+    for row in graded:
+        facts[row["attempt__student_id"]].responses.append(
+            _response_row(row, reviewable=reviews[row["attempt_id"]].feedback)
+        )
         question_ids.add(row["question_id"])
     questions, tradeoff_names = question_infos(question_ids, with_tradeoffs=True)
 

@@ -165,9 +165,15 @@ class AssignmentExtensionsView(generics.ListAPIView):
         data = ExtensionCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        student = User.objects.filter(pk=values.pop("student")).first()
+        # Looked up among the cohort only, with one answer for "no such account" and
+        # "not in this cohort": an instructor must not learn who else has an account.
+        student = User.objects.filter(
+            pk=values.pop("student"), cohort_memberships__cohort=assignment.cohort_id
+        ).first()
         if student is None:
-            raise ValidationError({"student": _("There is no such student.")})
+            raise ValidationError(
+                {"student": services.not_in_cohort_message(assignment.cohort)}
+            )
         extension = services.grant_extension(
             assignment=assignment, student=student, instructor=request.user, **values
         )

@@ -1,4 +1,5 @@
-"""Who may use the instructor area: instructors and staff; everyone else finds nothing."""
+"""Who may use the instructor area: instructors and those who teach every cohort
+(superusers, staff with courses.teach_all_cohorts); everyone else finds nothing."""
 
 from functools import wraps
 
@@ -10,7 +11,7 @@ from .selectors import may_instruct
 
 
 class IsInstructor(permissions.BasePermission):
-    """Instructors and staff pass; a signed-in student gets a 404, as if nothing were here."""
+    """Instructors pass; anyone else signed in gets a 404, as if nothing were here."""
 
     def has_permission(self, request, view) -> bool:
         if not request.user or not request.user.is_authenticated:
@@ -22,7 +23,7 @@ class IsInstructor(permissions.BasePermission):
 
 
 def instructor_required(view):
-    """Send visitors to log in; refuse students (403); let instructors and staff in."""
+    """Send visitors to log in; refuse students (403); let instructors in."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):

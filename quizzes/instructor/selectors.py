@@ -1,7 +1,8 @@
 """Shaped reads for instructors (cohorts, queue, gradebook) and the student's assigned work.
 
 Every read is scoped by `Cohort.objects.taught_by(user)`: another instructor's cohort is
-simply not there (a 404), and staff see every cohort.
+simply not there (a 404); only those who teach every cohort (superusers, and staff with
+the courses.teach_all_cohorts permission) see them all.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from courses.models import Cohort, CohortMembership
+from courses.models import Cohort, CohortMembership, teaches_every_cohort
 
 from .. import rules as quiz_rules
 from ..models import Assignment, Attempt, Extension, Quiz, Response
@@ -24,8 +25,9 @@ from . import tables
 
 
 def may_instruct(user) -> bool:
-    """Whether the user may use the instructor area at all."""
-    return user.is_authenticated and (user.is_staff or user.is_instructor)
+    """Whether the user may use the instructor area at all: instructors, and those who
+    teach every cohort; being staff alone is not enough."""
+    return user.is_authenticated and (user.is_instructor or teaches_every_cohort(user))
 
 
 def quiz_intro_url(quiz_id: int) -> str:
@@ -56,7 +58,7 @@ def _count(queryset) -> Subquery:
 
 
 def taught_cohorts(user):
-    """My cohorts (all for staff) with student, assignment and queue counts."""
+    """My cohorts (all for those who teach every cohort) with student, assignment and queue counts."""
     pending = Response.objects.filter(_awaiting()).filter(
         attempt__student__cohort_memberships__cohort=OuterRef("pk"),
         attempt__quiz__course=OuterRef("course"),
@@ -140,7 +142,7 @@ def extension_for(*, user, extension_id: int) -> Extension:
 def _in_scope(user, cohort_id: int | None):
     """Responses of students in my cohorts, on quizzes of those cohorts' courses."""
     responses = Response.objects.all()
-    if user.is_staff and cohort_id is None:
+    if cohort_id is None and teaches_every_cohort(user):
         return responses
     cohorts = Cohort.objects.taught_by(user)
     if cohort_id is not None:

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from config.url_once import reverse_once
 from courses.models import Course, Lesson
 
+from ..rules import ReviewLevels
+
 
 def choice_label(choices: type[models.Choices], value) -> str:
     """What get_FOO_display() answers, found through the enum: Django's own rebuilds a
@@ -35,10 +37,16 @@ class Quiz(models.Model):
         FIRST = "first", _("First attempt")
         LAST = "last", _("Last attempt")
 
-    class ReviewPolicy(models.TextChoices):
-        SCORE_ONLY = "score_only", _("Score only")
-        AFTER_SUBMIT = "after_submit", _("Answers after submitting")
-        AFTER_CLOSE = "after_close", _("Answers after the close date")
+    class ReviewLevel(models.TextChoices):
+        """What a finished attempt shows; one level per review time, as in Moodle."""
+
+        SCORE = "score", _("Score only")
+        FEEDBACK = "feedback", _("Score and feedback, without the answers")
+        ANSWERS = "answers", _("Score, feedback, the answers and explanations")
+
+    class Access(models.TextChoices):
+        ASSIGNED_ONLY = "assigned_only", _("Assigned students only")
+        ENROLLED = "enrolled", _("Open to all enrolled students")
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="quizzes")
     lesson = models.ForeignKey(
@@ -65,8 +73,38 @@ class Quiz(models.Model):
     )
     shuffle_questions = models.BooleanField(default=False)
     shuffle_choices = models.BooleanField(default=True)
-    review_policy = models.CharField(
-        max_length=16, choices=ReviewPolicy.choices, default=ReviewPolicy.AFTER_SUBMIT
+    # Moodle's review times: the first minutes after submitting, later while the quiz
+    # is open to the student, and once it has closed or their last attempt is used.
+    review_immediately = models.CharField(
+        max_length=16,
+        choices=ReviewLevel.choices,
+        default=ReviewLevel.FEEDBACK,
+        help_text=_("What a student sees in the two minutes after submitting."),
+    )
+    review_while_open = models.CharField(
+        max_length=16,
+        choices=ReviewLevel.choices,
+        default=ReviewLevel.FEEDBACK,
+        help_text=_("What a student sees later, while they may still take the quiz."),
+    )
+    review_after_close = models.CharField(
+        max_length=16,
+        choices=ReviewLevel.choices,
+        default=ReviewLevel.ANSWERS,
+        help_text=_(
+            "What a student sees once the quiz has closed for them or they have used "
+            "their last attempt."
+        ),
+    )
+    access = models.CharField(
+        max_length=16,
+        choices=Access.choices,
+        default=Access.ASSIGNED_ONLY,
+        help_text=_(
+            "Once the quiz is assigned to a cohort: whether students outside its "
+            "assignments may take it too (under the strictest assignment's terms). "
+            "An unassigned quiz is open to every signed-in student."
+        ),
     )
     one_question_per_page = models.BooleanField(default=False)
     opens_at = models.DateTimeField(null=True, blank=True)
@@ -110,8 +148,26 @@ class Quiz(models.Model):
     def get_grading_method_display(self) -> str:
         return choice_label(self.GradingMethod, self.grading_method)
 
-    def get_review_policy_display(self) -> str:
-        return choice_label(self.ReviewPolicy, self.review_policy)
+    def get_review_immediately_display(self) -> str:
+        return choice_label(self.ReviewLevel, self.review_immediately)
+
+    def get_review_while_open_display(self) -> str:
+        return choice_label(self.ReviewLevel, self.review_while_open)
+
+    def get_review_after_close_display(self) -> str:
+        return choice_label(self.ReviewLevel, self.review_after_close)
+
+    def get_access_display(self) -> str:
+        return choice_label(self.Access, self.access)
+
+    @property
+    def review_levels(self):
+        """The review levels as the pure rules take them."""
+        return ReviewLevels(
+            immediately=self.review_immediately,
+            while_open=self.review_while_open,
+            after_close=self.review_after_close,
+        )
 
     def clean(self) -> None:
         if self.lesson_id and self.lesson.course_id != self.course_id:

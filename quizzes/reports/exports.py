@@ -17,6 +17,7 @@ import itertools
 import json
 import logging
 import os
+import re
 import time
 import uuid
 from collections import defaultdict
@@ -41,7 +42,7 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courses.models import CohortMembership
+from courses.models import CohortMembership, teaches_every_cohort
 
 from .. import rules as quiz_rules
 from ..models import (
@@ -79,14 +80,20 @@ def download_name(job: ExportJob) -> str:
     return f"responses-quiz-{job.quiz_id}-{stamp}.csv"
 
 
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet runs a cell starting with one of = + - @ tab CR as a formula (CSV
+# injection). A cell is also at risk after a separator inside the text: the file is
+# written with commas, but a spreadsheet set to a semicolon locale splits an unquoted
+# "a;=cmd()" into "a" and "=cmd()", and a re-export with the other separator splits on
+# commas. So every start of a field that either separator could make (optionally after
+# spaces or an opening quote) gets the apostrophe spreadsheets read as "text".
+_FORMULA_AT = re.compile(r"(^|[;,])([ \"']*)(?=[=+\-@\t\r])")
 
 
 def _cell(value) -> object:
-    """Defuse text a spreadsheet would run as a formula; numbers pass unchanged."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
+    """Defuse text a spreadsheet would run as a formula, however its separator splits
+    it; numbers pass unchanged."""
+    if isinstance(value, str):
+        return _FORMULA_AT.sub(r"\1\2'", value)
     return value
 
 
@@ -276,7 +283,7 @@ class QuizResponses:
         qs = Response.objects.filter(attempt__quiz=self.quiz).exclude(
             attempt__state=Attempt.State.IN_PROGRESS
         )
-        if not self.user.is_staff:
+        if not teaches_every_cohort(self.user):
             # Only students in a cohort of this course that the requester teaches.
             taught = CohortMembership.objects.filter(
                 student_id=OuterRef("attempt__student_id"),

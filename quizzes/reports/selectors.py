@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from courses.models import Cohort, CohortMembership
+from courses.models import Cohort, CohortMembership, teaches_every_cohort
 
 from .. import grading, selectors
 from .. import statistics as qstats
@@ -44,7 +44,7 @@ def reportable_cohorts(user):
 
 def visible_student_ids(*, quiz: Quiz, user) -> set[int] | None:
     """Students of this quiz's course whose names the user may see; None means all (staff)."""
-    if user.is_staff:
+    if teaches_every_cohort(user):
         return None
     return set(
         CohortMembership.objects.filter(
@@ -74,7 +74,7 @@ def reportable_quizzes(user):
     qs = Quiz.objects.select_related("course", "lesson")
     if not user.is_authenticated:
         return qs.none()
-    if user.is_staff:
+    if teaches_every_cohort(user):
         return qs
     teaches = Cohort.objects.filter(course=OuterRef("course_id"), instructors=user)
     return qs.filter(Exists(teaches))

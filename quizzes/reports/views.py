@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ..instructor.selectors import may_instruct
 from ..models import ExportJob, QuizStatistics
 from ..services import regrading
 from . import exports, selectors, services
@@ -22,7 +23,7 @@ def _which(value: str | None) -> str:
 
 def _require_teacher(user) -> None:
     # Students never see the reports area, not even an empty one.
-    if not (user.is_staff or user.is_instructor):
+    if not may_instruct(user):
         raise Http404
 
 

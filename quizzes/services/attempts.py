@@ -20,7 +20,14 @@ from courses import services as course_services
 
 from .. import grading, selectors
 from .. import rules as quiz_rules
-from ..errors import AttemptFinished, DeadlinePassed, NoAttemptsLeft, QuizNotOpen
+from ..errors import (
+    AttemptFinished,
+    DeadlinePassed,
+    EmailNotVerified,
+    NoAttemptsLeft,
+    NotAssigned,
+    QuizNotOpen,
+)
 from ..models import Attempt, Question, Quiz, Response
 from .marking import as_points
 
@@ -85,6 +92,8 @@ def start_attempt(
 ) -> tuple[Attempt, bool]:
     """Start a new attempt, or return the one in progress; (attempt, created)."""
     now = now or timezone.now()
+    if not student.is_verified:
+        raise EmailNotVerified()
     _lock_student(student)
     existing = list(
         Attempt.objects.filter(quiz=quiz, student=student).order_by("number")
@@ -97,6 +106,8 @@ def start_attempt(
             return in_progress, False
         _close(in_progress, at=in_progress.deadline)
     rules = selectors.rules_for(quiz=quiz, student=student, now=now)
+    if rules.outside_assignment:
+        raise NotAssigned()
     if rules.opens_at and now < rules.opens_at:
         raise QuizNotOpen(
             _("This quiz opens at %(when)s.")

@@ -257,7 +257,7 @@ def scene(transactional_db, eager_celery) -> Scene:
     """Rows behind every student and instructor page the tests open."""
     from courses.models import CohortMembership
     from quizzes import services
-    from quizzes.models import Quiz, Response
+    from quizzes.models import Response
     from tests.accounts.factories import UserFactory
     from tests.courses.factories import (
         CourseFactory,
@@ -299,7 +299,9 @@ def scene(transactional_db, eager_celery) -> Scene:
         lesson=lessons[1],
         title="Borders and rights",
         instructions="Answer every question; the essay is marked by your instructor.",
-        review_policy=Quiz.ReviewPolicy.AFTER_SUBMIT,
+        review_immediately="answers",
+        review_while_open="answers",
+        review_after_close="answers",
     )
     student = UserFactory(first_name="Amina", last_name="Diallo")
     EnrollmentFactory(user=student, course=course)

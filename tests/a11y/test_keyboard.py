@@ -20,9 +20,7 @@ MAX_PRESSES = 60
 
 
 def _quiz() -> Quiz:
-    quiz = QuizFactory(
-        title="Borders and rights", review_policy=Quiz.ReviewPolicy.AFTER_SUBMIT
-    )
+    quiz = QuizFactory(title="Borders and rights")
     make_single_choice(quiz, position=0, prompt="Which policy shares the burden?")
     make_short_answer(quiz, position=1, prompt="Who decides who may enter?")
     return quiz

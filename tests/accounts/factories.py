@@ -1,6 +1,7 @@
 """Factories for users: students by default, instructors and staff on request."""
 
 import factory
+from django.utils import timezone
 
 from accounts.models import User
 
@@ -8,7 +9,8 @@ DEFAULT_PASSWORD = "correct horse battery staple"
 
 
 class UserFactory(factory.django.DjangoModelFactory):
-    """A student with a usable password (DEFAULT_PASSWORD)."""
+    """A student with a usable password (DEFAULT_PASSWORD) and a verified address
+    (`email_verified_at=None` makes one fresh from sign-up)."""
 
     class Meta:
         model = User
@@ -18,6 +20,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     last_name = "Example"
     role = User.Role.STUDENT
     password = factory.django.Password(DEFAULT_PASSWORD)
+    email_verified_at = factory.LazyFunction(timezone.now)
 
 
 class InstructorFactory(UserFactory):

@@ -80,6 +80,7 @@ def test_refused_connection_retries_with_backoff_then_fails_at_the_limit(setting
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = free_port()  # nobody listens there
     settings.PROGRESS_REPORT_MAX_ATTEMPTS = 3
+    settings.PROGRESS_REPORT_SLOW_RETRIES = 0  # the fast tier alone
     _outbox(3)
     now = timezone.now()
     delays = []
@@ -98,6 +99,56 @@ def test_refused_connection_retries_with_backoff_then_fails_at_the_limit(setting
     # Exponential with jitter: 30-60 s after the first try, 60-120 s after the second.
     assert timedelta(seconds=30) <= delays[0] <= timedelta(seconds=60)
     assert timedelta(seconds=60) <= delays[1] <= timedelta(seconds=120)
+
+
+@pytest.mark.django_db
+def test_an_hour_long_outage_delays_the_reports_instead_of_failing_them(
+    smtp_settings, smtp_server
+):
+    from .smtp import free_port
+
+    students = _outbox(3)
+    smtp_settings.EMAIL_PORT = free_port()  # down for over two hours
+    now = timezone.now()
+    start = now
+    tries = 0
+    while now - start < timedelta(minutes=150):
+        result = services.send_due_reports(now=now)
+        tries += 1
+        assert (result.sent, result.failed) == (0, 0), f"try {tries}"
+        rows = list(ProgressReport.objects.all())
+        assert {r.state for r in rows} == {State.PENDING}
+        now = max(r.next_attempt_at for r in rows)
+    # Past the fast tier (six doubling waits, about half an hour), tries come hourly.
+    assert tries > services.max_attempts()
+    assert now - start > timedelta(minutes=150)
+    gap = max(r.next_attempt_at for r in rows) - min(r.next_attempt_at for r in rows)
+    assert gap < timedelta(minutes=7)
+
+    smtp_settings.EMAIL_PORT = smtp_server.port  # the server is back
+    assert services.send_due_reports(now=now).sent == 3
+    assert smtp_server.handler.per_recipient() == Counter(
+        {s.email: 1 for s in students}
+    )
+    assert set(ProgressReport.objects.values_list("state", flat=True)) == {State.SENT}
+
+
+@pytest.mark.django_db
+def test_a_transient_failure_is_final_after_a_day_of_hourly_tries(settings):
+    from .smtp import free_port
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = free_port()
+    _outbox(1)
+    now = timezone.now()
+    for _ in range(services.max_attempts() + services.slow_retries() - 1):
+        assert services.send_due_reports(now=now).retrying == 1
+        now = ProgressReport.objects.get().next_attempt_at
+    assert services.send_due_reports(now=now).failed == 1
+    row = ProgressReport.objects.get()
+    assert row.state == State.FAILED
+    assert row.attempts == services.max_attempts() + services.slow_retries()
 
 
 @pytest.mark.django_db

@@ -8,8 +8,9 @@ from django.urls import reverse
 from accounts.models import User
 from progress import mail, services
 from progress.models import ProgressReport
+from quizzes.models import Quiz
 
-from .factories import PERIOD, seed_cohort
+from .factories import PERIOD, at, seed_cohort
 
 pytestmark = pytest.mark.django_db
 
@@ -197,3 +198,42 @@ def test_one_click_unsubscribe_posts_without_a_csrf_token(seeded):
     )
     assert response.status_code == 200
     assert User.objects.get(pk=seeded.ben.pk).progress_emails is False
+
+
+def _ada_report(smtp_server):
+    services.build_reports(period=PERIOD)
+    services.send_due_reports()
+    [message] = smtp_server.handler.to("ada@example.org")
+    return _parts(message)
+
+
+def test_a_quiz_whose_review_is_hidden_names_no_passage_to_review(
+    seeded, smtp_settings, smtp_server, site_url
+):
+    # Score only while the quiz is open, which it still is when the week ends.
+    Quiz.objects.filter(pk=seeded.quiz.pk).update(
+        review_immediately=Quiz.ReviewLevel.SCORE,
+        review_while_open=Quiz.ReviewLevel.SCORE,
+        review_after_close=Quiz.ReviewLevel.ANSWERS,
+        closes_at=at(30),
+    )
+    text, html = _ada_report(smtp_server)
+    lesson = seeded.lessons[0]
+    passage = f"/courses/{seeded.course.slug}/lessons/{lesson.slug}/#p2"
+    assert passage not in text and passage not in html
+    # The score is no secret: the result page shows it too.
+    assert "Borders check: 75.0%" in text
+
+
+def test_the_passages_come_back_once_the_quiz_has_closed(
+    seeded, smtp_settings, smtp_server, site_url
+):
+    Quiz.objects.filter(pk=seeded.quiz.pk).update(
+        review_immediately=Quiz.ReviewLevel.SCORE,
+        review_while_open=Quiz.ReviewLevel.SCORE,
+        review_after_close=Quiz.ReviewLevel.FEEDBACK,
+        closes_at=at(21),  # before the reported week ends
+    )
+    text, _html = _ada_report(smtp_server)
+    lesson = seeded.lessons[0]
+    assert f"{site_url}/courses/{seeded.course.slug}/lessons/{lesson.slug}/#p2" in text

@@ -10,7 +10,8 @@ from tests.courses.factories import CourseFactory, LessonFactory
 
 
 class QuizFactory(factory.django.DjangoModelFactory):
-    """A published quiz on a published lesson, answers shown after submitting."""
+    """A published quiz on a published lesson, answers shown after submitting
+    (at every review time)."""
 
     class Meta:
         model = Quiz
@@ -22,6 +23,9 @@ class QuizFactory(factory.django.DjangoModelFactory):
     instructions = "Answer every question."
     published = True
     shuffle_choices = False
+    review_immediately = Quiz.ReviewLevel.ANSWERS
+    review_while_open = Quiz.ReviewLevel.ANSWERS
+    review_after_close = Quiz.ReviewLevel.ANSWERS
 
 
 class QuizWithoutLessonFactory(QuizFactory):

@@ -39,7 +39,9 @@ def _quiz() -> Quiz:
     quiz = QuizFactory(
         title="Borders and rights",
         time_limit_minutes=30,
-        review_policy=Quiz.ReviewPolicy.AFTER_SUBMIT,
+        review_immediately="answers",
+        review_while_open="answers",
+        review_after_close="answers",
     )
     make_single_choice(
         quiz, position=0, explanation="Shared asylum spreads the burden."

@@ -6,7 +6,10 @@ from quizzes.models import Attempt, Quiz
 
 CASES = [
     (Quiz, "grading_method", Quiz.GradingMethod),
-    (Quiz, "review_policy", Quiz.ReviewPolicy),
+    (Quiz, "review_immediately", Quiz.ReviewLevel),
+    (Quiz, "review_while_open", Quiz.ReviewLevel),
+    (Quiz, "review_after_close", Quiz.ReviewLevel),
+    (Quiz, "access", Quiz.Access),
     (Attempt, "state", Attempt.State),
 ]
 

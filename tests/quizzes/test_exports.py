@@ -878,3 +878,38 @@ def test_text_a_spreadsheet_would_run_as_a_formula_is_defused(small_cohort):
     assert row[0] == "'@Adams"
     assert row[9] == '\'=HYPERLINK("http://x")'
     assert row[10] == "0.000"
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("=1+2", "'=1+2"),
+        ("\tcmd", "'\tcmd"),
+        ('ok;=HYPERLINK("http://x")', 'ok;\'=HYPERLINK("http://x")'),
+        ("a, -2+3", "a, '-2+3"),
+        ('a;"@SUM(A1)', "a;\"'@SUM(A1)"),
+        ("no formula; none, here", "no formula; none, here"),
+    ],
+)
+def test_a_formula_after_either_separator_is_defused(text, written):
+    assert exports._cell(text) == written
+    assert exports._cell(7) == 7
+
+
+def test_a_semicolon_locale_cannot_split_an_answer_into_a_formula(small_cohort):
+    quiz = QuizFactory(course=small_cohort["cohort"].course, title="Borders")
+    question = QuestionFactory(
+        quiz=quiz,
+        kind=Question.Kind.SHORT_ANSWER,
+        data={"answers": [{"text": "no one", "credit": 1.0, "feedback": ""}]},
+    )
+    student = small_cohort["ada"]
+    graded_attempt(quiz, student, {question: {"text": 'fine;=HYPERLINK("http://x")'}})
+    job = make_job(small_cohort["instructor"], quiz=quiz)
+
+    exports.run_export(job_id=job.pk)
+
+    row = read_csv(ExportJob.objects.get(pk=job.pk))[1]
+    assert row[9] == 'fine;\'=HYPERLINK("http://x")'
+    # As a semicolon-locale spreadsheet splits the cell: no piece starts a formula.
+    assert not any(piece.startswith("=") for piece in row[9].split(";"))

@@ -412,7 +412,7 @@ def test_a_save_after_the_deadline_closes_the_attempt_at_the_deadline(
 def test_submit_goes_through_a_confirmation_listing_the_unanswered(
     student_client, django_capture_on_commit_callbacks
 ):
-    quiz = QuizFactory(review_policy=Quiz.ReviewPolicy.AFTER_SUBMIT)
+    quiz = QuizFactory()
     choice_question = make_single_choice(quiz, explanation="Asylum is shared.")
     numeric = make_numeric(quiz)
     attempt = _start(student_client, quiz)
@@ -459,7 +459,11 @@ def test_submit_goes_through_a_confirmation_listing_the_unanswered(
 
 
 def test_score_only_results_show_the_score_and_nothing_else(student_client, student):
-    quiz = QuizFactory(review_policy=Quiz.ReviewPolicy.SCORE_ONLY)
+    quiz = QuizFactory(
+        review_immediately="score",
+        review_while_open="score",
+        review_after_close="score",
+    )
     question = make_single_choice(quiz, explanation="Secret explanation")
     right = question.choices.get(credit=1)
     attempt, _ = services.start_attempt(quiz=quiz, student=student)

@@ -88,7 +88,11 @@ def test_bank_has_a_quiz_per_lesson_and_a_final(bank):
         assert quiz.published
         assert quiz.attempts_allowed == 3
         assert quiz.grading_method == Quiz.GradingMethod.HIGHEST
-        assert quiz.review_policy == Quiz.ReviewPolicy.AFTER_SUBMIT
+        # The key only after the last attempt or the close; feedback before.
+        assert quiz.review_immediately == Quiz.ReviewLevel.FEEDBACK
+        assert quiz.review_while_open == Quiz.ReviewLevel.FEEDBACK
+        assert quiz.review_after_close == Quiz.ReviewLevel.ANSWERS
+        assert quiz.access == Quiz.Access.ASSIGNED_ONLY
         assert quiz.shuffle_choices
         assert quiz.pass_mark == 60
         assert quiz.time_limit_minutes is None

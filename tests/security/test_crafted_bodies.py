@@ -97,7 +97,9 @@ def test_deeply_nested_json_is_a_400(client, attempt, depth):
 def test_ordinary_bodies_still_parse(client, attempt):
     question = attempt.quiz.questions.get()
     url = reverse("api-attempt-responses", args=[attempt.pk])
-    body = f'{{"answers": {{"{question.pk}": {{"text": "caf\\u00e9 \\ud83d\\ude00"}}}}}}'
+    body = (
+        f'{{"answers": {{"{question.pk}": {{"text": "caf\\u00e9 \\ud83d\\ude00"}}}}}}'
+    )
 
     response = send(client, "PUT", url, body)
 
