@@ -141,3 +141,24 @@ def test_guessing_codes_is_throttled(client, monkeypatch):
     finally:
         cache.clear()
     assert statuses == [400, 400, 400, 429]
+
+
+@pytest.mark.django_db
+def test_join_api_is_201_then_200_and_a_bad_code_is_400():
+    from rest_framework.test import APIClient
+
+    cohort = CohortFactory(name="Section C")
+    code = services.rotate_join_code(cohort=cohort)
+    student = UserFactory()
+    api = APIClient()
+    api.force_authenticate(student)
+    url = reverse("api-cohort-join")
+    first = api.post(url, {"code": join_codes.display(code).lower()}, format="json")
+    again = api.post(url, {"code": code}, format="json")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["cohort"] == "Section C"
+    assert first.json()["course"] == cohort.course.slug
+    assert again.json()["created"] is False
+    for bad in ("", "ZZZZZ-ZZZZZ", "x" * 40):
+        assert api.post(url, {"code": bad}, format="json").status_code == 400
+    assert Enrollment.objects.filter(user=student, course=cohort.course).count() == 1

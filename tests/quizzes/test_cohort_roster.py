@@ -163,3 +163,72 @@ def test_cohort_filter_leaves_out_the_fallback():
     assert not selectors.grading_queue(
         user=course_teacher, cohort_id=cohort.pk
     ).exists()
+
+
+def test_roster_and_join_code_api():
+    from rest_framework.test import APIClient
+
+    cohort, instructor, _ = cohort_with()
+    student = UserFactory(email="lee@example.org")
+    api = APIClient()
+    api.force_authenticate(instructor)
+    code_url = reverse("api-cohort-join-code", args=[cohort.pk])
+    assert api.get(code_url).json()["code"] is None
+    made = api.post(code_url).json()
+    assert made["display"] == f"{made['code'][:5]}-{made['code'][5:]}"
+    assert api.post(code_url).json()["code"] != made["code"]
+    assert api.delete(code_url).status_code == 204
+    assert api.get(code_url).json()["code"] is None
+
+    students_url = reverse("api-cohort-students", args=[cohort.pk])
+    assert api.post(students_url, {"email": "lee@example.org"}).status_code == 201
+    assert api.post(students_url, {"email": "lee@example.org"}).status_code == 200
+    assert api.post(students_url, {"email": "ghost@example.org"}).status_code == 400
+    remove_url = reverse("api-cohort-student", args=[cohort.pk, student.pk])
+    assert api.delete(remove_url).status_code == 204
+    assert api.delete(remove_url).status_code == 204
+    assert not cohort.memberships.exists()
+
+    other = APIClient()
+    other.force_authenticate(InstructorFactory())
+    assert other.post(code_url).status_code == 404
+    assert other.post(students_url, {"email": "lee@example.org"}).status_code == 404
+
+
+def test_grading_queue_api_marks_the_fallback():
+    from rest_framework.test import APIClient
+
+    cohort, _teacher, [member] = cohort_with(students=1)
+    course_teacher = InstructorFactory()
+    cohort.instructors.add(course_teacher)
+    cohort.course.instructors.add(course_teacher)
+    quiz, question = _essay_quiz(cohort.course)
+    loner = UserFactory()
+    take(quiz, member, essay_answer(question))
+    take(quiz, loner, essay_answer(question))
+    api = APIClient()
+    api.force_authenticate(course_teacher)
+    items = api.get(reverse("api-grading-queue")).json()["results"]
+    assert {(i["student"], i["outside_cohort"]) for i in items} == {
+        (member.pk, False),
+        (loner.pk, True),
+    }
+
+
+def test_grading_queue_api_does_not_grow(django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.test import APIClient
+
+    course_teacher = InstructorFactory()
+    quiz, question = _essay_quiz(cohort_with()[0].course)
+    quiz.course.instructors.add(course_teacher)
+    api = APIClient()
+    api.force_authenticate(course_teacher)
+    take(quiz, UserFactory(), essay_answer(question))
+    with CaptureQueriesContext(connection) as small:
+        api.get(reverse("api-grading-queue"))
+    for _ in range(8):
+        take(quiz, UserFactory(), essay_answer(question))
+    with django_assert_num_queries(len(small)):
+        assert len(api.get(reverse("api-grading-queue")).json()["results"]) == 9
