@@ -30,8 +30,3 @@ def register_on_sqlite(sender, connection, **kwargs) -> None:
     """Give a new SQLite connection the collation PostgreSQL has from ICU."""
     if connection.vendor == "sqlite":
         connection.connection.create_collation(NATURAL, _compare)
-
-
-def sort_naturally(items, key=lambda item: item):
-    """The items in natural order of key(item)."""
-    return sorted(items, key=lambda item: natural_key(key(item)))

@@ -162,3 +162,16 @@ def test_join_api_is_201_then_200_and_a_bad_code_is_400():
     for bad in ("", "ZZZZZ-ZZZZZ", "x" * 40):
         assert api.post(url, {"code": bad}, format="json").status_code == 400
     assert Enrollment.objects.filter(user=student, course=cohort.course).count() == 1
+
+
+def test_the_sqlite_collation_orders_as_icu_does():
+    from courses.collation import natural_key
+
+    titles = ["Lesson 10 quiz", "lesson 2 quiz", "Final", "Lesson 1 quiz", "2 facts"]
+    assert sorted(titles, key=natural_key) == [
+        "2 facts",
+        "Final",
+        "Lesson 1 quiz",
+        "lesson 2 quiz",
+        "Lesson 10 quiz",
+    ]
