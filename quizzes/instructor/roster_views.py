@@ -5,13 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
 from courses import services as course_services
 
 from . import selectors
@@ -93,17 +92,23 @@ def add_student(request, pk: int):
 def remove_student(request, pk: int, student_id: int):
     """Take a student out of the cohort; their enrolment and work are kept."""
     cohort = selectors.cohort_for(user=request.user, cohort_id=pk)
-    student = get_object_or_404(User, pk=student_id)
-    if course_services.remove_student(cohort=cohort, student_id=student.pk):
+    # Looked up through the roster, so the page says nothing of accounts outside it.
+    membership = (
+        cohort.memberships.filter(student_id=student_id)
+        .select_related("student")
+        .first()
+    )
+    if membership is not None and course_services.remove_student(
+        cohort=cohort, student_id=student_id
+    ):
         messages.success(
             request,
             _("%(student)s is no longer in %(cohort)s; their work is kept.")
-            % {"student": student, "cohort": cohort.name},
+            % {"student": membership.student, "cohort": cohort.name},
         )
     else:
         messages.info(
             request,
-            _("%(student)s was not in %(cohort)s.")
-            % {"student": student, "cohort": cohort.name},
+            _("That student is not in %(cohort)s.") % {"cohort": cohort.name},
         )
     return redirect("instructor:cohort", pk=cohort.pk)
