@@ -43,6 +43,7 @@ class CourseAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     search_fields = ("title", "slug", "summary")
     prepopulated_fields = {"slug": ("title",)}
+    filter_horizontal = ("instructors",)
     inlines = [LessonInline]
 
     def get_queryset(self, request):
@@ -143,6 +144,7 @@ class CohortAdmin(admin.ModelAdmin):
     list_select_related = ("course",)
     search_fields = ("name", "course__title")
     filter_horizontal = ("instructors",)
+    readonly_fields = ("join_code",)
     inlines = [CohortMembershipInline]
 
     def get_queryset(self, request):

@@ -1,7 +1,7 @@
-"""API of courses: the catalogue, course outlines, lessons and marking them complete."""
+"""API of courses: the catalogue, course outlines, lessons, completion, joining a cohort."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -9,12 +9,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import selectors, services
+from .join_serializers import JoinCodeInputSerializer, MembershipSerializer
 from .serializers import (
     CourseDetailSerializer,
     CourseListSerializer,
     LessonCompletionSerializer,
     LessonDetailSerializer,
 )
+from .throttles import JoinCodeThrottle
 
 
 class CourseListView(generics.ListAPIView):
@@ -74,4 +76,32 @@ class LessonCompleteView(APIView):
         ).data
         return Response(
             data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+
+class JoinCohortView(APIView):
+    """Join a cohort with its code (and enrol in its course): 201 the first time, 200 after."""
+
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [JoinCodeThrottle]
+
+    @extend_schema(
+        request=JoinCodeInputSerializer,
+        responses={
+            201: MembershipSerializer,
+            200: MembershipSerializer,
+            400: OpenApiResponse(description="Not a code, or no cohort uses it."),
+        },
+        operation_id="cohorts_join",
+    )
+    def post(self, request: Request) -> Response:
+        data = JoinCodeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        membership, created = services.join_cohort(
+            user=request.user, code=data.validated_data["code"]
+        )
+        membership.created = created
+        return Response(
+            MembershipSerializer(membership).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )

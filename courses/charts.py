@@ -1,4 +1,5 @@
-"""Draw a course's progress as a small server-side SVG: one bar per lesson, filled when done.
+"""Draw a course's progress as a small server-side SVG: one bar per lesson and per quiz,
+in course order, filled when done.
 
 Pure: plain values in, markup out, no ORM. The SVG carries no style attributes (the
 site's CSP forbids them); colours are SVG presentation attributes that the stylesheet's
@@ -26,24 +27,39 @@ LABEL_FILL = "#1b1f24"
 
 @dataclass(frozen=True)
 class LessonMark:
-    """One lesson as the chart sees it: its title and whether the student finished it."""
+    """One step as the chart sees it: a lesson (or a quiz), and whether it is done."""
 
     title: str
     done: bool
+    is_quiz: bool = False
 
 
 def progress_summary(lessons: Sequence[LessonMark]) -> str:
-    """Say in words what the chart shows: lessons completed out of the total."""
-    done = sum(1 for lesson in lessons if lesson.done)
-    total = len(lessons)
-    return ngettext(
+    """Say in words what the chart shows: lessons completed and quizzes handed in."""
+    steps = [mark for mark in lessons if not mark.is_quiz]
+    quizzes = [mark for mark in lessons if mark.is_quiz]
+    done = sum(1 for lesson in steps if lesson.done)
+    text = ngettext(
         "Course progress: %(done)s of %(total)s lesson completed",
         "Course progress: %(done)s of %(total)s lessons completed",
-        total,
-    ) % {"done": done, "total": total}
+        len(steps),
+    ) % {"done": done, "total": len(steps)}
+    if quizzes:
+        text += ngettext(
+            ", %(done)s of %(total)s quiz handed in",
+            ", %(done)s of %(total)s quizzes handed in",
+            len(quizzes),
+        ) % {"done": sum(1 for quiz in quizzes if quiz.done), "total": len(quizzes)}
+    return text
 
 
 def _bar_title(number: int, lesson: LessonMark) -> str:
+    if lesson.is_quiz:
+        return (
+            _("Quiz: %(title)s (handed in)")
+            if lesson.done
+            else _("Quiz: %(title)s (not handed in)")
+        ) % {"title": lesson.title}
     if lesson.done:
         text = _("Lesson %(number)s: %(title)s (completed)")
     else:
@@ -51,16 +67,17 @@ def _bar_title(number: int, lesson: LessonMark) -> str:
     return text % {"number": number, "title": lesson.title}
 
 
-def _bar(index: int, lesson: LessonMark) -> SafeString:
+def _bar(index: int, lesson: LessonMark, number: int) -> SafeString:
     x = PADDING + index * (BAR_WIDTH + BAR_GAP)
     return format_html(
-        '<g class="progress-chart__lesson progress-chart__lesson--{state}">'
+        '<g class="progress-chart__{kind} progress-chart__lesson--{state}">'
         '<rect class="progress-chart__bar" x="{x}" y="{y}" width="{width}" '
         'height="{height}" rx="3" fill="{fill}" stroke="{stroke}" stroke-width="2">'
         "<title>{title}</title></rect>"
         '<text class="progress-chart__number" x="{label_x}" y="{label_y}" '
         'fill="{label_fill}" font-size="11" text-anchor="middle" aria-hidden="true">'
         "{number}</text></g>",
+        kind="quiz" if lesson.is_quiz else "lesson",
         state="done" if lesson.done else "pending",
         x=x,
         y=PADDING,
@@ -68,23 +85,31 @@ def _bar(index: int, lesson: LessonMark) -> SafeString:
         height=BAR_HEIGHT,
         fill=DONE_FILL if lesson.done else PENDING_FILL,
         stroke=DONE_FILL if lesson.done else PENDING_STROKE,
-        title=_bar_title(index + 1, lesson),
+        title=_bar_title(number, lesson),
         label_x=x + BAR_WIDTH // 2,
         label_y=PADDING + BAR_HEIGHT + LABEL_HEIGHT - 3,
         label_fill=LABEL_FILL,
-        number=index + 1,
+        number=_("Q") if lesson.is_quiz else number,
     )
 
 
 def progress_chart_svg(lessons: Sequence[LessonMark]) -> SafeString:
-    """An SVG bar per lesson in order, filled when done; empty markup for no lessons."""
+    """An SVG bar per lesson and quiz in order, filled when done; lessons are numbered,
+    quizzes marked Q. Empty markup for nothing to show."""
     if not lessons:
         return SafeString("")
     width = 2 * PADDING + len(lessons) * BAR_WIDTH + (len(lessons) - 1) * BAR_GAP
     height = 2 * PADDING + BAR_HEIGHT + LABEL_HEIGHT
     # Each bar went through format_html, so the joined markup is escaped already.
+    numbers, count = [], 0
+    for lesson in lessons:
+        count += 0 if lesson.is_quiz else 1
+        numbers.append(count)
     bars = mark_safe(
-        "".join(_bar(index, lesson) for index, lesson in enumerate(lessons))
+        "".join(
+            _bar(index, lesson, number)
+            for index, (lesson, number) in enumerate(zip(lessons, numbers, strict=True))
+        )
     )
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" class="progress-chart" role="img" '

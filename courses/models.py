@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from config.url_once import reverse_once
 
+from . import join_codes
+from .join_codes import JOIN_CODE_LENGTH, JOIN_CODE_PATTERN
 from .rendering import render_lesson_body
 
 
@@ -31,6 +33,17 @@ class Course(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # The course's own instructors grade work from students who are in none of its
+    # cohorts (a student who enrolled alone), so every justification reaches someone.
+    instructors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="taught_courses",
+        blank=True,
+        help_text=_(
+            "They grade the work of enrolled students who are in none of the "
+            "course's cohorts."
+        ),
+    )
 
     objects = CourseQuerySet.as_manager()
 
@@ -222,6 +235,14 @@ class Cohort(models.Model):
         blank=True,
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Students join with this code (courses.join_codes); empty means joining is off.
+    join_code = models.CharField(
+        max_length=JOIN_CODE_LENGTH,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+    )
 
     objects = CohortQuerySet.as_manager()
 
@@ -230,7 +251,12 @@ class Cohort(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["course", "name"], name="courses_cohort_name_unique"
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(join_code__isnull=True)
+                | models.Q(join_code__regex=JOIN_CODE_PATTERN),
+                name="courses_cohort_join_code_format",
+            ),
         ]
         permissions = [
             ("teach_all_cohorts", "Can teach every cohort (staff accounts only)")
@@ -238,6 +264,11 @@ class Cohort(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.course})"
+
+    @property
+    def join_code_display(self) -> str:
+        """The code in two halves for reading aloud, e.g. ABCDE-FGHJK."""
+        return join_codes.display(self.join_code) if self.join_code else ""
 
 
 class CohortMembership(models.Model):

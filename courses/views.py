@@ -1,4 +1,4 @@
-"""Course pages: home, catalogue, course outline, lessons, enrolment and completion."""
+"""Course pages: home, catalogue, outline, lessons, enrolment, completion, joining."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
+from .forms import JoinCodeForm
+from .throttles import join_allowed
 
 
 def home(request):
@@ -90,3 +92,38 @@ def complete_lesson(request, course_slug, slug):
             request, _("You had already completed “%(lesson)s”.") % {"lesson": lesson}
         )
     return redirect(page.next or lesson.course)
+
+
+@login_required
+def join_cohort(request):
+    """Join a cohort with the code an instructor shared (typed, or from a shared link).
+
+    A link (GET ?code=) only shows which cohort the code opens; joining is the POST.
+    """
+    data = request.POST if request.method == "POST" else request.GET
+    form = JoinCodeForm(data if "code" in data else None)
+    context = {"form": form, "cohort": None}
+    if not form.is_bound:
+        return render(request, "courses/join.html", context)
+    if not join_allowed(request):
+        context["throttled"] = True
+        return render(request, "courses/join.html", context, status=429)
+    if not form.is_valid():
+        return render(request, "courses/join.html", context, status=400)
+    code = form.cleaned_data["code"]
+    try:
+        if request.method != "POST":
+            context["cohort"] = services.cohort_for_code(code)
+            return render(request, "courses/join.html", context)
+        membership, created = services.join_cohort(user=request.user, code=code)
+    except ValidationError as error:
+        form.add_error("code", error)
+        return render(request, "courses/join.html", context, status=400)
+    cohort = membership.cohort
+    text = (
+        _("You joined %(cohort)s. Your instructors now see your work.")
+        if created
+        else _("You are already in %(cohort)s.")
+    )
+    messages.success(request, text % {"cohort": cohort.name})
+    return redirect(cohort.course)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .instructor import views
+from .instructor import roster_views, views
 
 app_name = "instructor"
 urlpatterns = [
@@ -12,6 +12,19 @@ urlpatterns = [
         "cohorts/<int:pk>/assign/",
         views.assignment_create,
         name="assignment-create",
+    ),
+    path(
+        "cohorts/<int:pk>/join-code/", roster_views.join_code, name="cohort-join-code"
+    ),
+    path(
+        "cohorts/<int:pk>/students/add/",
+        roster_views.add_student,
+        name="cohort-add-student",
+    ),
+    path(
+        "cohorts/<int:pk>/students/<int:student_id>/remove/",
+        roster_views.remove_student,
+        name="cohort-remove-student",
     ),
     path("cohorts/<int:pk>/gradebook/", views.gradebook, name="gradebook"),
     path("assignments/<int:pk>/edit/", views.assignment_edit, name="assignment-edit"),

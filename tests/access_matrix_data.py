@@ -203,6 +203,10 @@ def _cohort(w: World) -> dict:
     return {"pk": w.cohort.pk}
 
 
+def _cohort_student(w: World) -> dict:
+    return {"pk": w.cohort.pk, "student_id": w.users["student"].pk}
+
+
 def _assignment(w: World) -> dict:
     return {"pk": w.assignment.pk}
 
@@ -410,6 +414,37 @@ PAGES = (
         "quizzes/attempts/<int:pk>/result/",
         _finished,
         (Check(GET, owner_only(200)),),
+    ),
+    # Joining by code: a POST without a code shows the empty form again.
+    Route(
+        "join",
+        "join/",
+        _none,
+        (Check(GET, signed_in(200)), Check(POST, signed_in(200), body=_empty)),
+    ),
+    Route(
+        "grades",
+        "grades/",
+        _none,
+        (Check(GET, signed_in(200), private=_cohort_a_work),),
+    ),
+    Route(
+        "instructor:cohort-join-code",
+        "instructor/cohorts/<int:pk>/join-code/",
+        _cohort,
+        (Check(POST, instructor_page(302), body=_empty),),
+    ),
+    Route(
+        "instructor:cohort-add-student",
+        "instructor/cohorts/<int:pk>/students/add/",
+        _cohort,
+        (Check(POST, instructor_page(400), body=_empty),),
+    ),
+    Route(
+        "instructor:cohort-remove-student",
+        "instructor/cohorts/<int:pk>/students/<int:student_id>/remove/",
+        _cohort_student,
+        (Check(POST, instructor_page(302), body=_empty),),
     ),
     Route(
         "dashboard:index",
@@ -727,6 +762,52 @@ API = (
         "api/v1/cohorts/<int:pk>/gradebook/",
         _cohort,
         (Check(GET, instructor_api(200)),),
+        api=True,
+    ),
+    Route(
+        "api-cohort-join",
+        "api/v1/join/",
+        _none,
+        (Check(POST, signed_in(400, anonymous=403), body=_empty),),
+        api=True,
+    ),
+    Route(
+        "api-grades",
+        "api/v1/grades/",
+        _none,
+        (Check(GET, signed_in(200, anonymous=403), private=_cohort_a_work),),
+        api=True,
+    ),
+    Route(
+        "api-cohort-join-code",
+        "api/v1/cohorts/<int:pk>/join-code/",
+        _cohort,
+        (
+            Check(GET, instructor_api(200)),
+            Check(POST, instructor_api(200), body=_empty),
+            Check("delete", instructor_api(204)),
+        ),
+        api=True,
+    ),
+    Route(
+        "api-cohort-students",
+        "api/v1/cohorts/<int:pk>/students/",
+        _cohort,
+        (Check(POST, instructor_api(400), body=_empty),),
+        api=True,
+    ),
+    Route(
+        "api-cohort-student",
+        "api/v1/cohorts/<int:pk>/students/<int:student_id>/",
+        _cohort_student,
+        (Check("delete", instructor_api(204)),),
+        api=True,
+    ),
+    Route(
+        "api-grading-queue",
+        "api/v1/grading-queue/",
+        _none,
+        (Check(GET, instructor_api(200, **teachers(200)), private=_cohort_a),),
         api=True,
     ),
     Route(

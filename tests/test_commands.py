@@ -68,6 +68,9 @@ def test_seed_demo_puts_instructor_and_students_in_an_enrolled_demo_cohort(
     ]
     assert {user.email for user in cohort.students.all()} == STUDENTS
     assert {e.user.email for e in Enrollment.objects.filter(course=course)} == STUDENTS
+    assert [user.email for user in course.instructors.all()] == [
+        "instructor@tradeoffs.local"
+    ]
 
 
 def test_seed_demo_run_twice_changes_nothing(debug_on, course):

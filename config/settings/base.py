@@ -209,6 +209,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "attempt_start": env("THROTTLE_ATTEMPT_START", default="30/min"),
         "answer_save": env("THROTTLE_ANSWER_SAVE", default="240/min"),
+        "cohort_join": env("THROTTLE_COHORT_JOIN", default="20/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {

@@ -8,11 +8,13 @@ register = template.Library()
 
 
 @register.inclusion_tag("includes/progress.html")
-def progress_bar(done: int, total: int, label: str = "") -> dict:
-    """Render a <progress> element with a text label that says the same numbers."""
+def progress_bar(done: int, total: int, label: str = "", steps: bool = False) -> dict:
+    """Render a <progress> element with a text label that says the same numbers; with
+    `steps`, the numbers count lessons and quizzes together."""
     return {
         "done": done or 0,
         "total": total or 0,
         "percent": percent(done or 0, total or 0),
         "label": label,
+        "steps": steps,
     }

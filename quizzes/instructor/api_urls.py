@@ -2,11 +2,26 @@
 
 from django.urls import path
 
-from . import api
+from . import api, roster_api
 
 urlpatterns = [
     path("cohorts/", api.CohortListView.as_view(), name="api-cohort-list"),
     path("cohorts/<int:pk>/", api.CohortDetailView.as_view(), name="api-cohort-detail"),
+    path(
+        "cohorts/<int:pk>/join-code/",
+        roster_api.CohortJoinCodeView.as_view(),
+        name="api-cohort-join-code",
+    ),
+    path(
+        "cohorts/<int:pk>/students/",
+        roster_api.CohortStudentsView.as_view(),
+        name="api-cohort-students",
+    ),
+    path(
+        "cohorts/<int:pk>/students/<int:student_id>/",
+        roster_api.CohortStudentView.as_view(),
+        name="api-cohort-student",
+    ),
     path(
         "cohorts/<int:pk>/assignments/",
         api.CohortAssignmentsView.as_view(),
@@ -36,6 +51,11 @@ urlpatterns = [
         "extensions/<int:pk>/",
         api.ExtensionDetailView.as_view(),
         name="api-extension-detail",
+    ),
+    path(
+        "grading-queue/",
+        roster_api.GradingQueueView.as_view(),
+        name="api-grading-queue",
     ),
     path(
         "responses/<int:pk>/score/",

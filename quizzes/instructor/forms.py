@@ -115,3 +115,14 @@ class ScoreForm(forms.Form):
         self.fields["score"].validators.append(MaxValueValidator(maximum))
         self.fields["score"].widget.attrs.update({"max": str(maximum), "step": "any"})
         self.fields["score"].help_text = _("From 0 to %(max)s.") % {"max": maximum}
+
+
+class AddStudentForm(forms.Form):
+    """The e-mail address of a student to put in a cohort."""
+
+    email = forms.EmailField(
+        label=_("Student's e-mail address"),
+        help_text=_(
+            "They need an account; students without one can use the join code."
+        ),
+    )

@@ -139,15 +139,26 @@ def extension_for(*, user, extension_id: int) -> Extension:
     )
 
 
+def _in_no_cohort() -> Exists:
+    """Whether the attempt's student is in none of the cohorts of the quiz's course."""
+    return ~Exists(
+        CohortMembership.objects.filter(
+            student=OuterRef("attempt__student"),
+            cohort__course=OuterRef("attempt__quiz__course"),
+        )
+    )
+
+
 def _in_scope(user, cohort_id: int | None):
-    """Responses of students in my cohorts, on quizzes of those cohorts' courses."""
-    responses = Response.objects.all()
+    """Responses of students in my cohorts, on quizzes of those cohorts' courses, and
+    (the course-level fallback) of students in no cohort, on courses I instruct."""
+    responses = Response.objects.annotate(outside_cohort=_in_no_cohort())
     if cohort_id is None and teaches_every_cohort(user):
         return responses
     cohorts = Cohort.objects.taught_by(user)
     if cohort_id is not None:
         cohorts = cohorts.filter(pk=cohort_id)
-    return responses.filter(
+    mine = Q(
         Exists(
             CohortMembership.objects.filter(
                 cohort__in=cohorts,
@@ -156,6 +167,9 @@ def _in_scope(user, cohort_id: int | None):
             )
         )
     )
+    if cohort_id is None:
+        mine |= Q(outside_cohort=True, attempt__quiz__course__instructors=user)
+    return responses.filter(mine)
 
 
 def grading_queue(*, user, cohort_id: int | None = None, quiz_id: int | None = None):

@@ -214,6 +214,11 @@ class QueueItemSerializer(serializers.ModelSerializer):
     submitted_at = serializers.DateTimeField(
         source="attempt.submitted_at", read_only=True
     )
+    outside_cohort = serializers.BooleanField(
+        read_only=True,
+        help_text="The student is in none of the course's cohorts: the answer reaches "
+        "you as one of the course's instructors.",
+    )
 
     class Meta:
         model = Response
@@ -230,6 +235,7 @@ class QueueItemSerializer(serializers.ModelSerializer):
             "auto_score",
             "max_score",
             "submitted_at",
+            "outside_cohort",
         ]
         read_only_fields = fields
 

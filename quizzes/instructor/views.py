@@ -16,7 +16,7 @@ from config.api import DomainError
 
 from .. import grading, services
 from .. import selectors as quiz_selectors
-from . import selectors
+from . import roster_views, selectors
 from .forms import AssignmentForm, ExtensionForm, ScoreForm, add_service_error
 from .permissions import instructor_required
 
@@ -48,17 +48,12 @@ def dashboard(request):
 
 @instructor_required
 def cohort_detail(request, pk: int):
-    """A cohort's assignments and roster."""
+    """A cohort's assignments, roster and join code."""
     cohort = selectors.cohort_for(user=request.user, cohort_id=pk)
     return render(
         request,
         "instructor/cohort_detail.html",
-        {
-            "cohort": cohort,
-            "assignments": selectors.cohort_assignments(cohort),
-            "students": _page(request, selectors.roster(cohort), 50),
-            "now": timezone.now(),
-        },
+        roster_views.cohort_page_context(request, cohort),
     )
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.url_once import reverse_once
+from courses.collation import NATURAL
 from courses.models import Course, Lesson
 
 from ..rules import ReviewLevels
@@ -53,7 +54,8 @@ class Quiz(models.Model):
         Lesson, on_delete=models.SET_NULL, null=True, blank=True, related_name="quizzes"
     )
     slug = models.SlugField(max_length=80)
-    title = models.CharField(max_length=200)
+    # Sorts as people read it: "Lesson 2" before "Lesson 10" (courses.collation).
+    title = models.CharField(max_length=200, db_collation=NATURAL)
     instructions = models.TextField(blank=True)
     time_limit_minutes = models.PositiveIntegerField(
         null=True, blank=True, help_text=_("Empty for no time limit.")

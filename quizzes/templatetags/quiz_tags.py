@@ -9,6 +9,7 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext as _
 
+from quizzes import standings
 from quizzes.models import Question, Quiz
 
 register = template.Library()
@@ -17,11 +18,16 @@ Kind = Question.Kind
 
 @register.inclusion_tag("quizzes/_lesson_quizzes.html", takes_context=True)
 def quizzes_for_lesson(context, lesson):
-    """List the published quizzes of a lesson with a link to take each."""
+    """List the published quizzes of a lesson with the student's standing and a link to
+    take each (two queries)."""
     quizzes = list(
-        Quiz.objects.published().filter(lesson=lesson).order_by("title", "id")
+        Quiz.objects.published()
+        .select_related("course")
+        .filter(lesson=lesson)
+        .order_by("title", "id")
     )
-    return {"quizzes": quizzes, "user": context.get("user")}
+    user = context.get("user")
+    return {"standings": standings.standings_of(quizzes, user), "user": user}
 
 
 def _number(value) -> str:

@@ -250,11 +250,14 @@ class Scene:
     finished_attempt: object
     open_attempt: object
     essay_response: object
+    final: object = None
+    join_code: str = ""
 
 
 @pytest.fixture
 def scene(transactional_db, eager_celery) -> Scene:
     """Rows behind every student and instructor page the tests open."""
+    from courses import services as course_services
     from courses.models import CohortMembership
     from quizzes import services
     from quizzes.models import Response
@@ -266,7 +269,11 @@ def scene(transactional_db, eager_celery) -> Scene:
         LessonFactory,
         TradeoffFactory,
     )
-    from tests.quizzes.factories import make_quiz_with_every_kind
+    from tests.quizzes.factories import (
+        QuizWithoutLessonFactory,
+        make_quiz_with_every_kind,
+        make_single_choice,
+    )
     from tests.quizzes.instructor_factories import (
         AssignmentFactory,
         cohort_with,
@@ -318,6 +325,9 @@ def scene(transactional_db, eager_celery) -> Scene:
     essay_response = Response.objects.get(
         attempt=finished, question__kind="essay", needs_manual=True
     )
+    final = QuizWithoutLessonFactory(course=course, title="Final assessment")
+    make_single_choice(final, position=0)
+    join_code = course_services.rotate_join_code(cohort=cohort)
     return Scene(
         course=course,
         lessons=lessons,
@@ -329,4 +339,6 @@ def scene(transactional_db, eager_celery) -> Scene:
         finished_attempt=finished,
         open_attempt=open_attempt,
         essay_response=essay_response,
+        final=final,
+        join_code=join_code,
     )

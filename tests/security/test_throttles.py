@@ -69,7 +69,11 @@ def low_rates(settings, monkeypatch):
 def test_the_configured_rates_are_the_documented_defaults():
     rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
 
-    assert rates == {"attempt_start": "30/min", "answer_save": "240/min"}
+    assert rates == {
+        "attempt_start": "30/min",
+        "answer_save": "240/min",
+        "cohort_join": "20/hour",
+    }
     assert ScopedRateThrottle.THROTTLE_RATES == rates
 
 

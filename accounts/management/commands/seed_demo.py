@@ -63,6 +63,8 @@ def seed_demo(*, password: str) -> tuple[dict[str, object], Cohort | None]:
     students = [users["student@tradeoffs.local"], users["student2@tradeoffs.local"]]
     cohort, _ = Cohort.objects.get_or_create(course=course, name=DEMO_COHORT_NAME)
     cohort.instructors.add(instructor)
+    # The demo instructor also marks the work of students who enrol alone.
+    course.instructors.add(instructor)
     for student in students:
         CohortMembership.objects.get_or_create(cohort=cohort, student=student)
         Enrollment.objects.get_or_create(user=student, course=course)
