@@ -8,7 +8,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from . import presentation, selectors
+from . import forms, presentation, selectors
 from .gift_admin import GiftImportAdminMixin
 from .models import (
     Assignment,
@@ -131,9 +131,15 @@ class QuizAdmin(GiftImportAdminMixin, admin.ModelAdmin):
         if not self.has_view_permission(request, quiz):
             return self.admin_site.login(request)
         quiz = selectors.quiz_with_questions(quiz_id=quiz.pk)
+        # The student's own presentation and widgets, with nothing answered: the
+        # preview renders the take page's question template, so it cannot drift.
         questions = [
             presentation.question_for_student(question, {}, number)
             for number, question in enumerate(quiz.questions.all(), start=1)
+        ]
+        questions = [
+            forms.bind(question, forms.state_from_answer(question, None))
+            for question in questions
         ]
         context = {
             **self.admin_site.each_context(request),
@@ -142,6 +148,7 @@ class QuizAdmin(GiftImportAdminMixin, admin.ModelAdmin):
             "title": _("Preview: %(title)s") % {"title": quiz.title},
             "quiz": quiz,
             "questions": questions,
+            "payload": {"questions": questions},
         }
         return TemplateResponse(request, "admin/quizzes/quiz_preview.html", context)
 
