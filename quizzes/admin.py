@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from . import forms, presentation, selectors
@@ -38,7 +39,7 @@ class QuestionInline(admin.TabularInline):
         if not obj.pk:
             return ""
         url = reverse("admin:quizzes_question_change", args=[obj.pk])
-        return format_html('<a href="{}">{}</a>', url, obj.prompt[:80])
+        return format_html('<a href="{}">{}</a>', url, Truncator(obj.prompt).words(14))
 
 
 @admin.register(Quiz)

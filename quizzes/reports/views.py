@@ -15,6 +15,10 @@ from ..models import ExportJob, QuizStatistics
 from ..services import regrading
 from . import exports, selectors, services
 
+# Below this many graded attempts, item statistics and reliability are mostly noise
+# (Moodle's documentation and the psychometric texts it cites ask for far more).
+MEANINGFUL_ATTEMPTS = 10
+
 
 def _which(value: str | None) -> str:
     return value if value in QuizStatistics.Which.values else QuizStatistics.Which.FIRST
@@ -98,6 +102,8 @@ def quiz_statistics(request, pk):
             "which_choices": QuizStatistics.Which.choices,
             "questions": _shaped_questions(stats.data.get("questions", [])),
             "test": stats.data.get("test", {}),
+            "too_few": stats.attempt_count < MEANINGFUL_ATTEMPTS,
+            "meaningful_attempts": MEANINGFUL_ATTEMPTS,
         },
     )
 
