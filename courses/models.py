@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.url_once import reverse_once
 
-from .rendering import render_lesson_body
+from .rendering import reading_minutes, render_lesson_body
 
 
 class CourseQuerySet(models.QuerySet):
@@ -93,7 +93,9 @@ class Lesson(models.Model):
     objectives = models.JSONField(
         default=list, blank=True, help_text=_("Learning objectives, one string each.")
     )
-    estimated_minutes = models.PositiveIntegerField(default=10)
+    estimated_minutes = models.PositiveIntegerField(
+        default=1, help_text=_("Reading time, counted from the body's words on save.")
+    )
     published = models.BooleanField(default=True)
     tradeoffs = models.ManyToManyField(Tradeoff, related_name="lessons", blank=True)
 
@@ -118,6 +120,7 @@ class Lesson(models.Model):
     def save(self, *args, **kwargs):
         # The rendered body is derived data, kept beside its source so pages never re-render.
         self.body_html, self.paragraph_count = render_lesson_body(self.body)
+        self.estimated_minutes = reading_minutes(self.body)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
