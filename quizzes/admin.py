@@ -10,6 +10,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from . import forms, presentation, selectors
+from .admin_forms import MAX_VALUES, TRADEOFF_KINDS, QuestionAdminForm
 from .gift_admin import GiftImportAdminMixin
 from .models import (
     Assignment,
@@ -177,19 +178,54 @@ class QuestionAdmin(admin.ModelAdmin):
     autocomplete_fields = ["quiz", "lesson"]
     filter_horizontal = ["tradeoffs"]
     inlines = [ChoiceInline]
-    fields = [
-        "quiz",
-        "position",
-        "kind",
-        "name",
-        "prompt",
-        "points",
-        "explanation",
-        "lesson",
-        "paragraph",
-        "tradeoffs",
-        "data",
-    ]
+    form = QuestionAdminForm
+
+    def get_fieldsets(self, request, obj=None):
+        main = (
+            None,
+            {
+                "fields": [
+                    "quiz",
+                    "position",
+                    "kind",
+                    "name",
+                    "prompt",
+                    "points",
+                    "explanation",
+                    "lesson",
+                    "paragraph",
+                    "tradeoffs",
+                ]
+            },
+        )
+        rows = [
+            (f"value_{n}", f"value_{n}_low", f"value_{n}_high")
+            for n in range(1, MAX_VALUES + 1)
+        ]
+        tradeoff = (
+            _("Tradeoff"),
+            {
+                "description": _(
+                    "For tradeoff questions. An allocation lists 2 to 4 values with "
+                    "the range of points a defensible answer gives each; a position "
+                    "names the two ends of the scale and its defensible range."
+                ),
+                "fields": [
+                    *rows,
+                    ("left", "right"),
+                    ("range_low", "range_high"),
+                    "falloff",
+                    "justification_points",
+                    "justification_rubric",
+                ],
+            },
+        )
+        data = (_("Data"), {"fields": ["data"]})
+        if obj is None:
+            return [main, tradeoff, data]
+        if obj.kind in TRADEOFF_KINDS:
+            return [main, tradeoff]
+        return [main, data]
 
 
 class ResponseInline(admin.TabularInline):
