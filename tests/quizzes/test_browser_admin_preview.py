@@ -89,3 +89,17 @@ def test_admin_preview_renders_every_kind_as_the_student_sees_it(
         assert errors == []
     finally:
         context.close()
+
+
+@pytest.mark.django_db
+def test_the_quiz_change_page_links_to_the_preview(admin_client):
+    quiz = make_quiz_with_every_kind()
+    html = admin_client.get(
+        reverse("admin:quizzes_quiz_change", args=[quiz.pk])
+    ).content.decode()
+    assert reverse("admin:quizzes_quiz_preview", args=[quiz.pk]) in html
+    page = admin_client.get(reverse("admin:quizzes_quiz_preview", args=[quiz.pk]))
+    assert page.status_code == 200
+    # The student's own template, once per question, inside a disabled fieldset.
+    assert page.content.decode().count('class="question') >= len(Question.Kind)
+    assert "<fieldset disabled" in page.content.decode()
