@@ -1,21 +1,14 @@
 """Forms for signing up, logging in and editing one's profile."""
 
-import functools
-import zoneinfo
+import json
 
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from . import services, timezones
 from .models import User
-
-
-@functools.cache
-def timezone_choices() -> list[tuple[str, str]]:
-    """Every IANA time zone, sorted, as form choices."""
-    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
 
 class SignUpForm(forms.Form):
@@ -97,7 +90,27 @@ class ProfileForm(forms.Form):
 
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
-    timezone = forms.ChoiceField(label=_("Time zone"), choices=timezone_choices)
+    timezone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=timezones.grouped_choices,
+        help_text=_("Dates and deadlines are shown in this zone."),
+    )
     progress_emails = forms.BooleanField(
         label=_("Send me a weekly progress e-mail"), required=False
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = self.initial.get("timezone")
+        field = self.fields["timezone"]
+        # A zone saved before the menu listed only canonical names stays choosable.
+        field.choices = timezones.grouped_choices(current)
+        if current in (None, "", "UTC"):
+            # Never chosen: the page's script picks the browser's own zone.
+            field.widget.attrs["data-browser-zone"] = "suggest"
+            field.widget.attrs["data-aliases"] = json.dumps(
+                timezones.aliases(), separators=(",", ":")
+            )
+            field.widget.attrs["data-browser-note"] = _(
+                "Set from your browser: %s. Save to keep it."
+            )

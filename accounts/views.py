@@ -8,7 +8,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -94,6 +94,12 @@ class LoginView(auth_views.LoginView):
         response = super().form_valid(form)
         messages.success(self.request, _("You are logged in."))
         return response
+
+    def get_default_redirect_url(self):
+        # With no ?next=, an instructor starts where their work is.
+        if self.request.user.is_authenticated and self.request.user.is_instructor:
+            return resolve_url("instructor:dashboard")
+        return super().get_default_redirect_url()
 
 
 class LogoutView(auth_views.LogoutView):

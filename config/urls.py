@@ -1,11 +1,19 @@
 """Top-level URLs: pages per app, the API under /api/v1/, its schema and docs, admin."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.generic.base import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from courses import views as course_views
 from quizzes import grades_urls
+
+# The admin carries the site's name, not Django's.
+admin.site.site_header = _("Tradeoffs administration")
+admin.site.site_title = _("Tradeoffs admin")
+admin.site.index_title = _("Courses, quizzes and people")
 
 api_v1 = [
     path("", include("accounts.api_urls")),
@@ -35,4 +43,10 @@ urlpatterns = [
         name="api-docs",
     ),
     path("admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico on pages that name no icon (the API's JSON).
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=f"{settings.STATIC_URL}img/favicon.svg"),
+        name="favicon",
+    ),
 ]

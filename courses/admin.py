@@ -6,6 +6,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from .admin_forms import LessonAdminForm
+from .anchors import paragraphs_moved
 from .models import (
     Cohort,
     CohortMembership,
@@ -29,7 +31,7 @@ class LessonInline(admin.TabularInline):
         "estimated_minutes",
         "paragraph_count",
     )
-    readonly_fields = ("paragraph_count",)
+    readonly_fields = ("estimated_minutes", "paragraph_count")
     ordering = ("position",)
     extra = 0
     show_change_link = True
@@ -75,15 +77,23 @@ class LessonAdmin(admin.ModelAdmin):
     ordering = ("course", "position")
     prepopulated_fields = {"slug": ("title",)}
     filter_horizontal = ("tradeoffs",)
-    readonly_fields = ("paragraph_count", "preview")
+    readonly_fields = ("paragraph_count", "estimated_minutes", "preview")
+    form = LessonAdminForm
     fieldsets = (
         (None, {"fields": ("course", "position", "title", "slug", "published")}),
         (
             _("Content"),
-            {"fields": ("body", "objectives", "estimated_minutes", "tradeoffs")},
+            {"fields": ("body", "move_links", "objectives", "tradeoffs")},
         ),
-        (_("Preview"), {"fields": ("paragraph_count", "preview")}),
+        (_("Preview"), {"fields": ("paragraph_count", "estimated_minutes", "preview")}),
     )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        moves = getattr(form, "moves", None)
+        if change and moves and form.cleaned_data.get("move_links"):
+            # Inside the admin's transaction: the links move with the body or not at all.
+            paragraphs_moved.send(sender=Lesson, lesson=obj, moves=moves)
 
     @admin.display(description=_("on site"))
     def view_link(self, obj: Lesson) -> str:

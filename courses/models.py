@@ -10,7 +10,7 @@ from config.url_once import reverse_once
 
 from . import join_codes
 from .join_codes import JOIN_CODE_LENGTH, JOIN_CODE_PATTERN
-from .rendering import render_lesson_body
+from .rendering import reading_minutes, render_lesson_body
 
 
 class CourseQuerySet(models.QuerySet):
@@ -106,7 +106,9 @@ class Lesson(models.Model):
     objectives = models.JSONField(
         default=list, blank=True, help_text=_("Learning objectives, one string each.")
     )
-    estimated_minutes = models.PositiveIntegerField(default=10)
+    estimated_minutes = models.PositiveIntegerField(
+        default=1, help_text=_("Reading time, counted from the body's words on save.")
+    )
     published = models.BooleanField(default=True)
     tradeoffs = models.ManyToManyField(Tradeoff, related_name="lessons", blank=True)
 
@@ -131,6 +133,7 @@ class Lesson(models.Model):
     def save(self, *args, **kwargs):
         # The rendered body is derived data, kept beside its source so pages never re-render.
         self.body_html, self.paragraph_count = render_lesson_body(self.body)
+        self.estimated_minutes = reading_minutes(self.body)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

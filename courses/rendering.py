@@ -1,5 +1,6 @@
 """Turn lesson Markdown into safe HTML whose paragraphs carry stable anchors (#p1, #p2...)."""
 
+import math
 import re
 from functools import lru_cache
 
@@ -75,6 +76,17 @@ def render_lesson_body(text: str) -> tuple[str, int]:
         return f'<p id="p{count}" class="lesson-paragraph">'
 
     return _TOP_LEVEL_P.sub(anchor, html), count
+
+
+# Adults read screen text at about 200-250 words a minute; the lower end suits a
+# course text read to be understood, not skimmed.
+WORDS_PER_MINUTE = 200
+
+
+def reading_minutes(text: str) -> int:
+    """Minutes to read a Markdown body, from its word count; at least 1."""
+    words = len(re.findall(r"[\w'’-]+", nh3.clean(render_markdown(text), tags=set())))
+    return max(1, math.ceil(words / WORDS_PER_MINUTE))
 
 
 def paragraphs(text: str) -> list[str]:

@@ -6,6 +6,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -13,6 +15,22 @@ from django.utils.translation import gettext_lazy as _
 
 from . import reports, services
 from .models import ProgressReport
+
+# An e-mail's HTML styles itself inline (mail clients drop <link>): its page allows
+# inline styles and nothing else, may be framed only by the admin, and runs no script.
+MESSAGE_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data: https:; "
+    "frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
+)
+
+
+def message_response(html: str) -> HttpResponse:
+    """An e-mail's HTML part as a page of its own, with a policy that fits it."""
+    response = HttpResponse(html, content_type="text/html; charset=utf-8")
+    response["Content-Security-Policy"] = MESSAGE_CSP
+    response["X-Frame-Options"] = "SAMEORIGIN"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 class PreviewForm(forms.Form):
@@ -67,13 +85,19 @@ class ProgressReportAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    class Media:
+        css = {"all": ["css/admin/email_preview.css"]}
+
     @admin.display(description=_("HTML part"))
     def html_preview(self, obj):
+        url = reverse("admin:progress_progressreport_message", args=[obj.pk])
         return format_html(
-            '<iframe sandbox="" srcdoc="{}" title="{}" '
-            'style="width:100%;height:640px;border:1px solid #ccc"></iframe>',
-            obj.html_body,
+            '<iframe sandbox="" src="{}" title="{}" class="email-preview"></iframe>'
+            '<p><a href="{}" target="_blank" rel="noopener">{}</a></p>',
+            url,
             _("HTML part"),
+            url,
+            _("Open the message on a page of its own"),
         )
 
     @admin.action(description=_("Resend the selected failed reports"))
@@ -93,7 +117,38 @@ class ProgressReportAdmin(admin.ModelAdmin):
             self.admin_site.admin_view(self.preview_view),
             name="progress_progressreport_preview",
         )
-        return [preview, *super().get_urls()]
+        message = path(
+            "preview/message/",
+            self.admin_site.admin_view(self.preview_message_view),
+            name="progress_progressreport_preview_message",
+        )
+        stored = path(
+            "<int:pk>/message/",
+            self.admin_site.admin_view(self.message_view),
+            name="progress_progressreport_message",
+        )
+        return [preview, message, stored, *super().get_urls()]
+
+    def message_view(self, request, pk):
+        """A stored report's HTML part alone, styled as the recipient's mail shows it."""
+        report = get_object_or_404(ProgressReport, pk=pk)
+        if not self.has_view_permission(request, report):
+            raise PermissionDenied
+        return message_response(report.html_body)
+
+    def preview_message_view(self, request):
+        """The HTML part of a composed (never stored) report, alone."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = PreviewForm(request.GET or None)
+        if not form.is_valid():
+            raise Http404
+        draft = services.compose_report(
+            user=form.cleaned_data["user"],
+            period=form.cleaned_data["period"],
+            kind=form.cleaned_data["kind"],
+        )
+        return message_response(draft.html_body)
 
     def preview_view(self, request):
         """Render any user's report for any week, without storing or sending it."""
@@ -113,6 +168,13 @@ class ProgressReportAdmin(admin.ModelAdmin):
             "title": _("Preview a progress report"),
             "form": form,
             "draft": draft,
+            "message_url": (
+                reverse("admin:progress_progressreport_preview_message")
+                + "?"
+                + request.GET.urlencode()
+            )
+            if draft
+            else "",
             "changelist_url": reverse("admin:progress_progressreport_changelist"),
         }
         return TemplateResponse(request, "progress/admin_preview.html", context)

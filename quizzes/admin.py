@@ -6,9 +6,11 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from . import presentation, selectors
+from . import forms, presentation, selectors
+from .admin_forms import MAX_VALUES, TRADEOFF_KINDS, QuestionAdminForm
 from .gift_admin import GiftImportAdminMixin
 from .models import (
     Assignment,
@@ -38,7 +40,7 @@ class QuestionInline(admin.TabularInline):
         if not obj.pk:
             return ""
         url = reverse("admin:quizzes_question_change", args=[obj.pk])
-        return format_html('<a href="{}">{}</a>', url, obj.prompt[:80])
+        return format_html('<a href="{}">{}</a>', url, Truncator(obj.prompt).words(14))
 
 
 @admin.register(Quiz)
@@ -134,9 +136,15 @@ class QuizAdmin(GiftImportAdminMixin, admin.ModelAdmin):
         if not self.has_view_permission(request, quiz):
             return self.admin_site.login(request)
         quiz = selectors.quiz_with_questions(quiz_id=quiz.pk)
+        # The student's own presentation and widgets, with nothing answered: the
+        # preview renders the take page's question template, so it cannot drift.
         questions = [
             presentation.question_for_student(question, {}, number)
             for number, question in enumerate(quiz.questions.all(), start=1)
+        ]
+        questions = [
+            forms.bind(question, forms.state_from_answer(question, None))
+            for question in questions
         ]
         context = {
             **self.admin_site.each_context(request),
@@ -145,6 +153,7 @@ class QuizAdmin(GiftImportAdminMixin, admin.ModelAdmin):
             "title": _("Preview: %(title)s") % {"title": quiz.title},
             "quiz": quiz,
             "questions": questions,
+            "payload": {"questions": questions},
         }
         return TemplateResponse(request, "admin/quizzes/quiz_preview.html", context)
 
@@ -172,19 +181,54 @@ class QuestionAdmin(admin.ModelAdmin):
     autocomplete_fields = ["quiz", "lesson"]
     filter_horizontal = ["tradeoffs"]
     inlines = [ChoiceInline]
-    fields = [
-        "quiz",
-        "position",
-        "kind",
-        "name",
-        "prompt",
-        "points",
-        "explanation",
-        "lesson",
-        "paragraph",
-        "tradeoffs",
-        "data",
-    ]
+    form = QuestionAdminForm
+
+    def get_fieldsets(self, request, obj=None):
+        main = (
+            None,
+            {
+                "fields": [
+                    "quiz",
+                    "position",
+                    "kind",
+                    "name",
+                    "prompt",
+                    "points",
+                    "explanation",
+                    "lesson",
+                    "paragraph",
+                    "tradeoffs",
+                ]
+            },
+        )
+        rows = [
+            (f"value_{n}", f"value_{n}_low", f"value_{n}_high")
+            for n in range(1, MAX_VALUES + 1)
+        ]
+        tradeoff = (
+            _("Tradeoff"),
+            {
+                "description": _(
+                    "For tradeoff questions. An allocation lists 2 to 4 values with "
+                    "the range of points a defensible answer gives each; a position "
+                    "names the two ends of the scale and its defensible range."
+                ),
+                "fields": [
+                    *rows,
+                    ("left", "right"),
+                    ("range_low", "range_high"),
+                    "falloff",
+                    "justification_points",
+                    "justification_rubric",
+                ],
+            },
+        )
+        data = (_("Data"), {"fields": ["data"]})
+        if obj is None:
+            return [main, tradeoff, data]
+        if obj.kind in TRADEOFF_KINDS:
+            return [main, tradeoff]
+        return [main, data]
 
 
 class ResponseInline(admin.TabularInline):

@@ -6,6 +6,7 @@ class QuizzesConfig(AppConfig):
     verbose_name = "Quizzes"
 
     def ready(self) -> None:
-        from .cache import connect_signals
+        from . import cache, passages
 
-        connect_signals()
+        cache.connect_signals()
+        passages.connect_signals()

@@ -72,7 +72,9 @@ def question_for_student(
         "number": number,
         "kind": question.kind,
         "prompt_html": render_markdown(question.prompt),
-        "points": float(question.points),
+        # What the question is really worth: its points plus any justification's.
+        "points": float(question.points)
+        + float((data.get("justification") or {}).get("points", 0)),
     }
     if question.is_choice_kind:
         choices = {c.id: c for c in question.choices.all()}

@@ -286,6 +286,8 @@ _ANON_FORM = {"anonymous": 200, **dict.fromkeys(SIGNED_IN, 302)}
 
 PAGES = (
     Route("home", "", _none, (Check(GET, everyone(200)),)),
+    # A redirect to the static icon, for pages that name none.
+    Route("favicon", "favicon.ico", _none, (Check(GET, everyone(302)),)),
     Route("accounts:signup", "accounts/signup/", _none, (Check(GET, _ANON_FORM),)),
     Route("accounts:login", "accounts/login/", _none, (Check(GET, _ANON_FORM),)),
     # A link from the sign-up e-mail: a bad token is a message on the catalogue.

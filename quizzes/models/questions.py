@@ -133,4 +133,4 @@ class Choice(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.text[:60]
+        return Truncator(self.text).words(10)

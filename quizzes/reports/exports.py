@@ -13,58 +13,37 @@ from __future__ import annotations
 import contextlib
 import csv
 import hashlib
-import itertools
-import json
 import logging
 import os
 import re
 import time
 import uuid
-from collections import defaultdict
-from collections.abc import Iterator
 from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db.models import (
-    Exists,
     F,
-    FilteredRelation,
     Func,
     IntegerField,
-    OuterRef,
-    Q,
     QuerySet,
     Subquery,
 )
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from courses.models import CohortMembership, teaches_every_cohort
-
-from .. import rules as quiz_rules
 from ..models import (
-    Assignment,
-    Attempt,
-    Choice,
     ExportJob,
-    Question,
-    Response,
 )
+from .export_rows import CohortGrades, QuizResponses
 
 __all__ = ["export_path", "run_export", "download_name"]
 
 logger = logging.getLogger(__name__)
 
-# Rows fetched per round trip of the server-side cursor: the most held in memory.
-CHUNK_SIZE = 500
 # At most one progress write per this many seconds: a fast export writes none.
 PROGRESS_SECONDS = 2.0
 # Monotonic, so a clock change cannot stall or flood the progress writes.
 _clock = time.monotonic
-_PERCENT = Decimal("0.1")
 
 
 def export_path(file_name: str) -> Path:
@@ -95,286 +74,6 @@ def _cell(value) -> object:
     if isinstance(value, str):
         return _FORMULA_AT.sub(r"\1\2'", value)
     return value
-
-
-def _percent(score, max_score) -> Decimal | None:
-    # The same figure Attempt.percent shows, without building model instances.
-    if score is None or not max_score:
-        return None
-    return (Decimal(score) / Decimal(max_score) * 100).quantize(_PERCENT)
-
-
-def _name_order(prefix: str = "") -> list[str]:
-    return [
-        f"{prefix}last_name",
-        f"{prefix}first_name",
-        f"{prefix}email",
-        f"{prefix}id",
-    ]
-
-
-class CohortGrades:
-    """One row per student of a cohort; a grade and a status column per assignment."""
-
-    def __init__(self, job: ExportJob, now: datetime):
-        self.cohort_id = job.cohort_id
-        self.now = now
-        self.assignments: list[Assignment] = []
-        self.extensions: dict[tuple[int, int], list[quiz_rules.ExtensionTerms]] = (
-            defaultdict(list)
-        )
-
-    def counted(self) -> QuerySet:
-        """One row per line the file will have (bar the header)."""
-        return CohortMembership.objects.filter(cohort_id=self.cohort_id)
-
-    def prepare(self) -> None:
-        """Read the assignments and every extension on them, in one query."""
-        # LEFT JOIN: an assignment comes back once per extension (or once with NULLs),
-        # its copies adjacent because `id` ends the ordering.
-        rows = (
-            Assignment.objects.filter(cohort_id=self.cohort_id)
-            .select_related("quiz")
-            .annotate(
-                ext_student_id=F("extensions__student_id"),
-                ext_due_at=F("extensions__due_at"),
-                ext_extra_minutes=F("extensions__extra_minutes"),
-                ext_extra_attempts=F("extensions__extra_attempts"),
-                ext_expires_at=F("extensions__expires_at"),
-            )
-            .order_by("due_at", "id")
-        )
-        for row in rows:
-            if not self.assignments or self.assignments[-1].pk != row.pk:
-                self.assignments.append(row)
-            if row.ext_student_id is not None:
-                self.extensions[(row.pk, row.ext_student_id)].append(
-                    quiz_rules.ExtensionTerms(
-                        due_at=row.ext_due_at,
-                        extra_minutes=row.ext_extra_minutes,
-                        extra_attempts=row.ext_extra_attempts,
-                        expires_at=row.ext_expires_at,
-                    )
-                )
-
-    def header(self) -> list[str]:
-        columns = [_("Last name"), _("First name"), _("E-mail")]
-        for assignment in self.assignments:
-            title = assignment.quiz.title
-            columns += [title, _("%(quiz)s status") % {"quiz": title}]
-        return columns
-
-    def _due(self, assignment: Assignment, student_id: int) -> datetime:
-        terms = self.extensions.get((assignment.pk, student_id))
-        if not terms:
-            return assignment.due_at
-        quiz = assignment.quiz
-        rules = quiz_rules.combine(
-            quiz_rules.Rules(opens_at=quiz.opens_at, closes_at=quiz.closes_at),
-            quiz_rules.Rules(opens_at=assignment.opens_at, due_at=assignment.due_at),
-            terms,
-            self.now,
-        )
-        return rules.due_at or assignment.due_at
-
-    def _cells(self, assignment: Assignment, student_id: int, attempts) -> list[str]:
-        due = self._due(assignment, student_id)
-        if not attempts:
-            return ["", _("missing") if self.now > due else ""]
-        graded = [
-            (a["number"], _percent(a["score"], a["max_score"]))
-            for a in attempts
-            if a["state"] == Attempt.State.GRADED and a["max_score"]
-        ]
-        grade = quiz_rules.combine_grades(assignment.quiz.grading_method, graded)
-        marks = []
-        if min(a["submitted_at"] for a in attempts) > due:
-            marks.append(_("late"))
-        if grade is None:
-            marks.append(_("awaiting grading"))
-        return ["" if grade is None else str(grade), "; ".join(marks)]
-
-    def rows(self) -> Iterator[list[str]]:
-        users = get_user_model().objects.filter(
-            cohort_memberships__cohort_id=self.cohort_id
-        )
-        fields = ["id", "last_name", "first_name", "email"]
-        quiz_ids = [a.quiz_id for a in self.assignments]
-        if quiz_ids:
-            # One LEFT JOIN row per finished attempt on an assigned quiz (or one empty
-            # row for a student who has none), sorted so a student's rows are adjacent.
-            users = users.annotate(
-                done=FilteredRelation(
-                    "attempts",
-                    condition=Q(attempts__quiz_id__in=quiz_ids)
-                    & ~Q(attempts__state=Attempt.State.IN_PROGRESS),
-                )
-            )
-            fields += [
-                "done__quiz_id",
-                "done__number",
-                "done__state",
-                "done__score",
-                "done__max_score",
-                "done__submitted_at",
-            ]
-        stream = (
-            users.order_by(*_name_order(), "done__quiz_id", "done__number")
-            if quiz_ids
-            else users.order_by(*_name_order())
-        )
-        records = stream.values(*fields).iterator(chunk_size=CHUNK_SIZE)
-        for student_id, group in itertools.groupby(records, key=lambda r: r["id"]):
-            group = list(group)
-            first = group[0]
-            by_quiz: dict[int, list[dict]] = defaultdict(list)
-            for record in group:
-                if record.get("done__quiz_id") is not None:
-                    by_quiz[record["done__quiz_id"]].append(
-                        {
-                            "number": record["done__number"],
-                            "state": record["done__state"],
-                            "score": record["done__score"],
-                            "max_score": record["done__max_score"],
-                            "submitted_at": record["done__submitted_at"],
-                        }
-                    )
-            row = [first["last_name"], first["first_name"], first["email"]]
-            for assignment in self.assignments:
-                row += self._cells(
-                    assignment, student_id, by_quiz.get(assignment.quiz_id, [])
-                )
-            yield row
-
-
-def _answer_text(kind: str, answer, choice_texts: dict[int, str]) -> str:
-    """A response's answer in words an instructor can read in a spreadsheet."""
-    if answer is None:
-        return ""
-    if isinstance(answer, dict):
-        if kind in Question.CHOICE_KINDS:
-            picks = answer.get("choices", [answer.get("choice")])
-            if isinstance(picks, list):
-                return "; ".join(choice_texts.get(p, str(p)) for p in picks)
-        if kind in (Question.Kind.SHORT_ANSWER, Question.Kind.ESSAY):
-            return str(answer.get("text", ""))
-    return json.dumps(answer, ensure_ascii=False, sort_keys=True)
-
-
-def _decimal_text(value) -> str:
-    return "" if value is None else str(value)
-
-
-class QuizResponses:
-    """One row per response of a finished attempt, for students the requester teaches."""
-
-    def __init__(self, job: ExportJob, now: datetime):
-        self.quiz = job.quiz
-        self.user = job.requested_by
-        self.choice_texts: dict[int, str] = {}
-
-    def prepare(self) -> None:
-        """Read the quiz's choice texts, to write answers in words."""
-        self.choice_texts = dict(
-            Choice.objects.filter(question__quiz=self.quiz).values_list("id", "text")
-        )
-
-    def _queryset(self):
-        qs = Response.objects.filter(attempt__quiz=self.quiz).exclude(
-            attempt__state=Attempt.State.IN_PROGRESS
-        )
-        if not teaches_every_cohort(self.user):
-            # Only students in a cohort of this course that the requester teaches.
-            taught = CohortMembership.objects.filter(
-                student_id=OuterRef("attempt__student_id"),
-                cohort__course_id=self.quiz.course_id,
-                cohort__instructors=self.user,
-            )
-            qs = qs.filter(Exists(taught))
-        return qs
-
-    def counted(self) -> QuerySet:
-        """One row per line the file will have (bar the header)."""
-        return self._queryset()
-
-    def header(self) -> list[str]:
-        return [
-            _("Last name"),
-            _("First name"),
-            _("E-mail"),
-            _("Attempt"),
-            _("State"),
-            _("Submitted at"),
-            _("Question"),
-            _("Question text"),
-            _("Kind"),
-            _("Answer"),
-            _("Score"),
-            _("Max score"),
-            _("Needs grading"),
-        ]
-
-    def rows(self) -> Iterator[list[str]]:
-        states = dict(Attempt.State.choices)
-        records = (
-            self._queryset()
-            .order_by(
-                *_name_order("attempt__student__"),
-                "attempt__number",
-                "question__position",
-                "question_id",
-            )
-            .values_list(
-                "attempt__student__last_name",
-                "attempt__student__first_name",
-                "attempt__student__email",
-                "attempt__number",
-                "attempt__state",
-                "attempt__submitted_at",
-                "question__position",
-                "question__name",
-                "question__prompt",
-                "question__kind",
-                "answer",
-                "score",
-                "max_score",
-                "needs_manual",
-                "manual_score",
-            )
-            .iterator(chunk_size=CHUNK_SIZE)
-        )
-        for (
-            last,
-            first,
-            email,
-            number,
-            state,
-            submitted_at,
-            position,
-            name,
-            prompt,
-            kind,
-            answer,
-            score,
-            max_score,
-            needs_manual,
-            manual_score,
-        ) in records:
-            yield [
-                last,
-                first,
-                email,
-                number,
-                states.get(state, state),
-                submitted_at.isoformat() if submitted_at else "",
-                position,
-                name or prompt[:80],
-                kind,
-                _answer_text(kind, answer, self.choice_texts),
-                _decimal_text(score),
-                _decimal_text(max_score),
-                _("yes") if needs_manual and manual_score is None else "",
-            ]
 
 
 EXPORTERS = {

@@ -26,7 +26,8 @@ WHICH = tuple(QuizStatistics.Which.values)
 
 
 def _question_label(question: Question) -> str:
-    return question.name or question.prompt[:80]
+    # Whole words only: a label cut mid-word ("Which countr") misleads.
+    return str(question)
 
 
 def statistics_data(matrix: selectors.QuizMatrix) -> dict:

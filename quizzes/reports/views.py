@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import codecs
+from collections.abc import Iterator
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -15,6 +19,10 @@ from ..instructor.selectors import may_instruct
 from ..models import ExportJob, QuizStatistics
 from ..services import regrading
 from . import exports, selectors, services
+
+# Below this many graded attempts, item statistics and reliability are mostly noise
+# (Moodle's documentation and the psychometric texts it cites ask for far more).
+MEANINGFUL_ATTEMPTS = 10
 
 
 def _which(value: str | None) -> str:
@@ -99,6 +107,8 @@ def quiz_statistics(request, pk):
             "which_choices": QuizStatistics.Which.choices,
             "questions": _shaped_questions(stats.data.get("questions", [])),
             "test": stats.data.get("test", {}),
+            "too_few": stats.attempt_count < MEANINGFUL_ATTEMPTS,
+            "meaningful_attempts": MEANINGFUL_ATTEMPTS,
         },
     )
 
@@ -189,7 +199,11 @@ def export_detail(request, pk):
 
 @login_required
 def export_download(request, pk):
-    """Stream a finished export's file; anyone but its requester gets a 404."""
+    """Stream a finished export's file; anyone but its requester gets a 404.
+
+    `?bom=1` puts a UTF-8 byte order mark first: Excel needs it to read the file as
+    UTF-8 rather than the local code page (accents and "→" turn to mojibake).
+    """
     job = selectors.export_for_requester(job_id=pk, user=request.user)
     if job.state != ExportJob.State.DONE or not job.file_name:
         raise Http404
@@ -198,9 +212,23 @@ def export_download(request, pk):
         handle = open(path, "rb")  # FileResponse closes it
     except FileNotFoundError as exc:
         raise Http404 from exc
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=exports.download_name(job),
-        content_type="text/csv; charset=utf-8",
+    name = exports.download_name(job)
+    if request.GET.get("bom") != "1":
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            filename=name,
+            content_type="text/csv; charset=utf-8",
+        )
+    response = StreamingHttpResponse(
+        _with_bom(handle), content_type="text/csv; charset=utf-8"
     )
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
+
+
+def _with_bom(handle) -> Iterator[bytes]:
+    """The file's bytes after a UTF-8 BOM, read in blocks so memory stays flat."""
+    with handle:
+        yield codecs.BOM_UTF8
+        yield from iter(lambda: handle.read(FileResponse.block_size), b"")

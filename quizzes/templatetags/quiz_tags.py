@@ -36,6 +36,31 @@ def _number(value) -> str:
     return str(value)
 
 
+def _credit(value) -> str:
+    """A credit as people write it: at most two decimals, no trailing zeros."""
+    rounded = round(float(value), 2)
+    return _number(0.0 if rounded == 0 else rounded)
+
+
+def _share(value) -> str:
+    """A fraction of the points as a rounded percentage: 0.33334 reads 33%."""
+    return f"{_number(round(float(value) * 100))}%"
+
+
+def _readable_pattern(text: str) -> str:
+    """A short-answer pattern as words: `*countr* of origin*` reads `countr… of origin…`."""
+    text = text.strip()
+    inner = text.strip("*")
+    if not inner:
+        return "…"
+    words = "…".join(inner.split("*"))
+    return (
+        ("…" if text.startswith("*") else "")
+        + words
+        + ("…" if text.endswith("*") else "")
+    )
+
+
 @register.filter
 def answer_lines(question: dict) -> list[str]:
     """The student's own answer to a question, as lines of readable text."""
@@ -127,15 +152,30 @@ def key_lines(question: dict) -> list[str]:
     review = question.get("review") or {}
     key = review.get("key") or {}
     kind = question["kind"]
-    if kind in (Kind.SINGLE_CHOICE, Kind.TRUE_FALSE, Kind.MULTIPLE_RESPONSE):
+    if kind in (Kind.SINGLE_CHOICE, Kind.TRUE_FALSE):
         return [
             _("%(text)s (credit %(credit)s)")
-            % {"text": c["text"], "credit": _number(c["credit"])}
+            % {"text": c["text"], "credit": _credit(c["credit"])}
             for c in key.get("choices", [])
             if c.get("credit", 0) > 0
         ]
+    if kind == Kind.MULTIPLE_RESPONSE:
+        choices = key.get("choices", [])
+        lines = [
+            _("%(text)s (adds %(credit)s of the points)")
+            % {"text": c["text"], "credit": _share(c["credit"])}
+            for c in choices
+            if c.get("credit", 0) > 0
+        ]
+        lines += [
+            _("%(text)s (a wrong tick: takes away %(credit)s of the points)")
+            % {"text": c["text"], "credit": _share(-c["credit"])}
+            for c in choices
+            if c.get("credit", 0) < 0
+        ]
+        return lines
     if kind == Kind.SHORT_ANSWER:
-        return [a.get("text", "") for a in key.get("accepted", [])]
+        return [_readable_pattern(a.get("text", "")) for a in key.get("accepted", [])]
     if kind == Kind.NUMERIC:
         lines = []
         for a in key.get("accepted", []):
@@ -173,5 +213,30 @@ def key_lines(question: dict) -> list[str]:
                 "left": key.get("left", ""),
                 "right": key.get("right", ""),
             }
+        ]
+    return []
+
+
+@register.filter
+def key_notes(question: dict) -> list[str]:
+    """How to read a reviewed question's key: wildcards, and how a wrong tick counts."""
+    review = question.get("review") or {}
+    key = review.get("key") or {}
+    kind = question["kind"]
+    if kind == Kind.MULTIPLE_RESPONSE:
+        return [
+            _(
+                "Each tick adds its share of the points; a wrong tick takes its share "
+                "away. The total is never below 0, and picking every right answer "
+                "earns full marks."
+            )
+        ]
+    if kind == Kind.SHORT_ANSWER and any(
+        "*" in a.get("text", "") for a in key.get("accepted", [])
+    ):
+        return [
+            _(
+                "“…” stands for any text: other spellings and endings are accepted there."
+            )
         ]
     return []

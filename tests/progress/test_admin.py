@@ -78,7 +78,8 @@ def test_change_page_shows_the_bodies_read_only(admin_client, seeded):
     assert page.status_code == 200
     content = page.content.decode()
     assert "Borders check: 75.0% (+25.0 since last week)" in content
-    assert '<iframe sandbox="" srcdoc="&lt;!doctype html&gt;' in content
+    message_url = reverse("admin:progress_progressreport_message", args=[row.pk])
+    assert f'<iframe sandbox="" src="{message_url}"' in content
     assert 'name="subject"' not in content  # no editable inputs for the bodies
     assert 'name="text_body"' not in content
 
@@ -92,8 +93,9 @@ def test_preview_renders_any_users_report_without_storing_it(admin_client, seede
     assert page.status_code == 200
     content = page.content.decode()
     assert "Your week in Tradeoffs: 9 Nov – 15 Nov 2026" in content
+    message = admin_client.get(page.context["message_url"])
     # In W46 Ada had one attempt (50%) and one lesson.
-    assert "&lt;strong&gt;50.0%&lt;/strong&gt;" in content
+    assert "<strong>50.0%</strong>" in message.content.decode()
     assert ProgressReport.objects.count() == before
 
 
@@ -121,4 +123,41 @@ def test_preview_renders_an_instructor_digest(admin_client, seeded):
     assert page.status_code == 200
     content = page.content.decode()
     assert "Your cohorts this week: 16 Nov – 22 Nov 2026" in content
-    assert "Autumn" in content and "Ben Okri" in content
+    message = admin_client.get(page.context["message_url"]).content.decode()
+    assert "Autumn" in message and "Ben Okri" in message
+
+
+def test_a_message_page_lets_its_inline_styles_apply_and_nothing_else(
+    admin_client, seeded
+):
+    row = ProgressReport.objects.get(user=seeded.ada)
+    page = admin_client.get(
+        reverse("admin:progress_progressreport_message", args=[row.pk])
+    )
+    assert page.status_code == 200
+    assert page.content.decode() == row.html_body
+    policy = page["Content-Security-Policy"]
+    assert "style-src 'unsafe-inline'" in policy
+    assert "default-src 'none'" in policy and "script-src" not in policy
+    assert "frame-ancestors 'self'" in policy
+    assert page["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_message_pages_are_for_staff_only(client, seeded):
+    row = ProgressReport.objects.get(user=seeded.ada)
+    client.force_login(seeded.instructor)
+    page = client.get(reverse("admin:progress_progressreport_message", args=[row.pk]))
+    assert page.status_code == 302
+    preview = client.get(
+        reverse("admin:progress_progressreport_preview_message"),
+        {"email": "ada@example.org", "period": "2026-W46", "kind": "student"},
+    )
+    assert preview.status_code == 302
+
+
+def test_a_preview_message_with_a_bad_week_is_a_404(admin_client, seeded):
+    page = admin_client.get(
+        reverse("admin:progress_progressreport_preview_message"),
+        {"email": "ada@example.org", "period": "week 47", "kind": "student"},
+    )
+    assert page.status_code == 404

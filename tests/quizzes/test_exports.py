@@ -212,10 +212,11 @@ def test_quiz_responses_csv_has_one_row_per_response_of_taught_students(
         "Score",
         "Max score",
         "Needs grading",
+        "Justification",
     ]
     q1, q2 = borders.questions.order_by("position")
     due = small_cohort["due"]
-    assert [row[:7] + row[8:] for row in rows[1:]] == [
+    assert [row[:7] + row[8:13] for row in rows[1:]] == [
         [
             "Adams",
             "Ada",
@@ -314,7 +315,7 @@ def test_staff_quiz_responses_include_students_outside_their_cohorts(small_cohor
     assert job.rows_total == job.rows_done == 8
 
 
-def test_positions_are_exported_as_json(small_cohort):
+def test_positions_are_exported_with_their_scale(small_cohort):
     quiz = QuizFactory(course=small_cohort["cohort"].course)
     question = position_question(quiz, position=1)
     graded_attempt(
@@ -327,7 +328,7 @@ def test_positions_are_exported_as_json(small_cohort):
     exports.run_export(job_id=job.pk)
 
     row = read_csv(ExportJob.objects.get(pk=job.pk))[1]
-    assert row[9] == '{"position": 55}'
+    assert row[9] == "55 (0 = Security, 100 = Rights)"
     assert row[10:12] == ["2.000", "2.000"]
 
 
@@ -812,17 +813,19 @@ def test_progress_bar_follows_the_job_and_offers_the_download(
         page.get_by_role("button", name="Export grades (CSV)").click()
 
         expect(page.locator("progress")).to_be_visible()
-        expect(page.get_by_role("link", name="Download CSV")).to_be_hidden()
+        expect(page.get_by_role("link", name="Download CSV", exact=True)).to_be_hidden()
         job = ExportJob.objects.get(requested_by=instructor)
         assert job.state == ExportJob.State.PENDING
         # No worker here: run the queued task's body as one would, while the page polls.
         report_tasks.run_export_task(job.pk)
 
-        expect(page.get_by_role("link", name="Download CSV")).to_be_visible()
+        expect(
+            page.get_by_role("link", name="Download CSV", exact=True)
+        ).to_be_visible()
         expect(page.locator("progress")).to_have_attribute("value", "3")
         expect(page.locator("[data-progress-text]")).to_have_text("3 / 3")
         with page.expect_download() as download:
-            page.get_by_role("link", name="Download CSV").click()
+            page.get_by_role("link", name="Download CSV", exact=True).click()
         body = download.value.path().read_text(encoding="utf-8")
         assert body.splitlines()[0] == (
             "Last name,First name,E-mail,Borders,Borders status"
