@@ -115,3 +115,64 @@ class ScoreForm(forms.Form):
         self.fields["score"].validators.append(MaxValueValidator(maximum))
         self.fields["score"].widget.attrs.update({"max": str(maximum), "step": "any"})
         self.fields["score"].help_text = _("From 0 to %(max)s.") % {"max": maximum}
+
+
+class GradeOverrideForm(forms.Form):
+    """Set the grade that counts on an assignment for one student, or excuse the work."""
+
+    grade = forms.DecimalField(
+        label=_("Grade (percent)"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        decimal_places=1,
+        help_text=_("From 0 to 100. Leave empty when excusing."),
+    )
+    excused = forms.BooleanField(
+        label=_("Excused"),
+        required=False,
+        help_text=_("Excused work has no grade; averages skip it."),
+    )
+    reason = forms.CharField(
+        label=_("Reason (shown to the student)"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("excused") and data.get("grade") is None:
+            self.add_error("grade", _("Give a grade, or excuse the work."))
+        return data
+
+
+class ClearOverrideForm(forms.Form):
+    """Remove an override, so the attempts' grade counts again."""
+
+    reason = forms.CharField(
+        label=_("Why remove the override"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ResponseOverrideForm(forms.Form):
+    """Set (or remove) the score that counts on one answer, with a reason."""
+
+    score = forms.DecimalField(
+        label=_("Score"),
+        required=False,
+        min_value=0,
+        decimal_places=3,
+        help_text=_("Empty to remove the override."),
+    )
+    reason = forms.CharField(
+        label=_("Reason (shown to the student)"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, maximum: Decimal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["score"].validators.append(MaxValueValidator(maximum))
+        self.fields["score"].widget.attrs.update({"max": str(maximum), "step": "any"})

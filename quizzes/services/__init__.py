@@ -3,4 +3,5 @@
 from .assignments import *  # noqa: F403
 from .attempts import *  # noqa: F403
 from .marking import *  # noqa: F403
+from .overrides import *  # noqa: F403
 from .question_bank import *  # noqa: F403
