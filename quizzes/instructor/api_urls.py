@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import api
+from . import api, override_api
 
 urlpatterns = [
     path("cohorts/", api.CohortListView.as_view(), name="api-cohort-list"),
@@ -36,6 +36,21 @@ urlpatterns = [
         "extensions/<int:pk>/",
         api.ExtensionDetailView.as_view(),
         name="api-extension-detail",
+    ),
+    path(
+        "assignments/<int:pk>/students/<int:student_id>/grade/",
+        override_api.StudentGradeView.as_view(),
+        name="api-student-grade",
+    ),
+    path(
+        "attempts/<int:pk>/review/",
+        override_api.InstructorAttemptView.as_view(),
+        name="api-instructor-attempt",
+    ),
+    path(
+        "responses/<int:pk>/override/",
+        override_api.ResponseOverrideView.as_view(),
+        name="api-response-override",
     ),
     path(
         "responses/<int:pk>/score/",
