@@ -158,6 +158,9 @@ class QuestionViewSerializer(serializers.Serializer):
     answer = serializers.JSONField(allow_null=True)
     answered = serializers.BooleanField()
     comment = serializers.CharField(required=False)
+    override_reason = serializers.CharField(
+        required=False, help_text="Why an instructor overrode this question's score."
+    )
     review = ReviewSerializer(required=False)
 
 

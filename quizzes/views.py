@@ -249,7 +249,11 @@ def result(request, pk):
     if not attempt.is_finished:
         return redirect(attempt)
     now = timezone.now()
-    rules = selectors.rules_for(quiz=attempt.quiz, student=request.user, now=now)
+    # The standing, not just the rules: the same round trip brings a grade override.
+    standing = selectors.standings_for(
+        quizzes=[attempt.quiz], student=request.user, now=now
+    )[attempt.quiz_id]
+    rules = standing["rules"]
     review = selectors.can_review_answers(attempt=attempt, rules=rules, now=now)
     payload = presentation.attempt_for_student(attempt, review=review)
     quiz = attempt.quiz
@@ -268,6 +272,7 @@ def result(request, pk):
             "grading": attempt.state == Attempt.State.SUBMITTED,
             "needs_review": attempt.state == Attempt.State.NEEDS_REVIEW,
             "review_opens_at": rules.closes_at or rules.due_at,
+            "override": standing["override"],
             "api_attempt_url": reverse("api-attempt-detail", kwargs={"pk": attempt.pk}),
         },
     )
