@@ -8,6 +8,7 @@ Call sites use the package: `grading.grade(key, answer)`. What lives where:
 - `answers`: answer validation (`validate_answer`, `is_answered`).
 - `graders`: the grader of each kind (`grade`) and `key_answer`.
 - `text`: short-answer normalisation and `*` pattern matching.
+- `rubrics`: structured rubrics, criteria with levels (`criteria_of`).
 """
 
 from .answers import is_answered, validate_answer
@@ -34,6 +35,7 @@ from .kinds import (
     TRUE_FALSE,
 )
 from .results import GradeResult, InvalidAnswer, InvalidKey
+from .rubrics import criteria_of
 from .text import _matches_pattern as _matches_pattern
 
 __all__ = [
@@ -66,4 +68,5 @@ __all__ = [
     "max_points",
     "validate_answer",
     "validate_data",
+    "criteria_of",
 ]

@@ -101,7 +101,12 @@ class ExtensionForm(forms.Form):
 
 
 class ScoreForm(forms.Form):
-    """Score the part of an answer a person marks, with a comment for the student."""
+    """Score the part of an answer a person marks, with a comment for the student.
+
+    With a structured rubric, one level per criterion may be picked: the page's script
+    fills the score from the levels as they are clicked, and without the script an empty
+    score is the levels' sum. The comment is never touched.
+    """
 
     score = forms.DecimalField(label=_("Score"), min_value=0, decimal_places=3)
     comment = forms.CharField(
@@ -110,11 +115,55 @@ class ScoreForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
     )
 
-    def __init__(self, *args, maximum: Decimal, **kwargs):
+    def __init__(self, *args, maximum: Decimal, criteria: list[dict] = (), **kwargs):
         super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
         self.fields["score"].validators.append(MaxValueValidator(maximum))
         self.fields["score"].widget.attrs.update({"max": str(maximum), "step": "any"})
         self.fields["score"].help_text = _("From 0 to %(max)s.") % {"max": maximum}
+        for index, criterion in enumerate(self.criteria):
+            self.fields[f"criterion_{index}"] = forms.TypedChoiceField(
+                label=criterion["name"],
+                required=False,
+                coerce=int,
+                empty_value=None,
+                choices=[
+                    (number, level["label"])
+                    for number, level in enumerate(criterion["levels"])
+                ],
+                widget=forms.RadioSelect,
+            )
+        if self.criteria:
+            self.fields["score"].required = False
+
+    def rubric_fields(self) -> list[tuple[dict, list[tuple[dict, object]]]]:
+        """Each criterion with its levels beside their radio buttons, for the template."""
+        return [
+            (
+                criterion,
+                list(zip(criterion["levels"], self[f"criterion_{index}"], strict=True)),
+            )
+            for index, criterion in enumerate(self.criteria)
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if not self.criteria or data.get("score") is not None:
+            return data
+        picked = [data.get(f"criterion_{i}") for i in range(len(self.criteria))]
+        if any(p is None for p in picked):
+            self.add_error(
+                "score", _("Give a score, or pick a level of every criterion.")
+            )
+            return data
+        data["score"] = sum(
+            (
+                Decimal(str(criterion["levels"][p]["points"]))
+                for criterion, p in zip(self.criteria, picked, strict=True)
+            ),
+            Decimal(0),
+        )
+        return data
 
 
 class GradeOverrideForm(forms.Form):
