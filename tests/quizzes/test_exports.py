@@ -20,6 +20,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from courses.models import CohortMembership
+from quizzes import services as quiz_services
 from quizzes.models import Attempt, ExportJob, Extension, Question, Quiz, Response
 from quizzes.reports import exports
 from quizzes.reports import services as report_services
@@ -878,3 +879,37 @@ def test_text_a_spreadsheet_would_run_as_a_formula_is_defused(small_cohort):
     assert row[0] == "'@Adams"
     assert row[9] == '\'=HYPERLINK("http://x")'
     assert row[10] == "0.000"
+
+
+def test_cohort_grades_csv_takes_overrides_and_excused(small_cohort):
+    cohort, instructor = small_cohort["cohort"], small_cohort["instructor"]
+    borders, remittances = (
+        cohort.assignments.get(quiz=quiz) for quiz in small_cohort["quizzes"]
+    )
+    quiz_services.set_grade_override(
+        assignment=borders,
+        student=small_cohort["ben"],
+        instructor=instructor,
+        grade=Decimal("70"),
+        reason="Late penalty waived.",
+    )
+    quiz_services.set_grade_override(
+        assignment=remittances,
+        student=small_cohort["cy"],
+        instructor=instructor,
+        excused=True,
+        reason="Illness.",
+    )
+    job = make_job(instructor, cohort=cohort)
+    exports.run_export(job_id=job.pk, now=small_cohort["due"] + timedelta(days=3))
+    rows = read_csv(ExportJob.objects.get(pk=job.pk))
+    assert rows[2] == [
+        "Brown",
+        "Ben",
+        "ben@example.org",
+        "70.0",
+        "grade overridden; late",
+        "",
+        "",
+    ]
+    assert rows[3][5:] == ["", "excused"]
