@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from quizzes import services
 from quizzes.models import GradeAudit, GradeOverride, Question
-from tests.accounts.factories import InstructorFactory
+from tests.accounts.factories import InstructorFactory, StaffFactory
 from tests.quizzes.instructor_factories import (
     AssignmentFactory,
     EssayQuestionFactory,
@@ -272,3 +272,19 @@ def test_gradebook_page_queries_do_not_grow_with_overrides(client):
     client.force_login(other)
     many = _queries(client, reverse("instructor:gradebook", args=[large.pk]))
     assert few == many
+
+
+def test_admin_lists_overrides_and_audits_read_only(client, world):
+    services.set_grade_override(
+        assignment=world["assignment"],
+        student=world["ada"],
+        instructor=world["instructor"],
+        grade=Decimal(50),
+        reason="Viva.",
+    )
+    client.force_login(StaffFactory())
+    for name in ("gradeoverride", "gradeaudit"):
+        assert (
+            client.get(reverse(f"admin:quizzes_{name}_changelist")).status_code == 200
+        )
+        assert client.get(reverse(f"admin:quizzes_{name}_add")).status_code == 403
