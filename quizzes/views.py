@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +21,8 @@ from config.api import DomainError
 
 from . import forms, presentation, selectors, services
 from .errors import AttemptFinished, DeadlinePassed
+from .instructor import review as instructor_review
+from .instructor.selectors import may_instruct
 from .models import Attempt
 
 
@@ -244,8 +247,18 @@ def submit(request, pk):
 
 @login_required
 def result(request, pk):
-    """My result; feedback, explanations and the key only when the review policy allows."""
-    attempt = selectors.attempt_for_owner(attempt_id=pk, user=request.user)
+    """My result; feedback, explanations and the key only when the review policy allows.
+
+    An instructor who teaches the student is sent to the instructor's view of the attempt.
+    """
+    try:
+        attempt = selectors.attempt_for_owner(attempt_id=pk, user=request.user)
+    except Http404:
+        if not may_instruct(request.user):
+            raise
+        # A 404 unless the attempt is finished and its student one I teach.
+        instructor_review.attempt_for_instructor(user=request.user, attempt_id=pk)
+        return redirect("instructor:attempt", pk=pk)
     if not attempt.is_finished:
         return redirect(attempt)
     now = timezone.now()

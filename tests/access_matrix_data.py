@@ -394,7 +394,8 @@ PAGES = (
         "quizzes:result",
         "quizzes/attempts/<int:pk>/result/",
         _finished,
-        (Check(GET, owner_only(200)),),
+        # An instructor of the student's cohort (and staff) is sent to the full attempt.
+        (Check(GET, owner_only(200) | {"instructor": 302, "staff": 302}),),
     ),
     Route(
         "dashboard:index",

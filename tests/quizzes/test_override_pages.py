@@ -288,3 +288,15 @@ def test_admin_lists_overrides_and_audits_read_only(client, world):
             client.get(reverse(f"admin:quizzes_{name}_changelist")).status_code == 200
         )
         assert client.get(reverse(f"admin:quizzes_{name}_add")).status_code == 403
+
+
+def test_the_students_result_url_sends_their_instructor_to_the_attempt(client, world):
+    url = reverse("quizzes:result", args=[world["attempt"].pk])
+    client.force_login(world["instructor"])
+    answer = client.get(url)
+    assert answer.status_code == 302
+    assert answer["Location"] == reverse(
+        "instructor:attempt", args=[world["attempt"].pk]
+    )
+    client.force_login(InstructorFactory())
+    assert client.get(url).status_code == 404
