@@ -277,3 +277,21 @@ class TestQuestionOverride:
             )
         assert Response.objects.get(pk=response.pk).override_score is None
         assert not GradeAudit.objects.exists()
+
+
+def test_a_regrade_does_not_mail_a_student_whose_grade_is_overridden(
+    setup, mailoutbox, django_capture_on_commit_callbacks
+):
+    _cohort, instructor, ada, _ben, quiz, assignment = setup
+    choice = choice_question(quiz)
+    wrong = choice.choices.get(text="Sovereignty")
+    take(quiz, ada, {str(choice.pk): {"choice": wrong.pk}})
+    _override(assignment, ada, instructor, grade=Decimal(60))
+    wrong.credit = Decimal(1)
+    wrong.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        run = regrading.regrade(quiz=quiz, user=instructor, reason="Both defensible.")
+    assert run.notified == 0 and mailoutbox == []
+    # The attempt moved underneath; the grade that counts did not.
+    standing = quiz_selectors.standings_for(quizzes=[quiz], student=ada)[quiz.pk]
+    assert standing["grade"] == Decimal("60.0")
