@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from ..models import Attempt, GradeAudit, Response
@@ -91,7 +92,7 @@ class GradeOverrideInputSerializer(serializers.Serializer):
     def validate(self, data):
         if not data["excused"] and data["grade"] is None:
             raise serializers.ValidationError(
-                {"grade": "Give a grade, or set excused."}
+                {"grade": _("Give a grade, or set excused.")}
             )
         return data
 

@@ -156,3 +156,19 @@ def test_attempt_review_api_queries_do_not_grow(api_client):
         for a in attempts
     )
     assert few == many
+
+
+def test_the_student_quiz_api_gives_the_override_and_reason(api_client, world):
+    instructor, ada, assignment, _attempt, _essay = world
+    api_client.force_authenticate(instructor)
+    api_client.put(
+        _grade_url(assignment, ada), {"grade": "64", "reason": "Viva."}, format="json"
+    )
+    api_client.force_authenticate(ada)
+    data = api_client.get(reverse("api-quiz-detail", args=[assignment.quiz_id])).json()
+    assert data["grade"] == 64.0
+    assert data["grade_override"] == {
+        "grade": 64.0,
+        "excused": False,
+        "reason": "Viva.",
+    }
