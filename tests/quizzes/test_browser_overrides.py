@@ -57,7 +57,7 @@ def _watch_csp(page) -> list[str]:
 
 
 def test_open_the_attempt_from_the_gradebook_and_override(
-    live_server, chromium_browser
+    live_server, chromium_browser, artifacts_dir
 ):
     cohort, instructor, (student,) = cohort_with(students=1, name="Section A")
     quiz = QuizFactory(course=cohort.course, title="Borders and rights")
@@ -81,6 +81,7 @@ def test_open_the_attempt_from_the_gradebook_and_override(
     )
     teacher.get_by_role("link", name="Attempt 1").click()
     expect(teacher.get_by_text("Security costs rights.")).to_be_visible()
+    teacher.screenshot(path=artifacts_dir / "instructor-attempt.png", full_page=True)
 
     # Score the essay with the rubric: clicking levels fills the score, the comment stays.
     teacher.get_by_role("link", name="Score the written part").click()
@@ -93,6 +94,7 @@ def test_open_the_attempt_from_the_gradebook_and_override(
     expect(teacher.get_by_label("Comment for the student")).to_have_value(
         "Name a cost of both sides."
     )
+    teacher.screenshot(path=artifacts_dir / "score-form-rubric.png", full_page=True)
     teacher.get_by_role("button", name="Save score").click()
     expect(teacher.locator(".message--success")).to_contain_text("Scored")
     attempt.responses.get().refresh_from_db()
@@ -115,6 +117,7 @@ def test_open_the_attempt_from_the_gradebook_and_override(
     teacher.goto(f"{base}/instructor/cohorts/{cohort.pk}/gradebook/")
     expect(teacher.locator(".gradebook__cell")).to_contain_text("80.0%")
     expect(teacher.locator(".gradebook__cell")).to_contain_text("Overridden")
+    teacher.screenshot(path=artifacts_dir / "gradebook-override.png", full_page=True)
     assert refused == []
 
     learner = chromium_browser.new_context().new_page()
