@@ -252,7 +252,7 @@ def standings_for(*, quizzes: list[Quiz], student, now: datetime | None = None) 
             "grade": tables.assignment_grade(
                 quiz.grading_method,
                 [_attempt_row(a) for a in mine],
-                _override_row(override) if override else None,
+                tables.OverrideRow.of(override) if override else None,
             ),
             "override": override,
             "best": max(
@@ -274,17 +274,6 @@ def _attempt_row(attempt: Attempt) -> tables.AttemptRow:
         submitted_at=attempt.submitted_at,
         score=attempt.score,
         max_score=attempt.max_score,
-    )
-
-
-def _override_row(override: GradeOverride) -> tables.OverrideRow:
-    return tables.OverrideRow(
-        assignment_id=override.assignment_id,
-        student_id=override.student_id,
-        grade=override.grade,
-        excused=override.excused,
-        reason=override.reason,
-        set_at=override.set_at,
     )
 
 

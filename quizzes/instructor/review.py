@@ -21,7 +21,7 @@ from .. import presentation
 from .. import selectors as quiz_selectors
 from ..models import Assignment, Attempt, GradeAudit, GradeOverride, Response
 from . import tables
-from .selectors import _ATTEMPT_FIELDS, _terms, assignment_for
+from .selectors import _ATTEMPT_FIELDS, _assignment_row, _terms, assignment_for
 
 
 def _taught_attempts(user):
@@ -142,14 +142,7 @@ def student_work(
         .first()
     )
     cell = tables.cell_for(
-        assignment=tables.AssignmentRow(
-            id=assignment.pk,
-            quiz_id=assignment.quiz_id,
-            title=assignment.quiz.title,
-            grading_method=assignment.quiz.grading_method,
-            opens_at=assignment.opens_at,
-            due_at=assignment.due_at,
-        ),
+        assignment=_assignment_row(assignment),
         student_id=student.pk,
         extensions=extensions,
         attempts=[
@@ -157,16 +150,7 @@ def student_work(
             for a in attempts
         ],
         now=now,
-        override=tables.OverrideRow(
-            assignment_id=assignment.pk,
-            student_id=student.pk,
-            grade=override.grade,
-            excused=override.excused,
-            reason=override.reason,
-            set_at=override.set_at,
-        )
-        if override
-        else None,
+        override=tables.OverrideRow.of(override) if override else None,
     )
     audits = list(
         GradeAudit.objects.filter(

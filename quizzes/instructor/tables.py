@@ -69,6 +69,18 @@ class OverrideRow:
     reason: str
     set_at: datetime
 
+    @classmethod
+    def of(cls, override) -> OverrideRow:
+        """The row of a GradeOverride (or anything with its attributes)."""
+        return cls(
+            assignment_id=override.assignment_id,
+            student_id=override.student_id,
+            grade=override.grade,
+            excused=override.excused,
+            reason=override.reason,
+            set_at=override.set_at,
+        )
+
 
 @dataclass
 class Cell:
