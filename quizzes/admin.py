@@ -18,6 +18,8 @@ from .models import (
     Choice,
     ExportJob,
     Extension,
+    GradeAudit,
+    GradeOverride,
     Question,
     Quiz,
     QuizStatistics,
@@ -240,6 +242,8 @@ class ResponseInline(admin.TabularInline):
         "answer",
         "auto_score",
         "manual_score",
+        "override_score",
+        "override_reason",
         "score",
         "max_score",
         "needs_manual",
@@ -346,3 +350,46 @@ class RegradeRunAdmin(admin.ModelAdmin):
     ]
     list_filter = ["quiz"]
     readonly_fields = [f.name for f in RegradeRun._meta.fields]
+
+
+class _ReadOnly(admin.ModelAdmin):
+    """Overrides are made on the instructor pages, where every change is audited."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(GradeOverride)
+class GradeOverrideAdmin(_ReadOnly):
+    list_display = ["assignment", "student", "grade", "excused", "reason", "set_by"]
+    list_filter = ["excused"]
+    list_select_related = [
+        "assignment__quiz",
+        "assignment__cohort",
+        "student",
+        "set_by",
+    ]
+    search_fields = ["student__email", "reason"]
+
+
+@admin.register(GradeAudit)
+class GradeAuditAdmin(_ReadOnly):
+    list_display = [
+        "changed_at",
+        "target",
+        "student",
+        "old_value",
+        "new_value",
+        "new_excused",
+        "reason",
+        "changed_by",
+    ]
+    list_filter = ["target"]
+    list_select_related = ["student", "changed_by"]
+    search_fields = ["student__email", "reason"]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .instructor import roster_views, views
+from .instructor import review_views, roster_views, views
 
 app_name = "instructor"
 urlpatterns = [
@@ -38,6 +38,17 @@ urlpatterns = [
         "extensions/<int:pk>/revoke/",
         views.extension_revoke,
         name="extension-revoke",
+    ),
+    path(
+        "assignments/<int:pk>/students/<int:student_id>/",
+        review_views.student_work,
+        name="student-work",
+    ),
+    path("attempts/<int:pk>/", review_views.attempt_detail, name="attempt"),
+    path(
+        "responses/<int:pk>/override/",
+        review_views.response_override,
+        name="response-override",
     ),
     path("grading/", views.grading_queue, name="queue"),
     path("grading/responses/<int:pk>/", views.score_response, name="score"),

@@ -211,6 +211,9 @@ def attempt_for_student(
         view["max_score"] = float(response.max_score) if response else None
         if response and attempt.is_finished and response.comment:
             view["comment"] = response.comment
+        if response and attempt.is_finished and response.override_score is not None:
+            # Not a key: why a person changed this question's score.
+            view["override_reason"] = response.override_reason
         if review and response is not None:
             view["review"] = {
                 "score": float(response.score) if response.score is not None else None,

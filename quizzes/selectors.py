@@ -16,7 +16,17 @@ from courses.models import CohortMembership
 
 from . import rules as quiz_rules
 from .cache import cached_quiz
-from .models import Assignment, Attempt, Choice, Extension, Question, Quiz, Response
+from .instructor import tables
+from .models import (
+    Assignment,
+    Attempt,
+    Choice,
+    Extension,
+    GradeOverride,
+    Question,
+    Quiz,
+    Response,
+)
 
 
 def questions_prefetch(through: str = "") -> Prefetch:
@@ -147,6 +157,14 @@ def _student_statements(student, quiz_ids: list[int]) -> dict[str, rows.Statemen
             f"SELECT * FROM {assignment} WHERE quiz_id IN ({marks})",
             quiz_ids,
         ),
+        # Grades set by hand on any assignment of these quizzes.
+        "overrides": (
+            GradeOverride,
+            f"SELECT o.* FROM {GradeOverride._meta.db_table} o"
+            f" JOIN {assignment} a ON a.id = o.assignment_id"
+            f" WHERE a.quiz_id IN ({marks}) AND o.student_id = %s",
+            params,
+        ),
     }
 
 
@@ -242,14 +260,16 @@ def rules_for(*, quiz: Quiz, student, now: datetime | None = None) -> quiz_rules
 
 
 def standings_for(*, quizzes: list[Quiz], student, now: datetime | None = None) -> dict:
-    """Per quiz: rules, my attempts, attempts left, grade and the attempt in progress
-    (one round trip, whatever the count)."""
-    assignments, extensions, all_attempts, every_assignment = _student_rows(
+    """Per quiz: rules, my attempts, attempts left, grade (an override's, if an
+    instructor set one), the override and the attempt in progress (one round trip,
+    whatever the count)."""
+    assignments, extensions, all_attempts, overrides, every_assignment = _student_rows(
         student,
         [q.pk for q in quizzes],
         "assignments",
         "extensions",
         "attempts",
+        "overrides",
         "all_assignments",
     )
     rules = rules_from(
@@ -258,15 +278,24 @@ def standings_for(*, quizzes: list[Quiz], student, now: datetime | None = None) 
     attempts: dict[int, list[Attempt]] = {q.pk: [] for q in quizzes}
     for attempt in all_attempts:
         attempts[attempt.quiz_id].append(attempt)
+    # As in _rules_from: the latest-due assignment of a quiz is the one in force.
+    in_force = {a.quiz_id: a.pk for a in assignments}
+    override_of = {o.assignment_id: o for o in overrides}
     standing = {}
     for quiz in quizzes:
         mine = attempts[quiz.pk]
         allowed = rules[quiz.pk].attempts_allowed
+        override = override_of.get(in_force.get(quiz.pk))
         standing[quiz.pk] = {
             "rules": rules[quiz.pk],
             "attempts": mine,
             "attempts_left": None if allowed is None else max(0, allowed - len(mine)),
-            "grade": grade_from_attempts(quiz, mine),
+            "grade": tables.assignment_grade(
+                quiz.grading_method,
+                [_attempt_row(a) for a in mine],
+                tables.OverrideRow.of(override) if override else None,
+            ),
+            "override": override,
             "best": max(
                 (a.percent for a in mine if a.percent is not None), default=None
             ),
@@ -275,6 +304,18 @@ def standings_for(*, quizzes: list[Quiz], student, now: datetime | None = None) 
             ),
         }
     return standing
+
+
+def _attempt_row(attempt: Attempt) -> tables.AttemptRow:
+    return tables.AttemptRow(
+        student_id=attempt.student_id,
+        quiz_id=attempt.quiz_id,
+        number=attempt.number,
+        state=attempt.state,
+        submitted_at=attempt.submitted_at,
+        score=attempt.score,
+        max_score=attempt.max_score,
+    )
 
 
 def attempts_of(*, quiz: Quiz, student) -> list[Attempt]:

@@ -8,6 +8,16 @@ from config.serializers import ResponseSerializer
 from .models import Attempt, Quiz
 
 
+class GradeOverrideViewSerializer(serializers.Serializer):
+    """A grade my instructor set by hand (none when excused), and why."""
+
+    grade = serializers.DecimalField(
+        max_digits=4, decimal_places=1, allow_null=True, coerce_to_string=False
+    )
+    excused = serializers.BooleanField()
+    reason = serializers.CharField()
+
+
 class QuizForStudentSerializer(ResponseSerializer):
     """A quiz's rules and my standing on it; never a question key."""
 
@@ -49,6 +59,7 @@ class QuizForStudentSerializer(ResponseSerializer):
     due_at = serializers.SerializerMethodField()
     closes_at = serializers.SerializerMethodField()
     grade = serializers.SerializerMethodField()
+    grade_override = serializers.SerializerMethodField()
     in_progress_attempt = serializers.SerializerMethodField()
 
     def _standing(self, quiz):
@@ -86,6 +97,11 @@ class QuizForStudentSerializer(ResponseSerializer):
     def get_grade(self, quiz):
         grade = self._standing(quiz)["grade"]
         return float(grade) if grade is not None else None
+
+    @extend_schema_field(GradeOverrideViewSerializer(allow_null=True))
+    def get_grade_override(self, quiz):
+        override = self._standing(quiz)["override"]
+        return GradeOverrideViewSerializer(override).data if override else None
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_in_progress_attempt(self, quiz):
@@ -181,6 +197,9 @@ class QuestionViewSerializer(serializers.Serializer):
     )
     answered = serializers.BooleanField()
     comment = serializers.CharField(required=False)
+    override_reason = serializers.CharField(
+        required=False, help_text="Why an instructor overrode this question's score."
+    )
     review = ReviewSerializer(required=False)
 
 

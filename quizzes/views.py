@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +21,8 @@ from config.api import DomainError
 
 from . import forms, presentation, reviews, selectors, services
 from .errors import AttemptFinished, DeadlinePassed
+from .instructor import review as instructor_review
+from .instructor.selectors import may_instruct
 from .models import Attempt
 
 
@@ -369,8 +371,18 @@ def submit(request, pk):
 
 @login_required
 def result(request, pk):
-    """My result; feedback, explanations and the key only when the review policy allows."""
-    attempt = selectors.attempt_for_owner(attempt_id=pk, user=request.user)
+    """My result; feedback, explanations and the key only when the review policy allows.
+
+    An instructor who teaches the student is sent to the instructor's view of the attempt.
+    """
+    try:
+        attempt = selectors.attempt_for_owner(attempt_id=pk, user=request.user)
+    except Http404:
+        if not may_instruct(request.user):
+            raise
+        # A 404 unless the attempt is finished and its student one I teach.
+        instructor_review.attempt_for_instructor(user=request.user, attempt_id=pk)
+        return redirect("instructor:attempt", pk=pk)
     if not attempt.is_finished:
         return redirect(attempt)
     now = timezone.now()
@@ -378,6 +390,10 @@ def result(request, pk):
     payload = presentation.attempt_for_student(
         attempt, review=review.feedback, key=review.key
     )
+    # The standing's round trip brings a grade override an instructor set.
+    override = selectors.standings_for(
+        quizzes=[attempt.quiz], student=request.user, now=now
+    )[attempt.quiz_id]["override"]
     quiz = attempt.quiz
     passed = None
     if payload["percent"] is not None and attempt.state == Attempt.State.GRADED:
@@ -396,6 +412,7 @@ def result(request, pk):
             "grading": attempt.state == Attempt.State.SUBMITTED,
             "needs_review": attempt.state == Attempt.State.NEEDS_REVIEW,
             "review_opens_at": rules.closes_at,
+            "override": override,
             "api_attempt_url": reverse("api-attempt-detail", kwargs={"pk": attempt.pk}),
         },
     )

@@ -219,6 +219,10 @@ def _response(w: World) -> dict:
     return {"pk": w.response.pk}
 
 
+def _student_work(w: World) -> dict:
+    return {"pk": w.assignment.pk, "student_id": w.users["student"].pk}
+
+
 def _export(w: World) -> dict:
     return {"pk": w.export_job.pk}
 
@@ -415,7 +419,8 @@ PAGES = (
         "quizzes:result",
         "quizzes/attempts/<int:pk>/result/",
         _finished,
-        (Check(GET, owner_only(200)),),
+        # An instructor of the student's cohort (and staff) is sent to the full attempt.
+        (Check(GET, owner_only(200) | {"instructor": 302, "staff": 302}),),
     ),
     # Joining by code: a POST without a code shows the empty form again.
     Route(
@@ -605,6 +610,27 @@ PAGES = (
             Check(GET, instructor_page(200)),
             Check(POST, instructor_page(200), body=_empty),
         ),
+    ),
+    Route(
+        "instructor:student-work",
+        "instructor/assignments/<int:pk>/students/<int:student_id>/",
+        _student_work,
+        (
+            Check(GET, instructor_page(200)),
+            Check(POST, instructor_page(400), body=_empty),
+        ),
+    ),
+    Route(
+        "instructor:attempt",
+        "instructor/attempts/<int:pk>/",
+        _finished,
+        (Check(GET, instructor_page(200)),),
+    ),
+    Route(
+        "instructor:response-override",
+        "instructor/responses/<int:pk>/override/",
+        _response,
+        (Check(POST, instructor_page(400), body=_empty),),
     ),
     # The signed token is the credential: it works for anyone holding the link.
     Route(
@@ -850,6 +876,31 @@ API = (
     Route(
         "api-response-score",
         "api/v1/responses/<int:pk>/score/",
+        _response,
+        (Check(POST, instructor_api(400), body=_empty),),
+        api=True,
+    ),
+    Route(
+        "api-student-grade",
+        "api/v1/assignments/<int:pk>/students/<int:student_id>/grade/",
+        _student_work,
+        (
+            Check(GET, instructor_api(200)),
+            Check("put", instructor_api(400), body=_empty),
+            Check("delete", instructor_api(400), body=_empty),
+        ),
+        api=True,
+    ),
+    Route(
+        "api-instructor-attempt",
+        "api/v1/attempts/<int:pk>/review/",
+        _finished,
+        (Check(GET, instructor_api(200)),),
+        api=True,
+    ),
+    Route(
+        "api-response-override",
+        "api/v1/responses/<int:pk>/override/",
         _response,
         (Check(POST, instructor_api(400), body=_empty),),
         api=True,

@@ -93,10 +93,21 @@ def passages_to_review(
     ]
 
 
+def _as_of(override: tables.OverrideRow | None, moment) -> tables.OverrideRow | None:
+    return override if override is not None and override.set_at < moment else None
+
+
 def quiz_results(
-    quizzes: dict[int, QuizInfo], attempts: list[tables.AttemptRow], week: Week
+    quizzes: dict[int, QuizInfo],
+    attempts: list[tables.AttemptRow],
+    week: Week,
+    overrides: dict[int, tables.OverrideRow] | None = None,
 ) -> list[QuizResult]:
-    """Each quiz's grade at the week's end, beside the grade it had when the week began."""
+    """Each quiz's grade at the week's end, beside the grade it had when the week began.
+
+    `overrides` are by quiz id; one set after a moment does not count at that moment.
+    """
+    overrides = overrides or {}
     by_quiz: dict[int, list[tables.AttemptRow]] = defaultdict(list)
     for attempt in attempts:
         if attempt.submitted_at and attempt.submitted_at < week.end:
@@ -104,12 +115,21 @@ def quiz_results(
     results = []
     for quiz_id, mine in by_quiz.items():
         quiz = quizzes[quiz_id]
-        grade = tables.grade_of(quiz.grading_method, mine)
+        override = overrides.get(quiz_id)
+        grade = tables.assignment_grade(
+            quiz.grading_method, mine, _as_of(override, week.end)
+        )
         if grade is None:
             continue
         before = [a for a in mine if a.submitted_at < week.start]
         results.append(
-            QuizResult(quiz.title, grade, tables.grade_of(quiz.grading_method, before))
+            QuizResult(
+                quiz.title,
+                grade,
+                tables.assignment_grade(
+                    quiz.grading_method, before, _as_of(override, week.start)
+                ),
+            )
         )
     return sorted(results, key=lambda r: r.title)
 
@@ -133,6 +153,7 @@ def work_due(facts: StudentFacts, week: Week) -> tuple[list[DueItem], list[DueIt
                 if a.submitted_at is None or a.submitted_at < week.end
             ],
             now=week.end,
+            override=_as_of(facts.overrides.get(assignment.id), week.end),
         )
         item = DueItem(assignment.title, cell.due_at, cell.extended)
         if cell.status == tables.WorkStatus.MISSING:
@@ -161,7 +182,16 @@ def build_student_report(
         week=week,
         lessons_this_week=sorted(facts.lessons_this_week),
         lessons_total=facts.lessons_total,
-        quizzes=quiz_results(facts.quizzes, facts.attempts, week),
+        quizzes=quiz_results(
+            facts.quizzes,
+            facts.attempts,
+            week,
+            {
+                a.quiz_id: facts.overrides[a.id]
+                for a in facts.assignments
+                if a.id in facts.overrides
+            },
+        ),
         mastery=mastery_by_tradeoff(latest, questions, tradeoff_names),
         review=passages_to_review(
             latest_responses(
@@ -227,6 +257,7 @@ def build_cohort_digest(
         extensions=facts.extensions,
         attempts=attempts,
         now=week.end,
+        overrides=[o for o in facts.overrides if o.set_at < week.end],
     )
     summaries = []
     for index, column in enumerate(book.columns):

@@ -52,6 +52,8 @@ class StudentFacts:
     responses: list[ResponseRow] = field(default_factory=list)
     assignments: list[tables.AssignmentRow] = field(default_factory=list)
     extensions: dict[int, list[ExtensionTerms]] = field(default_factory=dict)
+    # Grade overrides by assignment id.
+    overrides: dict[int, tables.OverrideRow] = field(default_factory=dict)
 
 
 @dataclass
@@ -70,3 +72,4 @@ class CohortFacts:
     attempts: list[tables.AttemptRow] = field(default_factory=list)
     responses: list[ResponseRow] = field(default_factory=list)
     queue_count: int = 0
+    overrides: list[tables.OverrideRow] = field(default_factory=list)

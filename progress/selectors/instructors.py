@@ -9,7 +9,8 @@ from django.db.models import Count, Q
 
 from courses.models import CohortMembership, Lesson, LessonCompletion
 from quizzes.instructor import tables
-from quizzes.models import Assignment, Attempt, Extension, Response
+from quizzes.instructor.selectors import override_rows
+from quizzes.models import Assignment, Attempt, Extension, GradeOverride, Response
 
 from .. import reports
 from .recipients import _teaching
@@ -28,7 +29,7 @@ from .rows import (
 def instructor_facts(
     users: list, *, week: reports.Week
 ) -> tuple[dict[int, list[reports.CohortFacts]], dict[int, reports.QuestionInfo]]:
-    """Each instructor's cohorts with what their digest needs, for a batch in ten queries."""
+    """Each instructor's cohorts with what their digest needs, for a batch in eleven queries."""
     ids = [user.pk for user in users]
     taught: dict[int, list[int]] = {pk: [] for pk in ids}
     cohorts: dict[int, reports.CohortFacts] = {}
@@ -148,6 +149,11 @@ def instructor_facts(
             )
         )
 
+    for override in override_rows(
+        GradeOverride.objects.filter(assignment__cohort_id__in=cohort_ids).order_by()
+    ):
+        cohorts[assignment_cohort[override.assignment_id]].overrides.append(override)
+
     def each_cohort(student_id: int, quiz_id: int) -> Iterator[reports.CohortFacts]:
         for cohort_id in cohorts_of_student[student_id]:
             if quiz_id in assigned_quizzes[cohort_id]:
@@ -188,6 +194,7 @@ def instructor_facts(
         Response.objects.filter(
             needs_manual=True,
             manual_score__isnull=True,
+            override_score__isnull=True,
             attempt__state=Attempt.State.NEEDS_REVIEW,
             attempt__student_id__in=student_ids,
             attempt__quiz__course_id__in=course_ids,

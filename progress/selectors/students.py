@@ -7,7 +7,8 @@ from django.db.models import Count
 from courses.models import LessonCompletion
 from quizzes import reviews as quiz_reviews
 from quizzes.instructor import tables
-from quizzes.models import Assignment, Attempt, Extension
+from quizzes.instructor.selectors import override_rows
+from quizzes.models import Assignment, Attempt, Extension, GradeOverride
 
 from .. import reports
 from .rows import (
@@ -28,7 +29,7 @@ def student_facts(
     dict[int, reports.StudentFacts], dict[int, reports.QuestionInfo], dict[int, str]
 ]:
     """What each student's report needs, for a whole batch in a fixed
-    number of queries (nine, and five for the review decisions)."""
+    number of queries (ten, and five for the review decisions)."""
     ids = [user.pk for user in users]
     facts = {
         user.pk: reports.StudentFacts(
@@ -123,4 +124,8 @@ def student_facts(
             facts[row["student_id"]].extensions.setdefault(
                 row["assignment_id"], []
             ).append(_terms(row))
+        for override in override_rows(
+            GradeOverride.objects.filter(student_id__in=ids).order_by()
+        ):
+            facts[override.student_id].overrides[override.assignment_id] = override
     return facts, questions, tradeoff_names

@@ -8,6 +8,7 @@ Call sites use the package: `grading.grade(key, answer)`. What lives where:
 - `answers`: answer validation (`validate_answer`, `split_answer`, `is_answered`).
 - `graders`: the grader of each kind (`grade`) and `key_answer`.
 - `text`: short-answer normalisation and `*` pattern matching.
+- `rubrics`: structured rubrics, criteria with levels (`criteria_of`).
 """
 
 from .answers import is_answered, split_answer, validate_answer
@@ -34,6 +35,7 @@ from .kinds import (
     TRUE_FALSE,
 )
 from .results import GradeResult, IncompleteAnswer, InvalidAnswer, InvalidKey, Split
+from .rubrics import criteria_of
 from .text import _matches_pattern as _matches_pattern
 
 __all__ = [
@@ -69,4 +71,5 @@ __all__ = [
     "split_answer",
     "validate_answer",
     "validate_data",
+    "criteria_of",
 ]

@@ -24,6 +24,7 @@ from .kinds import (
     TRUE_FALSE,
 )
 from .results import InvalidKey
+from .rubrics import check_criteria
 from .text import _normalise
 
 
@@ -182,11 +183,17 @@ def _check_justification(data: dict) -> None:
         return
     if not isinstance(justification, dict):
         raise InvalidKey(_("The justification must be an object."))
-    if _key_number(justification.get("points"), _("The justification's points")) <= 0:
+    points = _key_number(justification.get("points"), _("The justification's points"))
+    if points <= 0:
         raise InvalidKey(_("The justification must be worth more than 0 points."))
+    criteria = justification.get("rubric_criteria")
     _key_text(
-        justification.get("rubric"), _("The justification's rubric"), required=True
+        justification.get("rubric"),
+        _("The justification's rubric"),
+        required=criteria is None,
     )
+    if criteria is not None:
+        check_criteria(criteria, points)
 
 
 def _check_falloff(data: dict) -> None:
@@ -225,15 +232,27 @@ def _check_position(data: dict) -> None:
     _check_justification(data)
 
 
-def _check_essay(data: dict) -> None:
-    _key_text(data.get("rubric"), _("The rubric"), required=True)
+def _check_essay(data: dict, points: float | None = None) -> None:
+    criteria = data.get("rubric_criteria")
+    _key_text(data.get("rubric"), _("The rubric"), required=criteria is None)
+    if criteria is not None:
+        check_criteria(criteria, points)
     min_words = data.get("min_words", 0)
     if isinstance(min_words, bool) or not isinstance(min_words, int) or min_words < 0:
         raise InvalidKey(_("The minimum word count must be a whole number, 0 or more."))
 
 
-def validate_data(kind: str, data: dict, choices: list[dict] | None = None) -> None:
-    """Raise InvalidKey unless data (and choices, when given) make a gradable question."""
+def validate_data(
+    kind: str,
+    data: dict,
+    choices: list[dict] | None = None,
+    *,
+    points: float | None = None,
+) -> None:
+    """Raise InvalidKey unless data (and choices, when given) make a gradable question.
+
+    `points`, when given, also bounds an essay's structured rubric.
+    """
     if kind not in KINDS:
         raise InvalidKey(_("Unknown question kind."))
     if not isinstance(data, dict):
@@ -243,13 +262,14 @@ def validate_data(kind: str, data: dict, choices: list[dict] | None = None) -> N
             _check_choices(kind, choices)
     elif kind in (SHORT_ANSWER, NUMERIC):
         _check_accepted(kind, data)
+    elif kind == ESSAY:
+        _check_essay(data, points)
     else:
         {
             ORDERING: _check_ordering,
             MATCHING: _check_matching,
             TRADEOFF_ALLOCATION: _check_allocation,
             TRADEOFF_POSITION: _check_position,
-            ESSAY: _check_essay,
         }[kind](data)
 
 
@@ -285,7 +305,7 @@ def check_key(key: Any) -> CheckedKey:
     choices = key.get("choices") if kind in CHOICE_KINDS else None
     if kind in CHOICE_KINDS and choices is None:
         raise InvalidKey(_("A choice question needs its choices."))
-    validate_data(kind, data, choices)
+    validate_data(kind, data, choices, points=float(key["points"]))
     return CheckedKey(kind, data, choices or [], float(key["points"]))
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import api, roster_api
+from . import api, override_api, roster_api
 
 urlpatterns = [
     path("cohorts/", api.CohortListView.as_view(), name="api-cohort-list"),
@@ -56,6 +56,21 @@ urlpatterns = [
         "grading-queue/",
         roster_api.GradingQueueView.as_view(),
         name="api-grading-queue",
+    ),
+    path(
+        "assignments/<int:pk>/students/<int:student_id>/grade/",
+        override_api.StudentGradeView.as_view(),
+        name="api-student-grade",
+    ),
+    path(
+        "attempts/<int:pk>/review/",
+        override_api.InstructorAttemptView.as_view(),
+        name="api-instructor-attempt",
+    ),
+    path(
+        "responses/<int:pk>/override/",
+        override_api.ResponseOverrideView.as_view(),
+        name="api-response-override",
     ),
     path(
         "responses/<int:pk>/score/",

@@ -101,13 +101,124 @@ class ExtensionForm(forms.Form):
 
 
 class ScoreForm(forms.Form):
-    """Score the part of an answer a person marks, with a comment for the student."""
+    """Score the part of an answer a person marks, with a comment for the student.
+
+    With a structured rubric, one level per criterion may be picked: the page's script
+    fills the score from the levels as they are clicked, and without the script an empty
+    score is the levels' sum. The comment is never touched.
+    """
 
     score = forms.DecimalField(label=_("Score"), min_value=0, decimal_places=3)
     comment = forms.CharField(
         label=_("Comment for the student"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def __init__(self, *args, maximum: Decimal, criteria: list[dict] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        self.fields["score"].validators.append(MaxValueValidator(maximum))
+        self.fields["score"].widget.attrs.update({"max": str(maximum), "step": "any"})
+        self.fields["score"].help_text = _("From 0 to %(max)s.") % {"max": maximum}
+        for index, criterion in enumerate(self.criteria):
+            self.fields[f"criterion_{index}"] = forms.TypedChoiceField(
+                label=criterion["name"],
+                required=False,
+                coerce=int,
+                empty_value=None,
+                choices=[
+                    (number, level["label"])
+                    for number, level in enumerate(criterion["levels"])
+                ],
+                widget=forms.RadioSelect,
+            )
+        if self.criteria:
+            self.fields["score"].required = False
+
+    def rubric_fields(self) -> list[tuple[dict, list[tuple[dict, object]]]]:
+        """Each criterion with its levels beside their radio buttons, for the template."""
+        return [
+            (
+                criterion,
+                list(zip(criterion["levels"], self[f"criterion_{index}"], strict=True)),
+            )
+            for index, criterion in enumerate(self.criteria)
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if not self.criteria or data.get("score") is not None:
+            return data
+        picked = [data.get(f"criterion_{i}") for i in range(len(self.criteria))]
+        if any(p is None for p in picked):
+            self.add_error(
+                "score", _("Give a score, or pick a level of every criterion.")
+            )
+            return data
+        data["score"] = sum(
+            (
+                Decimal(str(criterion["levels"][p]["points"]))
+                for criterion, p in zip(self.criteria, picked, strict=True)
+            ),
+            Decimal(0),
+        )
+        return data
+
+
+class GradeOverrideForm(forms.Form):
+    """Set the grade that counts on an assignment for one student, or excuse the work."""
+
+    grade = forms.DecimalField(
+        label=_("Grade (percent)"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        decimal_places=1,
+        help_text=_("From 0 to 100. Leave empty when excusing."),
+    )
+    excused = forms.BooleanField(
+        label=_("Excused"),
+        required=False,
+        help_text=_("Excused work has no grade; averages skip it."),
+    )
+    reason = forms.CharField(
+        label=_("Reason (shown to the student)"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("excused") and data.get("grade") is None:
+            self.add_error("grade", _("Give a grade, or excuse the work."))
+        return data
+
+
+class ClearOverrideForm(forms.Form):
+    """Remove an override, so the attempts' grade counts again."""
+
+    reason = forms.CharField(
+        label=_("Why remove the override"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ResponseOverrideForm(forms.Form):
+    """Set (or remove) the score that counts on one answer, with a reason."""
+
+    score = forms.DecimalField(
+        label=_("Score"),
+        required=False,
+        min_value=0,
+        decimal_places=3,
+        help_text=_("Empty to remove the override."),
+    )
+    reason = forms.CharField(
+        label=_("Reason (shown to the student)"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, maximum: Decimal, **kwargs):

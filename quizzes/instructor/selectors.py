@@ -20,7 +20,7 @@ from django.utils import timezone
 from courses.models import Cohort, CohortMembership, teaches_every_cohort
 
 from .. import rules as quiz_rules
-from ..models import Assignment, Attempt, Extension, Quiz, Response
+from ..models import Assignment, Attempt, Extension, GradeOverride, Quiz, Response
 from . import tables
 
 
@@ -42,6 +42,7 @@ def _awaiting() -> Q:
     return Q(
         needs_manual=True,
         manual_score__isnull=True,
+        override_score__isnull=True,
         attempt__state=Attempt.State.NEEDS_REVIEW,
     )
 
@@ -238,6 +239,16 @@ def _terms(ext) -> quiz_rules.ExtensionTerms:
     )
 
 
+def override_rows(overrides) -> list[tables.OverrideRow]:
+    """GradeOverride rows (a queryset) as the plain rows the grade function takes."""
+    return [
+        tables.OverrideRow(**row)
+        for row in overrides.values(
+            "assignment_id", "student_id", "grade", "excused", "reason", "set_at"
+        )
+    ]
+
+
 _ATTEMPT_FIELDS = (
     "student_id",
     "quiz_id",
@@ -250,7 +261,7 @@ _ATTEMPT_FIELDS = (
 
 
 def gradebook(*, cohort: Cohort, now: datetime | None = None) -> tables.Gradebook:
-    """The cohort's gradebook in four queries, whatever the number of rows."""
+    """The cohort's gradebook in five queries, whatever the number of rows."""
     now = now or timezone.now()
     students = [
         tables.StudentRow(id=m.student_id, name=str(m.student), email=m.student.email)
@@ -289,6 +300,9 @@ def gradebook(*, cohort: Cohort, now: datetime | None = None) -> tables.Gradeboo
         extensions=extensions,
         attempts=attempts,
         now=now,
+        overrides=override_rows(
+            GradeOverride.objects.filter(assignment__cohort=cohort)
+        ),
     )
 
 
@@ -307,7 +321,7 @@ class WorkItem:
 
 
 def assigned_work(*, student, now: datetime | None = None) -> list[WorkItem]:
-    """My assignments across all my cohorts, by due date (three queries)."""
+    """My assignments across all my cohorts, by due date (four queries)."""
     now = now or timezone.now()
     by_quiz: dict[int, Assignment] = {}
     # As in rules_for_quizzes: the latest-due assignment wins for a quiz set twice.
@@ -335,6 +349,14 @@ def assigned_work(*, student, now: datetime | None = None) -> list[WorkItem]:
         *_ATTEMPT_FIELDS
     ):
         tries.setdefault(row["quiz_id"], []).append(tables.AttemptRow(**row))
+    overrides = {
+        row.assignment_id: row
+        for row in override_rows(
+            GradeOverride.objects.filter(
+                assignment__in=[a.pk for a in assignments], student=student
+            )
+        )
+    }
     items = [
         WorkItem(
             assignment=assignment,
@@ -344,6 +366,7 @@ def assigned_work(*, student, now: datetime | None = None) -> list[WorkItem]:
                 extensions=terms.get(assignment.pk, []),
                 attempts=tries.get(assignment.quiz_id, []),
                 now=now,
+                override=overrides.get(assignment.pk),
             ),
             is_open=assignment.opens_at <= now,
             quiz_url=quiz_intro_url(assignment.quiz_id),

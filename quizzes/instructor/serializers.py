@@ -158,14 +158,40 @@ class ExtensionCreateSerializer(serializers.Serializer):
     expires_at = serializers.DateTimeField(required=False, allow_null=True)
 
 
+class CellOverrideSerializer(serializers.Serializer):
+    """The override in force on a cell: its grade (none when excused) and why."""
+
+    grade = serializers.DecimalField(
+        max_digits=4, decimal_places=1, allow_null=True, coerce_to_string=False
+    )
+    excused = serializers.BooleanField()
+    reason = serializers.CharField()
+    set_at = serializers.DateTimeField()
+
+
 class GradebookCellSerializer(serializers.Serializer):
     assignment = serializers.IntegerField(source="assignment_id")
     due_at = serializers.DateTimeField()
     extended = serializers.BooleanField()
-    status = serializers.ChoiceField(choices=["done", "late", "missing", "due"])
-    grade = serializers.DecimalField(
-        max_digits=6, decimal_places=1, allow_null=True, coerce_to_string=False
+    status = serializers.ChoiceField(
+        choices=["done", "late", "missing", "due", "excused"]
     )
+    grade = serializers.DecimalField(
+        max_digits=6,
+        decimal_places=1,
+        allow_null=True,
+        coerce_to_string=False,
+        help_text="The grade that counts: the override's when there is one.",
+    )
+    computed = serializers.DecimalField(
+        max_digits=6,
+        decimal_places=1,
+        allow_null=True,
+        coerce_to_string=False,
+        help_text="The grade the attempts give by the quiz's grading method.",
+    )
+    excused = serializers.BooleanField()
+    override = CellOverrideSerializer(allow_null=True)
     needs_review = serializers.BooleanField()
     attempts = serializers.IntegerField()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -19,6 +20,7 @@ class WorkStatus(StrEnum):
     LATE = "late"  # finished, but only after it
     MISSING = "missing"  # the due date has passed with nothing finished
     DUE = "due"  # still to do, and still on time
+    EXCUSED = "excused"  # an instructor excused it: no grade, averages skip it
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,30 @@ class AttemptRow:
     max_score: Decimal
 
 
+@dataclass(frozen=True)
+class OverrideRow:
+    """A grade set by hand on one assignment for one student (GradeOverride)."""
+
+    assignment_id: int
+    student_id: int
+    grade: Decimal | None
+    excused: bool
+    reason: str
+    set_at: datetime
+
+    @classmethod
+    def of(cls, override) -> OverrideRow:
+        """The row of a GradeOverride (or anything with its attributes)."""
+        return cls(
+            assignment_id=override.assignment_id,
+            student_id=override.student_id,
+            grade=override.grade,
+            excused=override.excused,
+            reason=override.reason,
+            set_at=override.set_at,
+        )
+
+
 @dataclass
 class Cell:
     assignment_id: int
@@ -63,9 +89,15 @@ class Cell:
     due_at: datetime
     extended: bool
     status: WorkStatus
-    grade: Decimal | None
+    grade: Decimal | None  # the grade that counts: the override's, if there is one
     needs_review: bool
     attempts: int
+    computed: Decimal | None = None  # from the attempts, by the grading method
+    override: OverrideRow | None = None
+
+    @property
+    def excused(self) -> bool:
+        return self.override is not None and self.override.excused
 
 
 @dataclass
@@ -127,6 +159,19 @@ def grade_of(method: str, attempts: list[AttemptRow]) -> Decimal | None:
     return quiz_rules.combine_grades(method, graded)
 
 
+def assignment_grade(
+    method: str, attempts: list[AttemptRow], override: OverrideRow | None
+) -> Decimal | None:
+    """The grade that counts on an assignment: the override's, else the attempts'.
+
+    Every page, export, e-mail and API reads an assignment's grade through here, so an
+    override (or "excused", which has no grade) is honoured everywhere alike.
+    """
+    if override is not None:
+        return None if override.excused else override.grade
+    return grade_of(method, attempts)
+
+
 def mean(values: list[Decimal | None]) -> Decimal | None:
     """The mean of the values given, to a tenth; None when there are none."""
     present = [v for v in values if v is not None]
@@ -142,23 +187,29 @@ def cell_for(
     extensions: list[quiz_rules.ExtensionTerms],
     attempts: list[AttemptRow],
     now: datetime,
+    override: OverrideRow | None = None,
 ) -> Cell:
-    """One student's standing on one assignment."""
+    """One student's standing on one assignment, the override (if any) honoured."""
     due_at = effective_due(assignment.due_at, extensions, now)
     finished = [a for a in attempts if a.state != "in_progress"]
+    status = work_status(
+        due_at=due_at,
+        submitted=[a.submitted_at for a in finished if a.submitted_at],
+        now=now,
+    )
+    if override is not None and override.excused:
+        status = WorkStatus.EXCUSED
     return Cell(
         assignment_id=assignment.id,
         student_id=student_id,
         due_at=due_at,
         extended=any(e.active(now) for e in extensions),
-        status=work_status(
-            due_at=due_at,
-            submitted=[a.submitted_at for a in finished if a.submitted_at],
-            now=now,
-        ),
-        grade=grade_of(assignment.grading_method, attempts),
+        status=status,
+        grade=assignment_grade(assignment.grading_method, attempts, override),
         needs_review=any(a.state in ("needs_review", "submitted") for a in attempts),
         attempts=len(finished),
+        computed=grade_of(assignment.grading_method, attempts),
+        override=override,
     )
 
 
@@ -169,8 +220,13 @@ def build_gradebook(
     extensions: list[ExtensionRow],
     attempts: list[AttemptRow],
     now: datetime,
+    overrides: Iterable[OverrideRow] = (),
 ) -> Gradebook:
-    """Students x assignments with grades, statuses and averages over graded cells."""
+    """Students x assignments with grades, statuses and averages over graded cells.
+
+    Averages skip cells with no grade, excused ones included.
+    """
+    by_cell = {(o.assignment_id, o.student_id): o for o in overrides}
     terms: dict[tuple[int, int], list[quiz_rules.ExtensionTerms]] = {}
     for ext in extensions:
         terms.setdefault((ext.assignment_id, ext.student_id), []).append(ext.terms)
@@ -188,6 +244,7 @@ def build_gradebook(
                     extensions=terms.get((assignment.id, student.id), []),
                     attempts=tries.get((assignment.quiz_id, student.id), []),
                     now=now,
+                    override=by_cell.get((assignment.id, student.id)),
                 )
             )
         row.average = mean([c.grade for c in row.cells])

@@ -16,7 +16,7 @@ from config.api import DomainError
 
 from .. import grading, services
 from .. import selectors as quiz_selectors
-from . import roster_views, selectors
+from . import review, roster_views, selectors
 from .forms import AssignmentForm, ExtensionForm, ScoreForm, add_service_error
 from .permissions import instructor_required
 
@@ -258,7 +258,10 @@ def score_response(request, pk: int):
     initial = {}
     if response.manual_score is not None:
         initial = {"score": response.manual_score, "comment": response.comment}
-    form = ScoreForm(request.POST or None, maximum=maximum, initial=initial)
+    criteria = grading.criteria_of(response.question.kind, response.question.data or {})
+    form = ScoreForm(
+        request.POST or None, maximum=maximum, criteria=criteria, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.score_response(
@@ -279,6 +282,10 @@ def score_response(request, pk: int):
     question = response.question
     key = quiz_selectors.question_key(question)
     automatic_max = grading.max_points(key) - float(maximum)
+    # The whole attempt beside the answer being scored.
+    _payload, whole = review.attempt_review(
+        review.attempt_for_instructor(user=request.user, attempt_id=response.attempt_id)
+    )
     return render(
         request,
         "instructor/score_form.html",
@@ -291,6 +298,7 @@ def score_response(request, pk: int):
             "maximum": maximum,
             "form": form,
             "query": request.GET.urlencode(),
+            "whole_attempt": whole,
         },
     )
 

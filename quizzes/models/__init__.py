@@ -7,6 +7,7 @@ Call sites import from the package: `from quizzes.models import Attempt`. What l
 - `attempts`: `Attempt` and its queryset, and each question's `Response`.
 - `assignments`: `Assignment` of a quiz to a cohort, and a student's `Extension`.
 - `reports`: `QuizStatistics`, `ExportJob` and `RegradeRun`.
+- `overrides`: `GradeOverride` of an assignment's grade and the `GradeAudit` trail.
 """
 
 # Imported in the order the models were declared when they shared one module: the
@@ -17,6 +18,7 @@ from .questions import Choice, Question
 from .attempts import Attempt, AttemptQuerySet, Response
 from .assignments import Assignment, Extension
 from .reports import ExportJob, QuizStatistics, RegradeRun
+from .overrides import GradeAudit, GradeOverride
 # isort: on
 
 __all__ = [
@@ -26,6 +28,8 @@ __all__ = [
     "Choice",
     "ExportJob",
     "Extension",
+    "GradeAudit",
+    "GradeOverride",
     "Question",
     "Quiz",
     "QuizQuerySet",

@@ -124,13 +124,34 @@ class Response(models.Model):
         related_name="graded_responses",
     )
     graded_at = models.DateTimeField(null=True, blank=True)
+    # A person's override of the whole question's score, with why. It wins over the
+    # automatic and manual parts and survives a regrade (capped at the new maximum).
+    override_score = models.DecimalField(
+        max_digits=8, decimal_places=3, null=True, blank=True
+    )
+    override_reason = models.CharField(
+        max_length=500, blank=True, default="", db_default=""
+    )
+    override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    override_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["attempt", "question__position"]
         constraints = [
             models.UniqueConstraint(
                 fields=["attempt", "question"], name="quizzes_response_unique"
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(override_score__isnull=True)
+                | models.Q(override_score__gte=0),
+                name="quizzes_response_override_nonnegative",
+            ),
         ]
         indexes = [models.Index(fields=["needs_manual", "graded_at"])]
 
@@ -139,4 +160,8 @@ class Response(models.Model):
 
     @property
     def awaiting_manual(self) -> bool:
-        return self.needs_manual and self.manual_score is None
+        return (
+            self.needs_manual
+            and self.manual_score is None
+            and self.override_score is None
+        )

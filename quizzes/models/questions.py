@@ -74,7 +74,11 @@ class Question(models.Model):
         from .. import grading
 
         try:
-            grading.validate_data(self.kind, self.data or {})
+            grading.validate_data(
+                self.kind,
+                self.data or {},
+                points=float(self.points) if self.points is not None else None,
+            )
         except grading.InvalidKey as exc:
             raise ValidationError({"data": str(exc)}) from exc
         if (

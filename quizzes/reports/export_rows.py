@@ -10,7 +10,6 @@ import itertools
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import datetime
-from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db.models import (
@@ -26,10 +25,13 @@ from django.utils.translation import gettext as _
 from courses.models import CohortMembership, teaches_every_cohort
 
 from .. import rules as quiz_rules
+from ..instructor import tables
+from ..instructor.selectors import override_rows
 from ..models import (
     Assignment,
     Attempt,
     ExportJob,
+    GradeOverride,
     Question,
     Response,
 )
@@ -37,14 +39,6 @@ from .readable import QuestionText, answer_text, justification_text
 
 # Rows fetched per round trip of the server-side cursor: the most held in memory.
 CHUNK_SIZE = 500
-_PERCENT = Decimal("0.1")
-
-
-def _percent(score, max_score) -> Decimal | None:
-    # The same figure Attempt.percent shows, without building model instances.
-    if score is None or not max_score:
-        return None
-    return (Decimal(score) / Decimal(max_score) * 100).quantize(_PERCENT)
 
 
 def _name_order(prefix: str = "") -> list[str]:
@@ -66,13 +60,20 @@ class CohortGrades:
         self.extensions: dict[tuple[int, int], list[quiz_rules.ExtensionTerms]] = (
             defaultdict(list)
         )
+        self.overrides: dict[tuple[int, int], tables.OverrideRow] = {}
 
     def counted(self) -> QuerySet:
         """One row per line the file will have (bar the header)."""
         return CohortMembership.objects.filter(cohort_id=self.cohort_id)
 
     def prepare(self) -> None:
-        """Read the assignments and every extension on them, in one query."""
+        """Read the assignments with every extension on them, then the overrides."""
+        self.overrides = {
+            (row.assignment_id, row.student_id): row
+            for row in override_rows(
+                GradeOverride.objects.filter(assignment__cohort_id=self.cohort_id)
+            )
+        }
         # LEFT JOIN: an assignment comes back once per extension (or once with NULLs),
         # its copies adjacent because `id` ends the ordering.
         rows = (
@@ -121,16 +122,27 @@ class CohortGrades:
         return rules.due_at or assignment.due_at
 
     def _cells(self, assignment: Assignment, student_id: int, attempts) -> list[str]:
+        override = self.overrides.get((assignment.pk, student_id))
+        if override is not None and override.excused:
+            return ["", _("excused")]
         due = self._due(assignment, student_id)
+        # The grade that counts, as every page decides it (tables.assignment_grade).
+        grade = tables.assignment_grade(
+            assignment.quiz.grading_method,
+            [
+                tables.AttemptRow(
+                    student_id=student_id, quiz_id=assignment.quiz_id, **attempt
+                )
+                for attempt in attempts
+            ],
+            override,
+        )
         if not attempts:
-            return ["", _("missing") if self.now > due else ""]
-        graded = [
-            (a["number"], _percent(a["score"], a["max_score"]))
-            for a in attempts
-            if a["state"] == Attempt.State.GRADED and a["max_score"]
-        ]
-        grade = quiz_rules.combine_grades(assignment.quiz.grading_method, graded)
-        marks = []
+            return [
+                "" if grade is None else str(grade),
+                _("missing") if self.now > due and grade is None else "",
+            ]
+        marks = [_("grade overridden")] if override is not None else []
         if min(a["submitted_at"] for a in attempts) > due:
             marks.append(_("late"))
         if grade is None:

@@ -85,6 +85,9 @@ def _scored(
         row.max_score = as_points(key.max_points)
         row.feedback = result.feedback
         row.score = row.auto_score + (row.manual_score or Decimal(0))
+        if row.override_score is not None:
+            # A person's override wins and survives the regrade, within the maximum.
+            row.score = min(row.override_score, row.max_score)
         if row.awaiting_manual:
             waiting = True
         else:
@@ -197,6 +200,7 @@ def _grade_batch(attempt_id: int, now: datetime, batch: int) -> list[Attempt]:
         "saved_at",
         "comment",
         "manual_score",
+        "override_score",
         "graded_at",
     ):
         responses[response.attempt_id][response.question_id] = response

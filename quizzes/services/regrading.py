@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import selectors
-from ..models import Attempt, Question, Quiz, RegradeRun
+from ..models import Attempt, GradeOverride, Question, Quiz, RegradeRun
 from .marking import score_attempt
 
 __all__ = ["RegradeChange", "preview_regrade", "regrade", "regrade_quizzes"]
@@ -243,7 +243,18 @@ def regrade(
     changes = _rescore(attempts, question=question, now=now)
     new_grades = _grades(quiz, attempts)
     students = {a.student_id: a.student for a in attempts}
-    moved = [sid for sid, grade in new_grades.items() if grade != old_grades.get(sid)]
+    # A grade an instructor set by hand on the quiz's assignment still counts: the
+    # regrade does not move it, so its student is not told it moved.
+    held = set(
+        GradeOverride.objects.filter(
+            assignment__quiz=quiz, student_id__in=list(new_grades)
+        ).values_list("student_id", flat=True)
+    )
+    moved = [
+        sid
+        for sid, grade in new_grades.items()
+        if grade != old_grades.get(sid) and sid not in held
+    ]
     run = RegradeRun.objects.create(
         quiz=quiz,
         question=question,

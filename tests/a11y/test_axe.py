@@ -79,6 +79,19 @@ PAGES: list[tuple[str, str, Callable[[Scene], str]]] = [
         "instructor",
         lambda s: reverse("instructor:score", args=[s.essay_response.pk]),
     ),
+    (
+        "student-work",
+        "instructor",
+        lambda s: reverse(
+            "instructor:student-work",
+            kwargs={"pk": s.assignment.pk, "student_id": s.student.pk},
+        ),
+    ),
+    (
+        "instructor-attempt",
+        "instructor",
+        lambda s: reverse("instructor:attempt", args=[s.finished_attempt.pk]),
+    ),
     ("reports", "instructor", lambda s: reverse("reports:index")),
     (
         "statistics",

@@ -20,6 +20,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from courses.models import CohortMembership
+from quizzes import services as quiz_services
 from quizzes.models import Attempt, ExportJob, Extension, Question, Quiz, Response
 from quizzes.reports import exports
 from quizzes.reports import services as report_services
@@ -685,7 +686,7 @@ def export_queries(cohort, instructor, **kwargs) -> int:
     return len(ctx.captured_queries)
 
 
-def test_a_grades_export_is_five_queries_for_3_or_30_students():
+def test_a_grades_export_is_six_queries_for_3_or_30_students():
     small, large = grades_cohort(3), grades_cohort(30)
     for cohort, _instructor in (small, large):
         for assignment in cohort.assignments.all():
@@ -694,9 +695,9 @@ def test_a_grades_export_is_five_queries_for_3_or_30_students():
                     assignment=assignment, student=student, extra_minutes=5
                 )
 
-    # Read the job, claim it with its row count, assignments with their extensions,
-    # the student cursor, finish: no progress write for an export this fast.
-    assert export_queries(*small) == export_queries(*large) == 5
+    # Read the job, claim it with its row count, grade overrides, assignments with
+    # their extensions, the student cursor, finish: no progress write this fast.
+    assert export_queries(*small) == export_queries(*large) == 6
 
 
 def responses_quiz(count: int):
@@ -916,3 +917,37 @@ def test_a_semicolon_locale_cannot_split_an_answer_into_a_formula(small_cohort):
     assert row[9] == 'fine;\'=HYPERLINK("http://x")'
     # As a semicolon-locale spreadsheet splits the cell: no piece starts a formula.
     assert not any(piece.startswith("=") for piece in row[9].split(";"))
+
+
+def test_cohort_grades_csv_takes_overrides_and_excused(small_cohort):
+    cohort, instructor = small_cohort["cohort"], small_cohort["instructor"]
+    borders, remittances = (
+        cohort.assignments.get(quiz=quiz) for quiz in small_cohort["quizzes"]
+    )
+    quiz_services.set_grade_override(
+        assignment=borders,
+        student=small_cohort["ben"],
+        instructor=instructor,
+        grade=Decimal("70"),
+        reason="Late penalty waived.",
+    )
+    quiz_services.set_grade_override(
+        assignment=remittances,
+        student=small_cohort["cy"],
+        instructor=instructor,
+        excused=True,
+        reason="Illness.",
+    )
+    job = make_job(instructor, cohort=cohort)
+    exports.run_export(job_id=job.pk, now=small_cohort["due"] + timedelta(days=3))
+    rows = read_csv(ExportJob.objects.get(pk=job.pk))
+    assert rows[2] == [
+        "Brown",
+        "Ben",
+        "ben@example.org",
+        "70.0",
+        "grade overridden; late",
+        "",
+        "",
+    ]
+    assert rows[3][5:] == ["", "excused"]
