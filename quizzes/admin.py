@@ -122,6 +122,14 @@ class QuizAdmin(GiftImportAdminMixin, admin.ModelAdmin):
         url = reverse("admin:quizzes_quiz_preview", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, _("Preview as a student"))
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = dict(extra_context or {})
+        if object_id:
+            extra_context["preview_url"] = reverse(
+                f"{self.admin_site.name}:quizzes_quiz_preview", args=[object_id]
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def get_urls(self):
         extra = [
             path(

@@ -410,6 +410,13 @@ PAGES = (
         (Check(GET, owner_only(200)), Check(POST, owner_only(302), body=_empty)),
     ),
     Route(
+        "quizzes:autosave",
+        "quizzes/attempts/<int:pk>/autosave/",
+        _attempt,
+        # htmx posts the take form; an empty one saves nothing and says so.
+        (Check(POST, owner_only(200), body=_empty),),
+    ),
+    Route(
         "quizzes:submit",
         "quizzes/attempts/<int:pk>/submit/",
         _attempt,

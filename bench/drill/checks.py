@@ -194,7 +194,7 @@ def send_task(stack: DrillStack, name: str, **options) -> None:
 
 def redis_outage(stack: DrillStack, data: DrillData) -> Outcome:
     """Kill Redis while a student autosaves and submits; restart; check the grade."""
-    from quizzes.models import Attempt, ExportJob
+    from quizzes.models import Attempt, Choice, ExportJob
 
     base = stack.nginx_url
     student = browser_for(base, STUDENT, data.student, data.password)
@@ -210,13 +210,23 @@ def redis_outage(stack: DrillStack, data: DrillData) -> Outcome:
     teacher = browser_for(base, STUDENT, data.instructor, data.password)
     teacher_token = teacher.cookies.get("csrftoken", "")
 
+    # The choice as the student's client names it: by this attempt's handle, read off
+    # the attempt the server sends (handles are keyed by the server's own secret).
+    right_text = Choice.objects.get(pk=data.right_choice_id).text
+    sent = student.get(
+        f"{base}/api/v1/attempts/{attempt.pk}/", timeout=BUDGET_SECONDS
+    ).json()
+    question = next(q for q in sent["questions"] if q["id"] == data.question_id)
+    handle = next(c["id"] for c in question["choices"] if c["text"] == right_text)
+    answers = {str(data.question_id): {"choice": handle}}
+
     stack.stop_redis()
     steps: dict[str, tuple] = {}
     steps["attempt page"] = _timed(lambda: student.get(page, timeout=BUDGET_SECONDS))
     steps["autosave (API, session)"] = _timed(
         lambda: student.put(
             f"{base}/api/v1/attempts/{attempt.pk}/responses/",
-            json={"answers": {str(data.question_id): {"choice": data.right_choice_id}}},
+            json={"answers": answers},
             headers={"X-CSRFToken": student.cookies.get("csrftoken", "")},
             timeout=BUDGET_SECONDS,
         )

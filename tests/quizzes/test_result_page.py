@@ -46,7 +46,7 @@ def test_short_answer_patterns_read_as_words(pattern, readable):
 def test_a_short_answer_key_shows_words_and_says_what_the_dots_mean(
     student_client, student
 ):
-    quiz = QuizFactory(review_policy=Quiz.ReviewPolicy.AFTER_SUBMIT)
+    quiz = QuizFactory(review_immediately=Quiz.ReviewLevel.ANSWERS)
     question = QuestionFactory(
         quiz=quiz,
         data={
@@ -61,7 +61,7 @@ def test_a_short_answer_key_shows_words_and_says_what_the_dots_mean(
 
 
 def test_credits_are_rounded_and_a_wrong_tick_is_explained(student_client, student):
-    quiz = QuizFactory(review_policy=Quiz.ReviewPolicy.AFTER_SUBMIT)
+    quiz = QuizFactory(review_immediately=Quiz.ReviewLevel.ANSWERS)
     single = make_single_choice(quiz, position=0)
     single.choices.filter(credit=0).update(credit=Decimal("0.33334"))
     multiple = make_multiple_response(quiz, position=1)
@@ -85,7 +85,7 @@ def test_credits_are_rounded_and_a_wrong_tick_is_explained(student_client, stude
 def test_the_header_shows_what_a_question_with_a_justification_is_worth(
     student_client, student
 ):
-    quiz = QuizFactory(review_policy=Quiz.ReviewPolicy.AFTER_SUBMIT)
+    quiz = QuizFactory(review_immediately=Quiz.ReviewLevel.ANSWERS)
     question = make_allocation(quiz, points=Decimal("2"))
     attempt, _ = services.start_attempt(quiz=quiz, student=student)
     html = student_client.get(
@@ -98,7 +98,7 @@ def test_the_header_shows_what_a_question_with_a_justification_is_worth(
 def test_a_long_result_starts_with_a_summary_linking_each_question(
     student_client, student
 ):
-    quiz = make_quiz_with_every_kind(review_policy=Quiz.ReviewPolicy.AFTER_SUBMIT)
+    quiz = make_quiz_with_every_kind(review_immediately=Quiz.ReviewLevel.ANSWERS)
     html = _reviewed(student_client, student, quiz, {})
     summary = html.split('class="table result-summary-table"')[1].split("</table>")[0]
     ids = list(quiz.questions.order_by("position").values_list("id", flat=True))
@@ -111,7 +111,7 @@ def test_a_long_result_starts_with_a_summary_linking_each_question(
 
 
 def test_a_short_result_has_no_summary_table(student_client, student):
-    quiz = QuizFactory(review_policy=Quiz.ReviewPolicy.AFTER_SUBMIT)
+    quiz = QuizFactory(review_immediately=Quiz.ReviewLevel.ANSWERS)
     make_single_choice(quiz)
     html = _reviewed(student_client, student, quiz, {})
     assert "result-summary-table" not in html

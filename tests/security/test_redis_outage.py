@@ -24,6 +24,7 @@ from quizzes.tasks import sweep_attempts
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
 from tests.helpers.worker import CeleryWorkerProcess, database_url
 from tests.quizzes.factories import QuizFactory, make_single_choice
+from tests.quizzes.handles import as_student_sends
 from tests.quizzes.instructor_factories import cohort_with
 from tests.security.test_fault_drills import OwnRedis, celery_pointed_at, wait_for
 
@@ -75,6 +76,8 @@ def test_a_redis_outage_under_a_signed_in_student_loses_nothing(
     assert started["Location"] == attempt.get_absolute_url()
     browser.get(reverse("quizzes:intro", args=[quiz.pk]))  # fills the quiz cache
 
+    answers = as_student_sends(attempt, {str(question.pk): {"choice": right.pk}})
+
     redis_for_everything.kill()
     caplog.set_level(logging.WARNING, logger="tradeoffs.cache")
     outcomes = {}
@@ -83,7 +86,7 @@ def test_a_redis_outage_under_a_signed_in_student_loses_nothing(
     outcomes["autosave"] = timed(
         lambda: browser.put(
             reverse("api-attempt-responses", args=[attempt.pk]),
-            json.dumps({"answers": {str(question.pk): {"choice": right.pk}}}),
+            json.dumps({"answers": answers}),
             content_type="application/json",
         )
     )
