@@ -49,7 +49,13 @@ def register_student(
     user.set_password(password)
     # The case-insensitive unique constraint is the last word if two sign-ups race.
     user.save()
-    transaction.on_commit(lambda: send_verification_email(user=user))
+    # Sent by a worker, retried there: a slow or absent mail server never holds up or
+    # fails the sign-up itself.
+    from . import tasks
+
+    transaction.on_commit(
+        lambda: tasks.send_verification_email_task.delay(user.pk), robust=True
+    )
     return user
 
 
@@ -64,22 +70,22 @@ def verification_token(user: User) -> str:
     return signing.dumps({"u": user.pk, "e": user.email.lower()}, salt=_VERIFY_SALT)
 
 
-def send_verification_email(*, user: User) -> bool:
-    """Mail the link that proves the address; False (and logged) when mail fails,
-    so sign-up never fails with it: the student can ask for the link again."""
+def mail_verification_link(*, user: User) -> None:
+    """Mail the link that proves the address; an SMTP failure raises (OSError)."""
     link = settings.SITE_URL.rstrip("/") + reverse(
         "accounts:verify_email", kwargs={"token": verification_token(user)}
     )
     body = render_to_string(
         "registration/verify_email.txt", {"user": user, "link": link}
     )
+    send_mail(_("Confirm your e-mail address for Tradeoffs"), body, None, [user.email])
+
+
+def send_verification_email(*, user: User) -> bool:
+    """Mail the link now; False (and logged) when mail fails, so the page can say so
+    and the student can ask again."""
     try:
-        send_mail(
-            _("Confirm your e-mail address for Tradeoffs"),
-            body,
-            None,
-            [user.email],
-        )
+        mail_verification_link(user=user)
     except OSError:
         logger.warning(
             "verification e-mail to user %s not sent", user.pk, exc_info=True

@@ -118,3 +118,11 @@ def test_an_extension_refusal_does_not_reveal_accounts_outside_the_cohort(cohort
         format="json",
     )
     assert granted.status_code == 201
+
+
+def test_the_instructor_link_shows_only_to_those_with_instructor_powers(client):
+    link = reverse("instructor:dashboard")
+    client.force_login(UserFactory(is_staff=True))
+    assert f'href="{link}"' not in client.get(reverse("home")).content.decode()
+    client.force_login(_staff_with_permission())
+    assert f'href="{link}"' in client.get(reverse("home")).content.decode()
