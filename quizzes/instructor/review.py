@@ -1,7 +1,8 @@
 """Shaped reads for an instructor looking at a student's work: one attempt, one cell.
 
 Scoped like every instructor read: the student must be in one of my cohorts on the
-quiz's course (staff see everyone); anything else is a 404.
+quiz's course, or in none of its cohorts on a course I instruct (the grading fallback);
+those with `courses.teach_all_cohorts` see everyone; anything else is a 404.
 """
 
 from __future__ import annotations
@@ -10,12 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from courses.models import Cohort, CohortMembership
+from courses.models import Cohort, CohortMembership, Course, teaches_every_cohort
 
 from .. import presentation
 from .. import selectors as quiz_selectors
@@ -25,18 +26,29 @@ from .selectors import _ATTEMPT_FIELDS, _assignment_row, _terms, assignment_for
 
 
 def _taught_attempts(user):
+    """Attempts of students in my cohorts, and (the course-level fallback) of students
+    in none of the course's cohorts, on courses I instruct."""
     attempts = Attempt.objects.all()
-    if user.is_staff:
+    if teaches_every_cohort(user):
         return attempts
-    return attempts.filter(
-        Exists(
-            CohortMembership.objects.filter(
-                cohort__in=Cohort.objects.taught_by(user),
-                student=OuterRef("student"),
-                cohort__course=OuterRef("quiz__course"),
-            )
+    in_my_cohort = Exists(
+        CohortMembership.objects.filter(
+            cohort__in=Cohort.objects.taught_by(user),
+            student=OuterRef("student"),
+            cohort__course=OuterRef("quiz__course"),
         )
     )
+    in_no_cohort = ~Exists(
+        CohortMembership.objects.filter(
+            student=OuterRef("student"), cohort__course=OuterRef("quiz__course")
+        )
+    )
+    instructs_course = Exists(
+        Course.instructors.through.objects.filter(
+            course_id=OuterRef("quiz__course_id"), user=user
+        )
+    )
+    return attempts.filter(Q(in_my_cohort) | (Q(in_no_cohort) & Q(instructs_course)))
 
 
 def attempt_for_instructor(*, user, attempt_id: int) -> Attempt:
