@@ -149,12 +149,8 @@ class QuizAdmin(GiftImportAdminMixin, admin.ModelAdmin):
         # The student's own presentation and widgets, with nothing answered: the
         # preview renders the take page's question template, so it cannot drift.
         questions = [
-            presentation.question_for_student(question, {}, number)
-            for number, question in enumerate(quiz.questions.all(), start=1)
-        ]
-        questions = [
-            forms.bind(question, forms.state_from_answer(question, None))
-            for question in questions
+            forms.bind(view, forms.state_from_answer(view, None))
+            for view in presentation.questions_for_preview(quiz)
         ]
         context = {
             **self.admin_site.each_context(request),

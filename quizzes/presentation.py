@@ -125,6 +125,14 @@ def question_for_student(
     return view
 
 
+def questions_for_preview(quiz) -> list[dict]:
+    """A quiz's questions as a student sees them before answering (authoring order)."""
+    return [
+        question_for_student(question, {}, number)
+        for number, question in enumerate(quiz.questions.all(), start=1)
+    ]
+
+
 def key_for_review(question: Question, handles: Handles | None = None) -> dict:
     """The answer key, shown only at review (choices named by the attempt's handles)."""
     data = question.data or {}

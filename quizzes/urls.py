@@ -2,15 +2,15 @@
 
 from django.urls import path
 
-from . import views
+from . import take_views, views
 
 app_name = "quizzes"
 urlpatterns = [
     path("<int:pk>/", views.intro, name="intro"),
     path("<int:pk>/start/", views.start, name="start"),
     path("<int:pk>/attempts/", views.history, name="history"),
-    path("attempts/<int:pk>/", views.take, name="attempt"),
-    path("attempts/<int:pk>/autosave/", views.autosave, name="autosave"),
-    path("attempts/<int:pk>/submit/", views.submit, name="submit"),
+    path("attempts/<int:pk>/", take_views.take, name="attempt"),
+    path("attempts/<int:pk>/autosave/", take_views.autosave, name="autosave"),
+    path("attempts/<int:pk>/submit/", take_views.submit, name="submit"),
     path("attempts/<int:pk>/result/", views.result, name="result"),
 ]
