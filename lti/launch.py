@@ -127,7 +127,8 @@ class ToolLaunch(DjangoMessageLaunch):
                 raise
         # The platform may have rotated its keys: fetch the set again, not too often.
         url = self._registration.get_key_set_url()
-        if not cache.add(f"lti-jwks-refresh:{url}", 1, JWKS_REFRESH_SECONDS):
+        pause = getattr(settings, "LTI_JWKS_REFRESH_SECONDS", JWKS_REFRESH_SECONDS)
+        if pause and not cache.add(f"lti-jwks-refresh:{url}", 1, pause):
             raise LaunchRefused("unknown_key", "key set refreshed moments ago")
         self._registration.set_key_set(None)
         self._refetch = True
