@@ -15,7 +15,7 @@ from config.security import CSP_HEADER, SITE_POLICY, render_policy
 from courses.models import Course, Lesson
 from quizzes.models import Quiz
 
-from . import embedding
+from . import accounts, embedding
 from .errors import LaunchRefused
 from .launch import restored_launch
 from .views import LAUNCH_SESSION_KEY, refused
@@ -86,6 +86,8 @@ def picker(request: HttpRequest) -> HttpResponse:
         return refused(request, refusal)
     if not launch.is_deep_link_launch():
         return refused(request, LaunchRefused("no_launch", "not a deep-link launch"))
+    if not accounts.teaches(launch.get_launch_data().get(accounts.ROLES_CLAIM)):
+        return refused(request, LaunchRefused("not_instructor", "picker for learner"))
     if request.method == "POST":
         resource = resource_for(request, request.POST.get("item", ""))
         if resource is None:

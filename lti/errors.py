@@ -61,6 +61,10 @@ REASONS = {
             "content picker (deep linking)."
         ),
     ),
+    "not_instructor": (
+        _("Only an instructor of the LMS course can add Tradeoffs content."),
+        _("Ask an instructor of this course to add the activity."),
+    ),
     "no_launch": (
         _("There is no LTI launch in progress."),
         _("Open the activity again from your LMS."),

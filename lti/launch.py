@@ -25,6 +25,7 @@ from pylti1p3.exception import LtiException
 from pylti1p3.launch_data_storage.base import DisableSessionId
 
 from .errors import LaunchRefused
+from .keys import ensure_signing_key
 from .models import UsedLaunchValue
 
 logger = logging.getLogger("tradeoffs.lti")
@@ -50,6 +51,10 @@ class TimeoutSession(requests.Session):
 
 class ToolConfig(DjangoToolConfig):
     """django-lti's registry lookup; only active registrations and deployments launch."""
+
+    def find_registration_by_params(self, iss, client_id, *args, **kwargs):
+        ensure_signing_key()
+        return super().find_registration_by_params(iss, client_id, *args, **kwargs)
 
 
 class ToolLaunch(DjangoMessageLaunch):

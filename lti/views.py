@@ -16,6 +16,7 @@ from pylti1p3.exception import LtiException, OIDCException
 
 from . import accounts, embedding
 from .errors import LaunchRefused
+from .keys import ensure_signing_key
 from .launch import ToolConfig, validated_launch
 
 logger = logging.getLogger("tradeoffs.lti")
@@ -46,6 +47,7 @@ def refused(request: HttpRequest, refusal: LaunchRefused) -> HttpResponse:
 @require_GET
 def jwks(request: HttpRequest) -> JsonResponse:
     """Our public keys: every active key, so tokens signed before a rotation verify."""
+    ensure_signing_key()
     return JsonResponse(Key.objects.as_jwks())
 
 
@@ -102,6 +104,10 @@ def launch(request: HttpRequest) -> HttpResponse:
     try:
         message_launch = validated_launch(request)
         lti_launch = LtiLaunch(message_launch)
+        if lti_launch.is_deep_link_launch and not accounts.teaches(
+            lti_launch.get_claim(accounts.ROLES_CLAIM)
+        ):
+            raise LaunchRefused("not_instructor", "deep linking by a non-instructor")
         placement = accounts.place_launch(lti_launch=lti_launch)
     except LaunchRefused as refusal:
         return refused(request, refusal)
@@ -109,8 +115,6 @@ def launch(request: HttpRequest) -> HttpResponse:
     embedding.remember(request, lti_launch.registration)
     request.session[LAUNCH_SESSION_KEY] = message_launch.get_launch_id()
     if lti_launch.is_deep_link_launch:
-        if not placement.instructor:
-            return refused(request, LaunchRefused("no_target", "picker for learner"))
         return redirect("lti:deep-link")
     target = placement.target
     if target.quiz_id:

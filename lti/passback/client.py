@@ -13,6 +13,7 @@ import requests
 from django.core.cache import cache
 from lti_tool.models import LtiRegistration
 
+from ..keys import ensure_signing_key
 from ..launch import TimeoutSession
 
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
@@ -56,6 +57,7 @@ def access_token(
     token = cache.get(key)
     if token:
         return token
+    ensure_signing_key()
     tool = registration.to_registration()
     now = int(time.time())
     assertion = jwt.encode(
