@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import parse_qs, urlsplit
 
 from django.contrib.auth import login
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +24,21 @@ from .launch import ToolConfig, validated_launch
 logger = logging.getLogger("tradeoffs.lti")
 
 LAUNCH_SESSION_KEY = "lti_launch_id"
+LOGIN_CACHE_PREFIX = "lti-login:"
+LOGIN_SECONDS = 300
 AUTH_BACKEND = "accounts.backends.EmailBackend"
+
+
+def new_window(request: HttpRequest, login_params: str) -> HttpResponse:
+    """The browser withheld our cookie inside the LMS frame: offer a new window."""
+    logger.info("LTI launch without its state cookie: offering a new window")
+    response = render(
+        request,
+        "lti/new_window.html",
+        {"login_url": f"{reverse('lti:login')}?{login_params}"},
+        status=400,
+    )
+    return embedding.allow_framing(response, embedding.all_platform_origins())
 
 
 def refused(request: HttpRequest, refusal: LaunchRefused) -> HttpResponse:
@@ -94,6 +110,11 @@ def oidc_login(request: HttpRequest) -> HttpResponse:
         response = oidc.redirect(request.build_absolute_uri(reverse("lti:launch")))
     except (OIDCException, LtiException) as exc:
         return refused(request, LaunchRefused("unknown_platform", str(exc)))
+    # Kept for the new-window fallback: a launch whose state cookie the browser
+    # withheld (third-party cookies blocked) can restart the login in a window.
+    state = parse_qs(urlsplit(response["Location"]).query).get("state", [""])[0]
+    params = request.POST if request.method == "POST" else request.GET
+    cache.set(f"{LOGIN_CACHE_PREFIX}{state}", params.urlencode(), LOGIN_SECONDS)
     return embedding.allow_framing(response, embedding.all_platform_origins())
 
 
@@ -103,6 +124,13 @@ def launch(request: HttpRequest) -> HttpResponse:
     """Validate the id_token, sign the LMS user in, open what the link points at."""
     try:
         message_launch = validated_launch(request)
+    except LaunchRefused as refusal:
+        state = request.POST.get("state", "")
+        login_params = cache.get(f"{LOGIN_CACHE_PREFIX}{state}") if state else None
+        if refusal.code == "bad_state" and login_params:
+            return new_window(request, login_params)
+        return refused(request, refusal)
+    try:
         lti_launch = LtiLaunch(message_launch)
         if lti_launch.is_deep_link_launch and not accounts.teaches(
             lti_launch.get_claim(accounts.ROLES_CLAIM)

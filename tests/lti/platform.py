@@ -54,7 +54,9 @@ class Platform:
     membership_requests: int = 0
     jwks_requests: int = 0
     tool_jwks: dict | None = None
-    course_page_launch: dict | None = None
+    # The LMS course page: the tool's login URL, and the claims its launch carries.
+    course_login_url: str = ""
+    course_launch: dict = field(default_factory=dict)
 
     def start(self) -> Platform:
         key, public = new_key()
@@ -242,11 +244,10 @@ class Platform:
 
     def auth_response_html(self, query: dict) -> str:
         """OIDC auth response: an auto-posted form with the id_token (for browsers)."""
-        launch = self.course_page_launch or {}
         token = self.id_token(
             nonce=query["nonce"],
             target_link_uri=query["redirect_uri"],
-            **launch,
+            **self.course_launch,
         )
         return (
             "<!doctype html><html><body>"
@@ -341,9 +342,8 @@ def _handler(platform: Platform):
 
 def course_page(platform: Platform) -> str:
     """The LMS course page: the tool launched inside an iframe (OIDC login first)."""
-    launch = platform.course_page_launch or {}
-    params = urlencode(platform.login_params(launch.get("target_link_uri", "")))
-    login = launch.get("login_url", "")
+    login = platform.course_login_url
+    params = urlencode(platform.login_params(login.replace("/login/", "/launch/")))
     return (
         "<!doctype html><html><body><h1>LMS course</h1>"
         f'<iframe id="tool" title="Tradeoffs" width="1000" height="800" '

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import time
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -115,13 +117,32 @@ def test_nonce_the_tool_never_issued_is_refused(client, platform, registration, 
     _refusal(response, "replayed")
 
 
-def test_state_from_another_browser_is_refused(client, platform, registration, quiz):
+def test_blocked_cookie_offers_a_new_window(client, platform, registration, quiz):
     login = start_login(client, platform)
     token = platform.id_token(nonce=login.nonce, **quiz_claims(quiz, platform))
-    client.cookies.clear()
+    client.cookies.clear()  # what a browser blocking third-party cookies sends
 
     response = client.post(
         login.redirect_uri, {"id_token": token, "state": login.state}
+    )
+
+    assert response.status_code == 400
+    assert b"Open in a new window" in response.content
+    assert b'target="_blank"' in response.content
+    assert f"frame-ancestors {platform.issuer}" in response["Content-Security-Policy"]
+    # The link restarts the login at the top level, where the cookie is kept.
+    link = re.search(r'href="(/lti/login/\?[^"]+)"', response.content.decode())[1]
+    restarted = client.get(unescape(link))
+    assert restarted.status_code == 302
+    assert restarted["Location"].startswith(platform.auth_url)
+
+
+def test_state_the_tool_never_issued_is_refused(client, platform, registration, quiz):
+    login = start_login(client, platform)
+    token = platform.id_token(nonce=login.nonce, **quiz_claims(quiz, platform))
+
+    response = client.post(
+        login.redirect_uri, {"id_token": token, "state": "state-forged"}
     )
 
     _refusal(response, "bad_state")
