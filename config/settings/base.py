@@ -274,6 +274,8 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # may frame launched pages, per platform issuer (e.g. a Canvas school's own domain).
 LTI_SCORE_RETRY_BASE_SECONDS = env.int("LTI_SCORE_RETRY_BASE_SECONDS", default=30)
 LTI_SCORE_MAX_ATTEMPTS = env.int("LTI_SCORE_MAX_ATTEMPTS", default=8)
+# A sender that died holding scores gives them up after this many seconds.
+LTI_SCORE_LEASE_SECONDS = env.int("LTI_SCORE_LEASE_SECONDS", default=120)
 LTI_EXTRA_FRAME_ORIGINS = env.json("LTI_EXTRA_FRAME_ORIGINS", default={})
 
 LOGGING = {
