@@ -132,6 +132,8 @@ def launch(request: HttpRequest) -> HttpResponse:
         return refused(request, refusal)
     try:
         lti_launch = LtiLaunch(message_launch)
+        if not (lti_launch.is_resource_launch or lti_launch.is_deep_link_launch):
+            raise LaunchRefused("bad_message", "message type not supported")
         if lti_launch.is_deep_link_launch and not accounts.teaches(
             lti_launch.get_claim(accounts.ROLES_CLAIM)
         ):

@@ -241,3 +241,13 @@ def test_jwks_and_configuration_are_published(client, registration):
     assert config["oidc_initiation_url"].endswith("/lti/login/")
     assert config["target_link_uri"].endswith("/lti/launch/")
     assert config["jwks_uri"].endswith("/lti/jwks/")
+
+
+def test_unsupported_message_type_is_a_clear_400(client, platform, registration, quiz):
+    response = launch(
+        client,
+        platform,
+        message_type="LtiSubmissionReviewRequest",
+        **quiz_claims(quiz, platform),
+    )
+    _refusal(response, "bad_message", 400)
