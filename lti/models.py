@@ -1,8 +1,12 @@
 """What the tool keeps beside django-lti's records: links to our accounts, cohorts and
 quizzes, single-use launch values, and the outbox of scores for LMS gradebooks."""
 
+import secrets
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from lti_tool.models import LtiContext, LtiRegistration, LtiResourceLink, LtiUser
@@ -130,3 +134,40 @@ class Score(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} {self.score_given}/{self.score_maximum}"
+
+
+def _invite_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def _invite_expiry():
+    return timezone.now() + timedelta(days=7)
+
+
+class RegistrationInvite(models.Model):
+    """A one-time dynamic-registration link an admin hands to an LMS admin."""
+
+    token = models.CharField(max_length=64, unique=True, default=_invite_token)
+    note = models.CharField(
+        _("for"), max_length=200, blank=True, help_text=_("Which LMS, whose admin.")
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(default=_invite_expiry)
+    used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    registration = models.ForeignKey(
+        LtiRegistration,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        editable=False,
+    )
+
+    class Meta:
+        verbose_name = _("LTI registration link")
+        verbose_name_plural = _("LTI registration links")
+
+    def __str__(self) -> str:
+        return self.note or self.token[:8]
+
+    def get_absolute_url(self) -> str:
+        return reverse("lti:register", kwargs={"token": self.token})

@@ -3,6 +3,7 @@
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
+import lti.models
 from django.db import migrations, models
 
 
@@ -116,6 +117,22 @@ class Migration(migrations.Migration):
             options={
                 'ordering': ['-created_at', '-id'],
                 'indexes': [models.Index(condition=models.Q(('state__in', ['pending', 'sending'])), fields=['state', 'next_attempt_at'], name='lti_score_due'), models.Index(fields=['lineitem_url', 'lti_user'], name='lti_score_pair')],
+            },
+        ),
+        migrations.CreateModel(
+            name='RegistrationInvite',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('token', models.CharField(default=lti.models._invite_token, max_length=64, unique=True)),
+                ('note', models.CharField(blank=True, help_text='Which LMS, whose admin.', max_length=200, verbose_name='for')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ('expires_at', models.DateTimeField(default=lti.models._invite_expiry)),
+                ('used_at', models.DateTimeField(blank=True, editable=False, null=True)),
+                ('registration', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, to='lti_tool.ltiregistration')),
+            ],
+            options={
+                'verbose_name': 'LTI registration link',
+                'verbose_name_plural': 'LTI registration links',
             },
         ),
         migrations.RunPython(create_key_and_schedules, remove_schedules),

@@ -27,6 +27,8 @@ AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 NRPS_CLAIM = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
 LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
 INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
+PLATFORM_CONFIG = "https://purl.imsglobal.org/spec/lti-platform-configuration"
+TOOL_CONFIG = "https://purl.imsglobal.org/spec/lti-tool-configuration"
 TA = "http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant"
 
 
@@ -58,6 +60,8 @@ class Platform:
     course_login_url: str = ""
     course_launch: dict = field(default_factory=dict)
     hold_next_score: bool = False
+    registration_token: str = "reg-token-1"
+    registration_requests: list = field(default_factory=list)
     score_held: threading.Event = field(default_factory=threading.Event)
     score_release: threading.Event = field(default_factory=threading.Event)
 
@@ -100,6 +104,30 @@ class Platform:
     @property
     def memberships_url(self) -> str:
         return f"{self.base}/memberships"
+
+    def openid_configuration(self) -> dict:
+        """The platform's OpenID configuration (Dynamic Registration 1.0, 3.4)."""
+        return {
+            "issuer": self.issuer,
+            "authorization_endpoint": self.auth_url,
+            "token_endpoint": self.token_url,
+            "jwks_uri": self.jwks_url,
+            "registration_endpoint": f"{self.base}/register",
+            "scopes_supported": ["openid"],
+            "response_types_supported": ["id_token"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "token_endpoint_auth_methods_supported": ["private_key_jwt"],
+            "claims_supported": ["iss", "sub", "name"],
+            "subject_types_supported": ["public"],
+            PLATFORM_CONFIG: {
+                "product_family_code": "simulator",
+                "version": "1.0",
+                "messages_supported": [
+                    {"type": "LtiResourceLinkRequest"},
+                    {"type": "LtiDeepLinkingRequest"},
+                ],
+            },
+        }
 
     def rotate_key(self, *, publish: bool) -> None:
         """Sign with a new key; publish it at the JWKS now, or only later."""
@@ -296,6 +324,12 @@ def _handler(platform: Platform):
         def do_GET(self) -> None:
             parts = urlsplit(self.path)
             query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+            if parts.path == "/.well-known/openid-configuration":
+                if self.headers.get("Authorization") != (
+                    f"Bearer {platform.registration_token}"
+                ):
+                    return self._send(401, {"error": "unauthorized"})
+                return self._send(200, platform.openid_configuration())
             if parts.path == "/jwks":
                 platform.jwks_requests += 1
                 return self._send(200, {"keys": platform.published})
@@ -340,6 +374,24 @@ def _handler(platform: Platform):
                 lineitem = platform.base + parts.path.removesuffix("/scores")
                 status = platform.handle_score(lineitem, json.loads(raw))
                 return self._send(status, {} if status < 300 else {"error": status})
+            if parts.path == "/register":
+                if self.headers.get("Authorization") != (
+                    f"Bearer {platform.registration_token}"
+                ):
+                    return self._send(401, {"error": "unauthorized"})
+                body = json.loads(raw)
+                platform.registration_requests.append(body)
+                return self._send(
+                    200,
+                    {
+                        **body,
+                        "client_id": platform.client_id,
+                        TOOL_CONFIG: {
+                            **body[TOOL_CONFIG],
+                            "deployment_id": platform.deployment_id,
+                        },
+                    },
+                )
             if parts.path == "/deep_link_return":
                 form = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
                 platform.handle_deep_link_return(form)

@@ -110,3 +110,18 @@ def test_scores_page_queries_do_not_grow_with_rows(
     assert _scores_page_queries(client, platform, quiz, 1) == _scores_page_queries(
         client, platform, quiz, 5
     )
+
+
+def test_admin_pages_of_the_tool_open(client):
+    from tests.accounts.factories import StaffFactory
+
+    client.force_login(StaffFactory())
+    for name in (
+        "admin:lti_registrationinvite_add",
+        "admin:lti_registrationinvite_changelist",
+        "admin:lti_score_changelist",
+        "admin:lti_contextcohort_changelist",
+        "admin:lti_linkedresource_changelist",
+        "admin:lti_tool_ltiregistration_add",
+    ):
+        assert client.get(reverse(name)).status_code == 200, name
