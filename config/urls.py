@@ -35,6 +35,7 @@ urlpatterns = [
     path("instructor/reports/", include("quizzes.reports.urls")),
     path("instructor/", include("quizzes.instructor_urls")),
     path("progress/", include("progress.urls")),
+    path("lti/", include("lti.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "courses",
     "quizzes",
     "progress",
+    "lti_tool",
+    "lti",
 ]
 
 MIDDLEWARE = [
@@ -41,6 +43,8 @@ MIDDLEWARE = [
     "config.security.SecurityHeadersMiddleware",
     "config.security.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside SessionMiddleware: it re-marks the session cookie for LMS iframes.
+    "lti.embedding.EmbeddingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -265,6 +269,14 @@ DEFAULT_FROM_EMAIL = env(
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Absolute links in e-mails (unsubscribe, lesson passages) start with this.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+
+# LTI (lti/): grade passback retries (seconds, doubled per try) and extra origins that
+# may frame launched pages, per platform issuer (e.g. a Canvas school's own domain).
+LTI_SCORE_RETRY_BASE_SECONDS = env.int("LTI_SCORE_RETRY_BASE_SECONDS", default=30)
+LTI_SCORE_MAX_ATTEMPTS = env.int("LTI_SCORE_MAX_ATTEMPTS", default=8)
+# A sender that died holding scores gives them up after this many seconds.
+LTI_SCORE_LEASE_SECONDS = env.int("LTI_SCORE_LEASE_SECONDS", default=120)
+LTI_EXTRA_FRAME_ORIGINS = env.json("LTI_EXTRA_FRAME_ORIGINS", default={})
 
 LOGGING = {
     "version": 1,

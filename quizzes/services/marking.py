@@ -14,6 +14,7 @@ from config import bulk
 
 from .. import grading, selectors
 from ..models import Attempt, Response
+from ..signals import attempt_graded
 
 __all__ = [
     "as_points",
@@ -119,6 +120,7 @@ def _store_scores(attempts: list[Attempt], rows: list[Response]) -> None:
         update_fields=_SCORED_FIELDS,
     )
     bulk.set_fields(attempts, _ATTEMPT_FIELDS)
+    attempt_graded.send(sender=Attempt, attempts=attempts)
 
 
 def _checked_keys(questions) -> list[tuple[int, grading.CheckedKey]]:
