@@ -16,24 +16,30 @@ _WEIGHT_RE = re.compile(r"%(-?\d+(?:\.\d+)?)%")
 _WEIGHT_ATTEMPT_RE = re.compile(r"%\s*[-+]?\s*[\d.,]+\s*%")
 
 
-def _blocks(text: str) -> Iterable[tuple[int, list[str]]]:
-    """Yield (first line number, lines) of each blank-line separated block."""
+def _blocks(text: str) -> Iterable[tuple[int, list[str], str]]:
+    """Yield (first line number, lines, comment lines) of each blank-line separated block."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     current: list[str] = []
+    comments: list[str] = []
     start = 0
     for number, line in enumerate(text.split("\n"), start=1):
         stripped = line.strip()
         if not stripped:
             if current:
-                yield start, current
-                current = []
+                yield start, current, "\n".join(comments)
+                current, comments = [], []
             continue
         if not current:
             start = number
-        # Comment lines stay as empty lines so every later line keeps its number.
-        current.append("" if stripped.startswith("//") else line)
+        # Comment lines stay as empty lines so every later line keeps its number;
+        # Moodle reads [id:…] and [tag:…] out of them.
+        if stripped.startswith("//"):
+            comments.append(stripped)
+            current.append("")
+        else:
+            current.append(line)
     if current:
-        yield start, current
+        yield start, current, "\n".join(comments)
 
 
 @dataclass
@@ -47,13 +53,13 @@ class _Item:
     feedback: str
     feedback_line: int
 
-    def texts(self, default_format: str) -> tuple[str, str]:
-        """Return (text, feedback); each may carry a [format] tag the rows do not keep."""
-        _fmt, text = _split_format(self.text, self.line, default_format)
-        _fmt, feedback = _split_format(
+    def texts(self, default_format: str) -> tuple[str, str, str, str]:
+        """Return (text, its format, feedback, its format); tags default to the prompt's."""
+        text_format, text = _split_format(self.text, self.line, default_format)
+        feedback_format, feedback = _split_format(
             self.feedback, self.feedback_line, default_format
         )
-        return text, feedback
+        return text, text_format, feedback, feedback_format
 
 
 class _Scanner:
