@@ -5,3 +5,4 @@ from .attempts import *  # noqa: F403
 from .marking import *  # noqa: F403
 from .passages import *  # noqa: F403
 from .question_bank import *  # noqa: F403
+from .question_export import *  # noqa: F403
