@@ -134,7 +134,10 @@ class _Writer:
 
     def text(self, parent, tag: str, text: str, fmt: str | None, **attributes: str):
         """Write <tag format="…"><text>…</text><file …/></tag>, files embedded."""
-        element = _sub(parent, tag, **attributes, format=moodle_format(fmt))
+        element = _sub(parent, tag)
+        # Set one by one: lxml sorts keyword attributes, Moodle writes fraction first.
+        for name, value in {**attributes, "format": moodle_format(fmt)}.items():
+            element.set(name, value)
         files: dict[str, bytes] = {}
 
         def embed(match: re.Match) -> str:
