@@ -451,7 +451,9 @@ NEW_KEYS = {"general_feedback_format", "category_info", "idnumber", "tags", "moo
 
 def _without_formats(value):
     if isinstance(value, dict):
-        return {k: _without_formats(v) for k, v in value.items() if k not in FORMAT_KEYS}
+        return {
+            k: _without_formats(v) for k, v in value.items() if k not in FORMAT_KEYS
+        }
     if isinstance(value, list):
         return [_without_formats(item) for item in value]
     return value
