@@ -19,6 +19,7 @@ from .models import (
     ExportJob,
     Extension,
     Question,
+    QuestionTag,
     Quiz,
     QuizStatistics,
     RegradeRun,
@@ -163,8 +164,8 @@ class ChoiceInline(admin.StackedInline):
     extra = 0
     fields = [
         ("position", "credit"),
-        "text",
-        "feedback",
+        ("text", "text_format"),
+        ("feedback", "feedback_format"),
         "feedback_gains",
         "feedback_costs",
         "feedback_objection",
@@ -172,14 +173,20 @@ class ChoiceInline(admin.StackedInline):
     ordering = ["position", "id"]
 
 
+@admin.register(QuestionTag)
+class QuestionTagAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+
+
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
     list_display = ["__str__", "quiz", "kind", "points", "lesson", "paragraph"]
     list_filter = ["kind", "quiz__course", "quiz", "tradeoffs"]
-    search_fields = ["prompt", "name", "explanation"]
+    search_fields = ["prompt", "name", "explanation", "idnumber"]
     list_select_related = ["quiz", "lesson"]
     autocomplete_fields = ["quiz", "lesson"]
-    filter_horizontal = ["tradeoffs"]
+    filter_horizontal = ["tradeoffs", "tags"]
     inlines = [ChoiceInline]
     form = QuestionAdminForm
 
@@ -191,13 +198,14 @@ class QuestionAdmin(admin.ModelAdmin):
                     "quiz",
                     "position",
                     "kind",
-                    "name",
-                    "prompt",
+                    ("name", "idnumber"),
+                    ("prompt", "prompt_format"),
                     "points",
-                    "explanation",
+                    ("explanation", "explanation_format"),
                     "lesson",
                     "paragraph",
                     "tradeoffs",
+                    "tags",
                 ]
             },
         )
