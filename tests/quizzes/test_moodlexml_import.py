@@ -5,7 +5,10 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.urls import reverse
 
 from courses.models import Course, Tradeoff
 from quizzes import moodlexml, services
@@ -247,3 +250,49 @@ def test_a_thousand_questions_with_images_import_in_seconds(course):
     assert len(report.questions) == 1000
     assert elapsed < 10, f"1,000 questions took {elapsed:.1f} s"
     print(f"\n1,000 Moodle XML questions with 100 images imported in {elapsed:.2f} s")
+
+
+@pytest.fixture
+def admin_client_(client):
+    user = get_user_model().objects.create_superuser(
+        email="admin@example.com", password="x"
+    )
+    client.force_login(user)
+    return client
+
+
+def test_admin_previews_a_moodle_xml_upload_then_imports_it(admin_client_, course):
+
+    url = reverse("admin:quizzes_quiz_import_gift")
+    upload = SimpleUploadedFile("bank.xml", EVERY_KIND.read_bytes(), "text/xml")
+
+    preview = admin_client_.post(url, {"course": course.pk, "quiz": "", "file": upload})
+
+    assert preview.status_code == 200
+    report = preview.context["report"]
+    assert [(i.line, i.kind) for i in report.questions][:2] == [
+        (15, "single_choice"),
+        (67, "multiple_response"),
+    ]
+    assert counts() == (0, 0, 0, 0)
+    payload = preview.context["confirm_form"]["payload"].value()
+
+    done = admin_client_.post(url, {"payload": payload})
+
+    assert done.status_code == 302
+    assert Quiz.objects.get(slug="migration-basics").questions.count() == 8
+
+
+def test_admin_shows_the_line_of_a_broken_xml_file(admin_client_, course):
+
+    broken = EVERY_KIND.read_bytes().replace(b"</tags>", b"", 1)
+    upload = SimpleUploadedFile("bank.xml", broken, "text/xml")
+
+    response = admin_client_.post(
+        reverse("admin:quizzes_quiz_import_gift"),
+        {"course": course.pk, "file": upload},
+    )
+
+    assert response.context["error"].line == 65
+    assert "bank.xml, line 65: not well-formed XML" in response.content.decode()
+    assert counts() == (0, 0, 0, 0)
