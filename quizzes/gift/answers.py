@@ -68,7 +68,8 @@ class _AnswerReader(_Scanner):
     def read_choices(
         self, q: ParsedQuestion, start: int, end: int, opening: int
     ) -> None:
-        lead, items = self.split_items(start, end, "=~")
+        # As Moodle: '=' is full credit and what follows is text, even '%50%...'.
+        lead, items = self.split_items(start, end, "=~", unweighted="=")
         self.refuse_lead(lead, _("expected '=' or '~' before each answer"))
         self.require_items(
             items, opening, _("at least two answers, each after '=' or '~'")

@@ -87,14 +87,24 @@ class _Scanner:
         return _split_format(self.s[start:end], self.line_at(start), default)
 
     def split_items(
-        self, start: int, end: int, markers: str, *, feedback: bool = True
+        self,
+        start: int,
+        end: int,
+        markers: str,
+        *,
+        feedback: bool = True,
+        unweighted: str = "",
     ) -> tuple[tuple[int, int] | None, list[_Item]]:
         """Split s[start:end] at markers; also return any text before the first one."""
         s = self.s
         cuts = [i for i in range(start, end) if s[i] in markers]
         items = [
             self.read_item(
-                s[cut], cut + 1, cuts[n + 1] if n + 1 < len(cuts) else end, feedback
+                s[cut],
+                cut + 1,
+                cuts[n + 1] if n + 1 < len(cuts) else end,
+                feedback,
+                weighted=s[cut] not in unweighted,
             )
             for n, cut in enumerate(cuts)
         ]
@@ -104,12 +114,18 @@ class _Scanner:
         return lead, items
 
     def read_item(
-        self, marker: str, start: int, end: int, feedback: bool = True
+        self,
+        marker: str,
+        start: int,
+        end: int,
+        feedback: bool = True,
+        *,
+        weighted: bool = True,
     ) -> _Item:
         s = self.s
         pos = self.skip_space(start, end)
         weight = None
-        match = _WEIGHT_RE.match(s, pos, end)
+        match = _WEIGHT_RE.match(s, pos, end) if weighted else None
         if match:
             weight = Decimal(match.group(1))
             if not -100 <= weight <= 100:
@@ -121,7 +137,7 @@ class _Scanner:
                     % {"weight": match.group(1)},
                 )
             pos = match.end()
-        elif _WEIGHT_ATTEMPT_RE.match(s, pos, end):
+        elif weighted and _WEIGHT_ATTEMPT_RE.match(s, pos, end):
             raise self.fail(
                 pos, _("malformed answer weight: expected %NUMBER%, e.g. %50%")
             )

@@ -158,7 +158,8 @@ def _write_choices(q: Mapping[str, Any], warnings: list[str], label: str) -> str
         text = _text(choice["text"], fmt, choice.get("text_format"))
         if single and credit == 1 and not marked:
             marked = True
-            answer = _weighted("=", credit, text, plain_weight=1)
+            # Moodle reads no weight after '=' in a choice question: text as it is.
+            answer = "=" + text
         else:
             answer = _weighted("~", credit, text, plain_weight=0)
         lines.append(

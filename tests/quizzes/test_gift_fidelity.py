@@ -141,3 +141,14 @@ def test_import_stores_formats_idnumber_and_tags_and_export_gives_them_back(tmp_
     assert "// [id:B-1] [tag:borders] [tag:security-rights]\n::Walls::[html]" in text
     assert "~[plain]Always#[markdown]*No*." in text
     assert "####[moodle]See section 2." in text
+
+
+def test_equals_in_a_choice_question_is_full_credit_and_the_rest_is_text():
+    # Moodle reads no weight after '=' among choices: '=%50%a' is the answer "%50%a".
+    [question] = parse("Pick {=%50%a ~b}")
+
+    assert question.kind == "single_choice"
+    assert [(c["text"], c["credit"]) for c in question.choices] == [
+        ("%50%a", 1.0),
+        ("b", 0.0),
+    ]
