@@ -10,7 +10,7 @@ from __future__ import annotations
 from . import grading, selectors
 from .handles import Handles
 from .models import Attempt, Question, Response
-from .textformats import render_text
+from .textformats import render_inline, render_text
 
 
 def _layout_order(ids: list, order: list | None) -> list:
@@ -82,20 +82,34 @@ def question_for_student(
             {
                 "id": public(question.id, cid),
                 "text": choices[cid].text,
-                "text_html": render_text(choices[cid].text, choices[cid].text_format),
+                "text_html": render_inline(choices[cid].text, choices[cid].text_format),
             }
             for cid in order
         ]
         view["multiple"] = question.kind == Question.Kind.MULTIPLE_RESPONSE
     elif question.kind == Question.Kind.ORDERING:
-        items = {item["id"]: item["text"] for item in data.get("items", [])}
+        items = {item["id"]: item for item in data.get("items", [])}
         order = _layout_order(sorted(items), layout.get("items", {}).get(qid))
         view["items"] = [
-            {"id": public(question.id, iid), "text": items[iid]} for iid in order
+            {
+                "id": public(question.id, iid),
+                "text": items[iid]["text"],
+                "text_html": render_inline(
+                    items[iid]["text"], items[iid].get("text_format", "markdown")
+                ),
+            }
+            for iid in order
         ]
     elif question.kind == Question.Kind.MATCHING:
         view["prompts"] = [
-            {"id": pair["id"], "text": pair["prompt"]} for pair in data.get("pairs", [])
+            {
+                "id": pair["id"],
+                "text": pair["prompt"],
+                "text_html": render_inline(
+                    pair["prompt"], pair.get("prompt_format", "markdown")
+                ),
+            }
+            for pair in data.get("pairs", [])
         ]
         options = layout.get("options", {}).get(qid)
         if not options:

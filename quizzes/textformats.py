@@ -92,3 +92,18 @@ def render_text(text: str, text_format: str = "markdown") -> str:
     if text_format == "moodle":
         return _clean(moodle_auto_format(text))
     return render_markdown(text)
+
+
+_ONE_PARAGRAPH = re.compile(r"^<p>((?:(?!</?p>).)*)</p>$", re.DOTALL)
+_MOODLE_WRAPPER = re.compile(r'^<div class="text_to_html">(.*)</div>$', re.DOTALL)
+
+
+@lru_cache(maxsize=4096)
+def render_inline(text: str, text_format: str = "markdown") -> str:
+    """Render a short text (a choice, an item) for a label: no wrapping paragraph."""
+    rendered = render_text(text, text_format).strip()
+    for wrapper in (_ONE_PARAGRAPH, _MOODLE_WRAPPER):
+        match = wrapper.match(rendered)
+        if match:
+            return match.group(1)
+    return rendered

@@ -1,6 +1,10 @@
 """Each Moodle text format renders as Moodle renders it, through the same sanitiser."""
 
+import pytest
+
+from quizzes import presentation
 from quizzes.textformats import moodle_auto_format, render_text
+from tests.quizzes.factories import QuizFactory, make_single_choice
 
 
 def test_markdown_renders_as_the_lessons_do():
@@ -38,3 +42,23 @@ def test_pre_keeps_its_indentation_in_html():
 
 def test_an_unknown_format_falls_back_to_markdown():
     assert render_text("*a*", "rtf") == "<p><em>a</em></p>"
+
+
+@pytest.mark.django_db
+def test_the_student_sees_prompt_and_choices_rendered_by_their_formats():
+    quiz = QuizFactory()
+    question = make_single_choice(
+        quiz, prompt="<p>Pick <b>one</b><script>x()</script></p>", prompt_format="html"
+    )
+    first, second = question.choices.order_by("position")[:2]
+    first.text, first.text_format = "a <b>", "plain"
+    second.text, second.text_format = "*b*", "markdown"
+    first.save()
+    second.save()
+
+    view = presentation.question_for_student(question, {}, 1)
+
+    assert view["prompt_html"] == "<p>Pick <b>one</b></p>"
+    labels = {c["text"]: c["text_html"] for c in view["choices"]}
+    assert labels["a <b>"] == "a &lt;b&gt;"
+    assert labels["*b*"] == "<em>b</em>"
