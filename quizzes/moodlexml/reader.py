@@ -169,7 +169,9 @@ class _Reader:
                     _("the text refers to “%(ref)s”, which no <file> here holds")
                     % {"ref": reference},
                 )
-            return self.media_prefix + media.path.replace(media.name, quote(media.name))
+            return (
+                f"{self.media_prefix}question-media/{media.digest}/{quote(media.name)}"
+            )
 
         return _PLUGINFILE_RE.sub(replace, text)
 

@@ -20,7 +20,7 @@ def wrap(body: str) -> str:
     return f'<?xml version="1.0" encoding="UTF-8"?>\n<quiz>\n{body}\n</quiz>\n'
 
 
-def question(qtype: str, inner: str = "") -> str:
+def question_xml(qtype: str, inner: str = "") -> str:
     return (
         f'  <question type="{qtype}">\n'
         "    <name><text>Q</text></name>\n"
@@ -176,14 +176,14 @@ def test_ordering_items_follow_the_fraction_order():
 
 
 def test_broken_xml_is_refused_naming_the_line():
-    error = refused(wrap(question("truefalse", "    <answer fraction='100'>")))
+    error = refused(wrap(question_xml("truefalse", "    <answer fraction='100'>")))
 
     assert error.line == 7
     assert "not well-formed" in error.message
 
 
 def test_unknown_kind_is_refused_by_name_and_line():
-    error = refused(wrap(question("essay") + "\n" + question("calculated")))
+    error = refused(wrap(question_xml("essay") + "\n" + question_xml("calculated")))
 
     assert error.line == 8
     assert "calculated" in error.message
@@ -193,7 +193,7 @@ def test_unknown_kind_is_refused_by_name_and_line():
     ("qtype", "words"), [("multianswer", "Cloze"), ("description", "description")]
 )
 def test_cloze_and_description_are_refused_with_a_reason(qtype, words):
-    error = refused(wrap(question(qtype)))
+    error = refused(wrap(question_xml(qtype)))
 
     assert error.line == 3
     assert words in error.message
@@ -217,7 +217,7 @@ def test_a_reference_to_a_missing_file_is_refused():
         '    <generalfeedback format="html">'
         '<text>&lt;img src="@@PLUGINFILE@@/gone.png"&gt;</text></generalfeedback>'
     )
-    error = refused(wrap(question("essay", inner)))
+    error = refused(wrap(question_xml("essay", inner)))
 
     assert "gone.png" in error.message
 
@@ -274,3 +274,16 @@ def test_export_of_our_question_gets_moodles_defaults_and_skips_tradeoffs():
     )
     assert '<questiontext format="markdown">' in text
     assert len(warnings) == 1 and "T" in warnings[0]
+
+
+def test_a_short_file_name_is_linked_whole():
+    inner = (
+        '    <generalfeedback format="html">'
+        '<text>&lt;img src="@@PLUGINFILE@@/a"&gt;</text>'
+        '<file name="a" path="/" encoding="base64">AAAA</file></generalfeedback>'
+    )
+    [question], [media] = moodlexml.parse(wrap(question_xml("essay", inner)))
+
+    assert question.general_feedback == (
+        f'<img src="@@MEDIA@@/question-media/{media.digest}/a">'
+    )

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
@@ -296,3 +297,16 @@ def test_admin_shows_the_line_of_a_broken_xml_file(admin_client_, course):
     assert response.context["error"].line == 65
     assert "bank.xml, line 65: not well-formed XML" in response.content.decode()
     assert counts() == (0, 0, 0, 0)
+
+
+def test_the_admin_form_refuses_an_idnumber_the_course_already_uses(course):
+    run("import_questions", str(EVERY_KIND), "--course", "migration", "--quiz", "one")
+    other = Quiz.objects.create(course=course, slug="two", title="Two")
+    question = Question(
+        quiz=other, kind="essay", prompt="Why?", idnumber="REM-1", data={"rubric": "r"}
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        question.full_clean()
+
+    assert "idnumber" in refused.value.message_dict
