@@ -256,6 +256,10 @@ def import_questions(
         except gift.GiftError as exc:
             raise _line_error(fmt, exc.line, exc.message) from exc
         rows_data.append(data)
+    if not dry_run and any(q.idnumber for q in parsed):
+        # ID numbers are unique per course, which no constraint can say across quizzes:
+        # imports that bring some into one course take turns.
+        Course.objects.select_for_update().filter(pk=course.pk).first()
     _check_idnumbers(fmt, course, parsed)
 
     category = next((q.category for q in parsed if q.category), "")
