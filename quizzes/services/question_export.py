@@ -62,7 +62,8 @@ def _plain_questions(quiz: Quiz) -> tuple[list[dict], list[str]]:
                 "points": float(question.points),
                 "general_feedback": question.explanation,
                 "general_feedback_format": question.explanation_format,
-                "category": quiz.title,
+                # Moodle's exporters write the course's top category path.
+                "category": "$course$/top/" + quiz.title,
                 "category_info": moodle.pop("category_info", ""),
                 "idnumber": question.idnumber,
                 "tags": sorted(tag.name for tag in question.tags.all()),
@@ -94,10 +95,6 @@ def export_quiz_moodlexml(*, quiz: Quiz) -> tuple[str, list[str]]:
     """Write a quiz's questions as Moodle XML, images embedded; return text and warnings."""
     plain, warnings = _plain_questions(quiz)
     prefix = media_prefix()
-    for question in plain:
-        question["category"] = "$course$/top/" + question["category"].removeprefix(
-            "$course$/top/"
-        )
     text, export_warnings = moodlexml.export(
         plain, media_prefix=prefix, load_media=_load_media
     )

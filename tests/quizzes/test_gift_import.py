@@ -286,7 +286,7 @@ def test_export_names_the_quiz_in_the_category_and_reimport_takes_its_title(
     call_command("export_gift", "--quiz", "sov", "--output", str(exported))
     run_import(str(exported), "--course", "other")
 
-    assert exported.read_text().startswith("$CATEGORY: Sovereignty\n")
+    assert exported.read_text().startswith("$CATEGORY: $course$/top/Sovereignty\n")
     copy = Quiz.objects.get(course=other_course)
     assert (copy.slug, copy.title) == ("sovereignty", "Sovereignty")
     assert rows(copy) == rows(quiz)
