@@ -2,7 +2,8 @@
 
 import pytest
 
-from quizzes import presentation
+from quizzes import grading, presentation
+from quizzes.templatetags.quiz_tags import feedback_items
 from quizzes.textformats import moodle_auto_format, render_text
 from tests.quizzes.factories import QuizFactory, make_single_choice
 
@@ -62,3 +63,39 @@ def test_the_student_sees_prompt_and_choices_rendered_by_their_formats():
     labels = {c["text"]: c["text_html"] for c in view["choices"]}
     assert labels["a <b>"] == "a &lt;b&gt;"
     assert labels["*b*"] == "<em>b</em>"
+
+
+def test_feedback_keeps_its_format_and_the_review_renders_it():
+    key = {
+        "kind": "single_choice",
+        "points": 1.0,
+        "choices": [
+            {
+                "id": 1,
+                "text": "a",
+                "credit": 1.0,
+                "feedback": "<b>Yes</b>",
+                "feedback_format": "html",
+            },
+            {
+                "id": 2,
+                "text": "b",
+                "credit": 0.0,
+                "feedback": "*no*",
+                "feedback_format": "markdown",
+            },
+        ],
+        "data": {},
+    }
+
+    right = grading.grade(key, {"choice": 1}).feedback
+    wrong = grading.grade(key, {"choice": 2}).feedback
+
+    assert right[0]["format"] == "html"
+    assert "format" not in wrong[0]  # Markdown feedback stays as it always was
+    question = {
+        "choices": [{"id": 1, "text": "a"}],
+        "review": {"feedback": right},
+    }
+    [item] = feedback_items(question)
+    assert item["html"] == "<b>Yes</b>"
