@@ -21,6 +21,7 @@ from .models import (
     GradeAudit,
     GradeOverride,
     Question,
+    QuestionTag,
     Quiz,
     QuizStatistics,
     RegradeRun,
@@ -169,8 +170,8 @@ class ChoiceInline(admin.StackedInline):
     extra = 0
     fields = [
         ("position", "credit"),
-        "text",
-        "feedback",
+        ("text", "text_format"),
+        ("feedback", "feedback_format"),
         "feedback_gains",
         "feedback_costs",
         "feedback_objection",
@@ -178,14 +179,20 @@ class ChoiceInline(admin.StackedInline):
     ordering = ["position", "id"]
 
 
+@admin.register(QuestionTag)
+class QuestionTagAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+
+
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
     list_display = ["__str__", "quiz", "kind", "points", "lesson", "paragraph"]
     list_filter = ["kind", "quiz__course", "quiz", "tradeoffs"]
-    search_fields = ["prompt", "name", "explanation"]
+    search_fields = ["prompt", "name", "explanation", "idnumber"]
     list_select_related = ["quiz", "lesson"]
     autocomplete_fields = ["quiz", "lesson"]
-    filter_horizontal = ["tradeoffs"]
+    filter_horizontal = ["tradeoffs", "tags"]
     inlines = [ChoiceInline]
     form = QuestionAdminForm
 
@@ -197,13 +204,14 @@ class QuestionAdmin(admin.ModelAdmin):
                     "quiz",
                     "position",
                     "kind",
-                    "name",
-                    "prompt",
+                    ("name", "idnumber"),
+                    ("prompt", "prompt_format"),
                     "points",
-                    "explanation",
+                    ("explanation", "explanation_format"),
                     "lesson",
                     "paragraph",
                     "tradeoffs",
+                    "tags",
                 ]
             },
         )

@@ -78,12 +78,16 @@ class QuestionAdminForm(forms.ModelForm):
             "position",
             "kind",
             "name",
+            "idnumber",
             "prompt",
+            "prompt_format",
             "points",
             "explanation",
+            "explanation_format",
             "lesson",
             "paragraph",
             "tradeoffs",
+            "tags",
             "data",
         ]
 

@@ -258,6 +258,7 @@ def bind(question: dict, state: dict, error: str = "") -> dict:
                 "name": name,
                 "value": choice["id"],
                 "text": choice["text"],
+                "text_html": choice.get("text_html", ""),
                 "checked": str(choice["id"]) in picked,
             }
             for choice in question["choices"]
@@ -274,6 +275,7 @@ def bind(question: dict, state: dict, error: str = "") -> dict:
                 "name": field_name(qid, "pos", item["id"]),
                 "item": item["id"],
                 "text": item["text"],
+                "text_html": item.get("text_html", ""),
                 "options": [
                     {
                         "value": str(n),
@@ -291,6 +293,7 @@ def bind(question: dict, state: dict, error: str = "") -> dict:
                 "name": field_name(qid, "match", prompt["id"]),
                 "pair": prompt["id"],
                 "text": prompt["text"],
+                "text_html": prompt.get("text_html", ""),
                 "options": [
                     {
                         "value": option,

@@ -1,4 +1,4 @@
-"""Admin pages to import a Moodle GIFT file into a quiz: upload, preview, confirm."""
+"""Admin pages to import a GIFT or Moodle XML file into a quiz: upload, preview, confirm."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from courses.models import Course
 
 from . import services
-from .gift import GiftError
 
 __all__ = ["GiftConfirmForm", "GiftImportAdminMixin", "GiftImportForm"]
 
@@ -38,7 +37,18 @@ class GiftImportForm(forms.Form):
             "creates an unpublished quiz. Empty: a slug made from the file's $CATEGORY."
         ),
     )
-    file = forms.FileField(label=_("GIFT file"), help_text=_("UTF-8 text, up to 1 MB."))
+    file = forms.FileField(
+        label=_("GIFT or Moodle XML file"), help_text=_("UTF-8 text, up to 1 MB.")
+    )
+    format = forms.ChoiceField(
+        label=_("Format"),
+        required=False,
+        choices=[
+            ("", _("From the file name (.xml is Moodle XML)")),
+            ("gift", _("GIFT")),
+            ("moodlexml", _("Moodle XML")),
+        ],
+    )
 
     def clean_file(self) -> str:
         upload = self.cleaned_data["file"]
@@ -48,6 +58,12 @@ class GiftImportForm(forms.Form):
             return upload.read().decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise forms.ValidationError(_("The file is not UTF-8 text.")) from exc
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not data.get("format") and "file" in self.files:
+            data["format"] = services.format_from_name(self.files["file"].name)
+        return data
 
 
 class GiftConfirmForm(forms.Form):
@@ -60,7 +76,9 @@ class GiftConfirmForm(forms.Form):
         self.user_pk = user_pk
 
     @staticmethod
-    def sign(*, course: Course, quiz: str, text: str, name: str, user_pk: int) -> str:
+    def sign(
+        *, course: Course, quiz: str, text: str, name: str, user_pk: int, fmt: str
+    ) -> str:
         return signing.dumps(
             {
                 "course": course.pk,
@@ -68,6 +86,7 @@ class GiftConfirmForm(forms.Form):
                 "text": text,
                 "name": name,
                 "user": user_pk,
+                "format": fmt,
             },
             salt=PAYLOAD_SALT,
             compress=True,
@@ -125,7 +144,10 @@ class GiftImportAdminMixin:
         return self._gift_render(
             request,
             self.gift_import_template,
-            {"title": gettext("Import questions from a GIFT file"), "form": form},
+            {
+                "title": gettext("Import questions from a GIFT or Moodle XML file"),
+                "form": form,
+            },
         )
 
     def _gift_preview(self, request: HttpRequest, form: GiftImportForm) -> HttpResponse:
@@ -137,14 +159,15 @@ class GiftImportAdminMixin:
             "course": data["course"],
         }
         try:
-            report = services.import_gift(
+            report = services.import_questions(
                 course=data["course"],
                 quiz=data["quiz"] or None,
                 text=data["file"],
+                fmt=data["format"],
                 dry_run=True,
                 user=request.user,
             )
-        except GiftError as exc:
+        except services.FORMAT_ERRORS as exc:
             context["error"] = exc
             return self._gift_render(request, self.gift_preview_template, context)
         except services.QuestionImportError as exc:
@@ -152,7 +175,10 @@ class GiftImportAdminMixin:
             return self._gift_render(
                 request,
                 self.gift_import_template,
-                {"title": gettext("Import questions from a GIFT file"), "form": form},
+                {
+                    "title": gettext("Import questions from a GIFT or Moodle XML file"),
+                    "form": form,
+                },
             )
         payload = GiftConfirmForm.sign(
             course=data["course"],
@@ -160,6 +186,7 @@ class GiftImportAdminMixin:
             text=data["file"],
             name=name,
             user_pk=request.user.pk,
+            fmt=data["format"],
         )
         context["report"] = report
         context["confirm_form"] = GiftConfirmForm(
@@ -175,13 +202,14 @@ class GiftImportAdminMixin:
             return HttpResponseRedirect(request.path)
         payload = form.cleaned_data["payload"]
         try:
-            report = services.import_gift(
+            report = services.import_questions(
                 course=payload["course"],
                 quiz=payload["quiz"],
                 text=payload["text"],
+                fmt=payload.get("format", "gift"),
                 user=request.user,
             )
-        except (GiftError, services.QuestionImportError) as exc:
+        except (*services.FORMAT_ERRORS, services.QuestionImportError) as exc:
             # Only reachable if the quiz changed since the preview; nothing was saved.
             context = {
                 "title": gettext("Preview of %(name)s") % {"name": payload["name"]},

@@ -7,11 +7,10 @@ review policy allows): the feedback, the explanation, the key and the lesson pas
 
 from __future__ import annotations
 
-from courses.rendering import render_markdown
-
 from . import grading, selectors
 from .handles import Handles
 from .models import Attempt, Question, Response
+from .textformats import render_inline, render_text
 
 
 def _layout_order(ids: list, order: list | None) -> list:
@@ -71,7 +70,7 @@ def question_for_student(
         "id": question.id,
         "number": number,
         "kind": question.kind,
-        "prompt_html": render_markdown(question.prompt),
+        "prompt_html": render_text(question.prompt, question.prompt_format),
         # What the question is really worth: its points plus any justification's.
         "points": float(question.points)
         + float((data.get("justification") or {}).get("points", 0)),
@@ -80,18 +79,37 @@ def question_for_student(
         choices = {c.id: c for c in question.choices.all()}
         order = _layout_order(list(choices), layout.get("choices", {}).get(qid))
         view["choices"] = [
-            {"id": public(question.id, cid), "text": choices[cid].text} for cid in order
+            {
+                "id": public(question.id, cid),
+                "text": choices[cid].text,
+                "text_html": render_inline(choices[cid].text, choices[cid].text_format),
+            }
+            for cid in order
         ]
         view["multiple"] = question.kind == Question.Kind.MULTIPLE_RESPONSE
     elif question.kind == Question.Kind.ORDERING:
-        items = {item["id"]: item["text"] for item in data.get("items", [])}
+        items = {item["id"]: item for item in data.get("items", [])}
         order = _layout_order(sorted(items), layout.get("items", {}).get(qid))
         view["items"] = [
-            {"id": public(question.id, iid), "text": items[iid]} for iid in order
+            {
+                "id": public(question.id, iid),
+                "text": items[iid]["text"],
+                "text_html": render_inline(
+                    items[iid]["text"], items[iid].get("text_format", "markdown")
+                ),
+            }
+            for iid in order
         ]
     elif question.kind == Question.Kind.MATCHING:
         view["prompts"] = [
-            {"id": pair["id"], "text": pair["prompt"]} for pair in data.get("pairs", [])
+            {
+                "id": pair["id"],
+                "text": pair["prompt"],
+                "text_html": render_inline(
+                    pair["prompt"], pair.get("prompt_format", "markdown")
+                ),
+            }
+            for pair in data.get("pairs", [])
         ]
         options = layout.get("options", {}).get(qid)
         if not options:
@@ -227,7 +245,9 @@ def attempt_for_student(
                 "score": float(response.score) if response.score is not None else None,
                 "awaiting_manual": response.awaiting_manual,
                 "feedback": response.feedback,
-                "explanation_html": render_markdown(question.explanation)
+                "explanation_html": render_text(
+                    question.explanation, question.explanation_format
+                )
                 if show_key
                 else "",
                 "passage_url": question.passage_url,

@@ -67,6 +67,7 @@ def question_key(question: Question) -> dict:
                 "text": choice.text,
                 "credit": float(choice.credit),
                 "feedback": choice.feedback,
+                "feedback_format": choice.feedback_format,
                 "gains": choice.feedback_gains,
                 "costs": choice.feedback_costs,
                 "objection": choice.feedback_objection,

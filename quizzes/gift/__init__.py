@@ -1,7 +1,8 @@
 """Read and write Moodle GIFT question files as plain data; no ORM here.
 
 Call sites use the package: `gift.parse(text)`, `gift.export(questions)`. What lives
-where (the import into Question rows is `services.import_gift`):
+where (the import into Question rows is `services.import_questions`, which also
+reads Moodle XML through `quizzes.moodlexml`):
 
 - `question`: the kinds, text formats and markers, `ParsedQuestion`, `GiftError`.
 - `text`: escapes both ways, `[format]` tags, `excerpt` for labels.

@@ -68,7 +68,8 @@ class _AnswerReader(_Scanner):
     def read_choices(
         self, q: ParsedQuestion, start: int, end: int, opening: int
     ) -> None:
-        lead, items = self.split_items(start, end, "=~")
+        # As Moodle: '=' is full credit and what follows is text, even '%50%...'.
+        lead, items = self.split_items(start, end, "=~", unweighted="=")
         self.refuse_lead(lead, _("expected '=' or '~' before each answer"))
         self.require_items(
             items, opening, _("at least two answers, each after '=' or '~'")
@@ -76,7 +77,7 @@ class _AnswerReader(_Scanner):
         choices = []
         marked_right = 0
         for item in items:
-            text, feedback = item.texts(q.prompt_format)
+            text, text_format, feedback, feedback_format = item.texts(q.prompt_format)
             if not text:
                 raise GiftError(
                     item.line,
@@ -88,7 +89,13 @@ class _AnswerReader(_Scanner):
                 credit = Decimal(1 if item.marker == "=" else 0)
                 marked_right += item.marker == "="
             choices.append(
-                {"text": text, "credit": float(credit), "feedback": feedback}
+                {
+                    "text": text,
+                    "text_format": text_format,
+                    "credit": float(credit),
+                    "feedback": feedback,
+                    "feedback_format": feedback_format,
+                }
             )
         if len(choices) < 2:
             raise GiftError(
@@ -114,26 +121,34 @@ class _AnswerReader(_Scanner):
         lead, items = self.split_items(start, end, "#", feedback=False)
         word = self.s[lead[0] : lead[1]].strip() if lead else ""
         correct = _TRUE_FALSE[word]
-        texts = [
-            _split_format(item.text, item.line, q.prompt_format)[1] for item in items
-        ]
-        if len(texts) > 2:
+        raw = [item.text for item in items]
+        if len(raw) > 2:
             # Feedback may itself contain '#'; only the first two split it.
-            texts[1:] = ["#".join(texts[1:])]
+            raw[1:] = ["#".join(raw[1:])]
+        texts = [
+            _split_format(text, item.line, q.prompt_format)
+            for text, item in zip(raw, items, strict=False)
+        ]
         # Moodle's order: the first feedback answers a wrong pick, the second a right one.
-        wrong = texts[0] if texts else ""
-        right = texts[1] if len(texts) > 1 else ""
+        blank = (q.prompt_format, "")
+        wrong = texts[0] if texts else blank
+        right = texts[1] if len(texts) > 1 else blank
+        true_feedback, false_feedback = (right, wrong) if correct else (wrong, right)
         q.kind = TRUE_FALSE
         q.choices = [
             {
                 "text": "True",
+                "text_format": q.prompt_format,
                 "credit": 1.0 if correct else 0.0,
-                "feedback": right if correct else wrong,
+                "feedback": true_feedback[1],
+                "feedback_format": true_feedback[0],
             },
             {
                 "text": "False",
+                "text_format": q.prompt_format,
                 "credit": 0.0 if correct else 1.0,
-                "feedback": wrong if correct else right,
+                "feedback": false_feedback[1],
+                "feedback_format": false_feedback[0],
             },
         ]
         q.data = {}
@@ -147,7 +162,7 @@ class _AnswerReader(_Scanner):
         answers = []
         feedback_wrong = None
         for item in items:
-            text, feedback = item.texts(q.prompt_format)
+            text, _fmt, feedback, feedback_format = item.texts(q.prompt_format)
             if not text:
                 raise GiftError(item.line, _("expected answer text after '='"))
             credit = Decimal(1) if item.weight is None else item.weight / 100
@@ -156,7 +171,12 @@ class _AnswerReader(_Scanner):
                 feedback_wrong = feedback
                 continue
             answers.append(
-                {"text": text, "credit": float(credit), "feedback": feedback}
+                {
+                    "text": text,
+                    "credit": float(credit),
+                    "feedback": feedback,
+                    "feedback_format": feedback_format,
+                }
             )
         if not answers:
             raise self.fail(
@@ -197,10 +217,16 @@ class _AnswerReader(_Scanner):
         )
         answers = []
         for item in items:
-            _text, feedback = item.texts(q.prompt_format)
+            _text, _fmt, feedback, feedback_format = item.texts(q.prompt_format)
             credit = Decimal(1) if item.weight is None else item.weight / 100
             answer = _numeric_answer(item)
-            answer.update({"credit": float(credit), "feedback": feedback})
+            answer.update(
+                {
+                    "credit": float(credit),
+                    "feedback": feedback,
+                    "feedback_format": feedback_format,
+                }
+            )
             answers.append(answer)
         q.kind = NUMERIC
         q.data = {"answers": answers, "feedback_wrong": feedback_wrong}
@@ -219,13 +245,18 @@ class _AnswerReader(_Scanner):
                 raise GiftError(
                     item.line, _("expected 'prompt -> answer' in a matching pair")
                 )
-            _fmt, prompt = _split_format(left, item.line, q.prompt_format)
+            prompt_format, prompt = _split_format(left, item.line, q.prompt_format)
             answer = _unescape(right)
             if not answer:
                 raise GiftError(item.line, _("expected an answer after '->'"))
             if prompt:
                 pairs.append(
-                    {"id": f"m{len(pairs) + 1}", "prompt": prompt, "answer": answer}
+                    {
+                        "id": f"m{len(pairs) + 1}",
+                        "prompt": prompt,
+                        "prompt_format": prompt_format,
+                        "answer": answer,
+                    }
                 )
             else:
                 # `= -> Chat`: an answer that matches no prompt.

@@ -16,24 +16,30 @@ _WEIGHT_RE = re.compile(r"%(-?\d+(?:\.\d+)?)%")
 _WEIGHT_ATTEMPT_RE = re.compile(r"%\s*[-+]?\s*[\d.,]+\s*%")
 
 
-def _blocks(text: str) -> Iterable[tuple[int, list[str]]]:
-    """Yield (first line number, lines) of each blank-line separated block."""
+def _blocks(text: str) -> Iterable[tuple[int, list[str], str]]:
+    """Yield (first line number, lines, comment lines) of each blank-line separated block."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     current: list[str] = []
+    comments: list[str] = []
     start = 0
     for number, line in enumerate(text.split("\n"), start=1):
         stripped = line.strip()
         if not stripped:
             if current:
-                yield start, current
-                current = []
+                yield start, current, "\n".join(comments)
+                current, comments = [], []
             continue
         if not current:
             start = number
-        # Comment lines stay as empty lines so every later line keeps its number.
-        current.append("" if stripped.startswith("//") else line)
+        # Comment lines stay as empty lines so every later line keeps its number;
+        # Moodle reads [id:…] and [tag:…] out of them.
+        if stripped.startswith("//"):
+            comments.append(stripped)
+            current.append("")
+        else:
+            current.append(line)
     if current:
-        yield start, current
+        yield start, current, "\n".join(comments)
 
 
 @dataclass
@@ -47,13 +53,13 @@ class _Item:
     feedback: str
     feedback_line: int
 
-    def texts(self, default_format: str) -> tuple[str, str]:
-        """Return (text, feedback); each may carry a [format] tag the rows do not keep."""
-        _fmt, text = _split_format(self.text, self.line, default_format)
-        _fmt, feedback = _split_format(
+    def texts(self, default_format: str) -> tuple[str, str, str, str]:
+        """Return (text, its format, feedback, its format); tags default to the prompt's."""
+        text_format, text = _split_format(self.text, self.line, default_format)
+        feedback_format, feedback = _split_format(
             self.feedback, self.feedback_line, default_format
         )
-        return text, feedback
+        return text, text_format, feedback, feedback_format
 
 
 class _Scanner:
@@ -81,14 +87,24 @@ class _Scanner:
         return _split_format(self.s[start:end], self.line_at(start), default)
 
     def split_items(
-        self, start: int, end: int, markers: str, *, feedback: bool = True
+        self,
+        start: int,
+        end: int,
+        markers: str,
+        *,
+        feedback: bool = True,
+        unweighted: str = "",
     ) -> tuple[tuple[int, int] | None, list[_Item]]:
         """Split s[start:end] at markers; also return any text before the first one."""
         s = self.s
         cuts = [i for i in range(start, end) if s[i] in markers]
         items = [
             self.read_item(
-                s[cut], cut + 1, cuts[n + 1] if n + 1 < len(cuts) else end, feedback
+                s[cut],
+                cut + 1,
+                cuts[n + 1] if n + 1 < len(cuts) else end,
+                feedback,
+                weighted=s[cut] not in unweighted,
             )
             for n, cut in enumerate(cuts)
         ]
@@ -98,12 +114,18 @@ class _Scanner:
         return lead, items
 
     def read_item(
-        self, marker: str, start: int, end: int, feedback: bool = True
+        self,
+        marker: str,
+        start: int,
+        end: int,
+        feedback: bool = True,
+        *,
+        weighted: bool = True,
     ) -> _Item:
         s = self.s
         pos = self.skip_space(start, end)
         weight = None
-        match = _WEIGHT_RE.match(s, pos, end)
+        match = _WEIGHT_RE.match(s, pos, end) if weighted else None
         if match:
             weight = Decimal(match.group(1))
             if not -100 <= weight <= 100:
@@ -115,7 +137,7 @@ class _Scanner:
                     % {"weight": match.group(1)},
                 )
             pos = match.end()
-        elif _WEIGHT_ATTEMPT_RE.match(s, pos, end):
+        elif weighted and _WEIGHT_ATTEMPT_RE.match(s, pos, end):
             raise self.fail(
                 pos, _("malformed answer weight: expected %NUMBER%, e.g. %50%")
             )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.utils.translation import gettext as _
 
 from .answers import _AnswerReader
@@ -15,15 +17,29 @@ from .question import (
 )
 from .text import _split_format, _unescape
 
+# Moodle 3.6+: `// [id:…] [tag:…]` comment lines carry the ID number and tags; `\]`
+# stands for a `]` inside one.
+_ID_RE = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f])+)\]")
+_TAG_RE = re.compile(r"\[tag:((?:\\\]|[^\]<>\x00-\x1f])+)\]")
+
+
+def id_and_tags(comments: str) -> tuple[str, list[str]]:
+    """Return the ID number and tags a question's comment lines declare."""
+    match = _ID_RE.search(comments)
+    idnumber = match.group(1).strip().replace("\\]", "]") if match else ""
+    tags = [raw.strip().replace("\\]", "]") for raw in _TAG_RE.findall(comments)]
+    return idnumber, [tag for tag in tags if tag]
+
 
 def parse(text: str) -> list[ParsedQuestion]:
     """Read every question of a GIFT file, or raise GiftError at the first fault."""
     questions: list[ParsedQuestion] = []
     category = ""
-    for first_line, lines in _blocks(text):
+    for first_line, lines, comments in _blocks(text):
         block = _Block(first_line, "\n".join(lines))
         category, question = block.parse(category)
         if question is not None:
+            question.idnumber, question.tags = id_and_tags(comments)
             questions.append(question)
     return questions
 
@@ -99,8 +115,9 @@ class _Block(_AnswerReader):
         inner_start, inner_end = opening + 1, closing
         general_feedback = ""
         separator = s.rfind("####", inner_start, inner_end)
+        general_feedback_format = prompt_format
         if separator >= 0:
-            _fmt, general_feedback = self.text_with_format(
+            general_feedback_format, general_feedback = self.text_with_format(
                 separator + 4, inner_end, prompt_format
             )
             inner_end = separator
@@ -111,6 +128,7 @@ class _Block(_AnswerReader):
             prompt_format=prompt_format,
             kind=ESSAY,
             general_feedback=general_feedback,
+            general_feedback_format=general_feedback_format,
             category=category,
             line=self.line_at(start),
         )

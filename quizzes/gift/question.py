@@ -32,7 +32,11 @@ class GiftError(ValueError):
 
 @dataclass(kw_only=True)
 class ParsedQuestion:
-    """One question read from GIFT, shaped like a Question row and its Choice rows."""
+    """One question read from GIFT or Moodle XML, shaped like a Question and its Choices.
+
+    Each choice is {text, text_format, credit, feedback, feedback_format}; accepted
+    answers in `data` carry `feedback_format`, matching pairs `prompt_format`.
+    """
 
     name: str = ""
     prompt: str
@@ -40,9 +44,15 @@ class ParsedQuestion:
     kind: str
     points: float = 1.0
     general_feedback: str = ""
+    general_feedback_format: str = DEFAULT_FORMAT
     category: str = ""
+    category_info: str = ""
+    idnumber: str = ""
+    tags: list[str] = field(default_factory=list)
     choices: list[dict[str, Any]] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
+    # Moodle-only settings (penalty, hints, combined feedback, ...) kept for export.
+    moodle: dict[str, Any] = field(default_factory=dict)
     line: int = 0
 
     def to_dict(self) -> dict[str, Any]:

@@ -24,12 +24,11 @@ _RESTORE = {v: ("\n" if k == "n" else k) for k, v in _PLACEHOLDERS.items()}
 _RESTORE_TABLE = str.maketrans(_RESTORE)
 _ESCAPE_RE = re.compile(r"\\([\\~=#{}:n])")
 _FORMAT_TAG_RE = re.compile(r"\[([A-Za-z]+)\]")
-_LINE_BREAK_RE = re.compile(r"[ \t]*\n[ \t]*")
 
 
 def _unescape(raw: str) -> str:
-    # Line breaks written in the file are layout: indentation after them is dropped.
-    return _LINE_BREAK_RE.sub("\n", raw).translate(_RESTORE_TABLE).strip()
+    # As Moodle: only the ends are trimmed, so <pre> and indented Markdown keep layout.
+    return raw.translate(_RESTORE_TABLE).strip()
 
 
 def _split_format(raw: str, line: int, default: str) -> tuple[str, str]:

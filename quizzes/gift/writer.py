@@ -68,9 +68,18 @@ def export(
         if (q.get("category") or "") != category:
             category = q.get("category") or ""
             chunks.append(f"{CATEGORY_PREFIX} {_escape(category)}".rstrip())
-        chunks.append(block)
+        chunks.append(_id_and_tags(q) + block)
     text = "\n\n".join(chunks)
     return (text + "\n" if text else ""), warnings
+
+
+def _id_and_tags(q: Mapping[str, Any]) -> str:
+    """Write Moodle's `// [id:…] [tag:…]` line, `]` escaped, as its exporter does."""
+    bits = []
+    if q.get("idnumber"):
+        bits.append("[id:" + str(q["idnumber"]).replace("]", "\\]") + "]")
+    bits.extend("[tag:" + tag.replace("]", "\\]") + "]" for tag in q.get("tags") or [])
+    return "// " + " ".join(bits) + "\n" if bits else ""
 
 
 def _percent(credit: Any) -> str:
@@ -85,8 +94,8 @@ def _weighted(marker: str, credit: Any, text: str, *, plain_weight: Any) -> str:
     return f"{marker}%{_percent(credit)}%{text}"
 
 
-def _feedback(feedback: str, fmt: str) -> str:
-    return "#" + _text(feedback, fmt) if feedback else ""
+def _feedback(feedback: str, fmt: str, own: str | None = None) -> str:
+    return "#" + _text(feedback, fmt, own) if feedback else ""
 
 
 def _place(q: Mapping[str, Any], block: str) -> str:
@@ -113,7 +122,12 @@ def _block(q: Mapping[str, Any], lines: list[str], opening: str = "{") -> str:
     if general:
         lines = [
             *lines,
-            "####" + _text(general, q.get("prompt_format") or DEFAULT_FORMAT),
+            "####"
+            + _text(
+                general,
+                q.get("prompt_format") or DEFAULT_FORMAT,
+                q.get("general_feedback_format"),
+            ),
         ]
     return opening + "\n" + "".join(f"\t{line}\n" for line in lines) + "}"
 
@@ -141,13 +155,19 @@ def _write_choices(q: Mapping[str, Any], warnings: list[str], label: str) -> str
     lines = []
     marked = False
     for choice, credit in zip(choices, credits, strict=True):
-        text = _text(choice["text"], fmt)
+        text = _text(choice["text"], fmt, choice.get("text_format"))
         if single and credit == 1 and not marked:
             marked = True
-            answer = _weighted("=", credit, text, plain_weight=1)
+            # Moodle reads no weight after '=' in a choice question: text as it is.
+            answer = "=" + text
         else:
             answer = _weighted("~", credit, text, plain_weight=0)
-        lines.append(answer + _feedback(choice.get("feedback") or "", fmt))
+        lines.append(
+            answer
+            + _feedback(
+                choice.get("feedback") or "", fmt, choice.get("feedback_format")
+            )
+        )
     return _place(q, _block(q, lines))
 
 
@@ -165,10 +185,14 @@ def _write_true_false(q: Mapping[str, Any], warnings: list[str], label: str) -> 
     right, wrong = (true, false) if correct else (false, true)
     answer = "TRUE" if correct else "FALSE"
     right_feedback = (
-        _text(right.get("feedback") or "", fmt) if right.get("feedback") else ""
+        _text(right["feedback"], fmt, right.get("feedback_format"))
+        if right.get("feedback")
+        else ""
     )
     wrong_feedback = (
-        _text(wrong.get("feedback") or "", fmt) if wrong.get("feedback") else ""
+        _text(wrong["feedback"], fmt, wrong.get("feedback_format"))
+        if wrong.get("feedback")
+        else ""
     )
     if right_feedback:
         answer += f"#{wrong_feedback}#{right_feedback}"
@@ -176,7 +200,7 @@ def _write_true_false(q: Mapping[str, Any], warnings: list[str], label: str) -> 
         answer += f"#{wrong_feedback}"
     general = q.get("general_feedback") or ""
     if general:
-        answer += "####" + _text(general, fmt)
+        answer += "####" + _text(general, fmt, q.get("general_feedback_format"))
     return _place(q, "{" + answer + "}")
 
 
@@ -190,7 +214,7 @@ def _write_short_answer(q: Mapping[str, Any], warnings: list[str], label: str) -
         _weighted(
             "=", answer.get("credit", 1), _text(answer["text"], fmt), plain_weight=1
         )
-        + _feedback(answer.get("feedback") or "", fmt)
+        + _feedback(answer.get("feedback") or "", fmt, answer.get("feedback_format"))
         for answer in answers
     ]
     if data.get("feedback_wrong"):
@@ -222,7 +246,9 @@ def _write_numeric(q: Mapping[str, Any], warnings: list[str], label: str) -> str
                 value += ":" + _format_number(answer["tolerance"])
         lines.append(
             _weighted("=", answer.get("credit", 1), value, plain_weight=1)
-            + _feedback(answer.get("feedback") or "", fmt)
+            + _feedback(
+                answer.get("feedback") or "", fmt, answer.get("feedback_format")
+            )
         )
     if data.get("feedback_wrong"):
         lines.append("~" + _feedback(data["feedback_wrong"], fmt))
@@ -239,7 +265,8 @@ def _write_matching(q: Mapping[str, Any], warnings: list[str], label: str) -> st
     for pair in pairs:
         if "->" in pair["prompt"]:
             raise _Unexpressible(_("a matching prompt contains '->'"))
-        lines.append(f"={_text(pair['prompt'], fmt)} -> {_escape(pair['answer'])}")
+        prompt = _text(pair["prompt"], fmt, pair.get("prompt_format"))
+        lines.append(f"={prompt} -> {_escape(pair['answer'])}")
     lines.extend(f"= -> {_escape(answer)}" for answer in data.get("distractors") or [])
     return _place(q, _block(q, lines))
 
@@ -255,7 +282,8 @@ def _write_essay(q: Mapping[str, Any], warnings: list[str], label: str) -> str:
         )
     general = q.get("general_feedback") or ""
     fmt = q.get("prompt_format") or DEFAULT_FORMAT
-    return _place(q, "{" + ("####" + _text(general, fmt) if general else "") + "}")
+    own = q.get("general_feedback_format")
+    return _place(q, "{" + ("####" + _text(general, fmt, own) if general else "") + "}")
 
 
 _WRITERS = {

@@ -33,11 +33,18 @@ def _not_answered() -> dict:
     return {"kind": "unanswered", "text": _("Not answered.")}
 
 
+def _with_format(entry: dict, text_format: str | None) -> dict:
+    # Markdown is the default and was always shown as typed: only other formats say so.
+    if text_format and text_format != "markdown":
+        entry["format"] = text_format
+    return entry
+
+
 def _choice_feedback(choice: dict) -> dict:
     entry = {"kind": "choice", "choice": choice["id"]}
     entry["text"] = choice.get("feedback") or ""
     entry.update({name: choice.get(name) or "" for name in CHOICE_FEEDBACK[1:]})
-    return entry
+    return _with_format(entry, choice.get("feedback_format"))
 
 
 def _grade_choice(value: int, data: dict, choices: list[dict]):
@@ -64,13 +71,19 @@ def _best_accepted(data: dict, fits) -> tuple[float, list[dict], dict]:
             best = (index, credit)
     if best is None:
         text = data.get("feedback_wrong") or ""
+        wrong_format = (data.get("moodle") or {}).get("wrong_format")
         return (
             0.0,
-            [{"kind": "answer", "text": text}] if text else [],
+            [_with_format({"kind": "answer", "text": text}, wrong_format)]
+            if text
+            else [],
             {"matched": None},
         )
     text = data["answers"][best[0]].get("feedback") or ""
-    feedback = [{"kind": "answer", "text": text}] if text else []
+    answer_format = data["answers"][best[0]].get("feedback_format")
+    feedback = (
+        [_with_format({"kind": "answer", "text": text}, answer_format)] if text else []
+    )
     return best[1], feedback, {"matched": best[0], "credit": best[1]}
 
 

@@ -14,7 +14,7 @@ Call sites import from the package: `from quizzes.models import Attempt`. What l
 # app registry, and with it reverse relations and cascade-delete order, follows it.
 # isort: off
 from .quiz import Quiz, QuizQuerySet
-from .questions import Choice, Question
+from .questions import Choice, Question, QuestionTag, TextFormat
 from .attempts import Attempt, AttemptQuerySet, Response
 from .assignments import Assignment, Extension
 from .reports import ExportJob, QuizStatistics, RegradeRun
@@ -33,7 +33,9 @@ __all__ = [
     "Question",
     "Quiz",
     "QuizQuerySet",
+    "QuestionTag",
     "QuizStatistics",
     "RegradeRun",
     "Response",
+    "TextFormat",
 ]

@@ -13,6 +13,36 @@ from courses.models import Lesson, Tradeoff
 from .quiz import Quiz
 
 
+class TextFormat(models.TextChoices):
+    """How a text is written, as Moodle names its formats; see quizzes/textformats.py."""
+
+    MARKDOWN = "markdown", _("Markdown")
+    HTML = "html", _("HTML")
+    PLAIN = "plain", _("Plain text")
+    MOODLE = "moodle", _("Moodle auto-format")
+
+
+def _format_field(help_text=""):
+    return models.CharField(
+        max_length=8,
+        choices=TextFormat.choices,
+        default=TextFormat.MARKDOWN,
+        help_text=help_text,
+    )
+
+
+class QuestionTag(models.Model):
+    """A tag on questions, as Moodle's question tags (GIFT `[tag:…]`, XML `<tags>`)."""
+
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Question(models.Model):
     """One question; `data` holds what its type needs beyond choices (see quizzes/grading)."""
 
@@ -37,6 +67,14 @@ class Question(models.Model):
     kind = models.CharField(max_length=24, choices=Kind.choices)
     name = models.CharField(max_length=200, blank=True)
     prompt = models.TextField()
+    prompt_format = _format_field()
+    idnumber = models.CharField(
+        _("ID number"),
+        max_length=100,
+        blank=True,
+        help_text=_("Moodle's ID number: unique among the questions of a course."),
+    )
+    tags = models.ManyToManyField(QuestionTag, related_name="questions", blank=True)
     points = models.DecimalField(
         max_digits=6,
         decimal_places=2,
@@ -44,6 +82,7 @@ class Question(models.Model):
         validators=[MinValueValidator(0)],
     )
     explanation = models.TextField(blank=True, help_text=_("Shown at review."))
+    explanation_format = _format_field()
     lesson = models.ForeignKey(
         Lesson,
         on_delete=models.SET_NULL,
@@ -72,6 +111,24 @@ class Question(models.Model):
 
     def clean(self) -> None:
         from .. import grading
+
+        if self.idnumber and self.quiz_id:
+            clash = (
+                Question.objects.filter(
+                    quiz__course_id=self.quiz.course_id, idnumber=self.idnumber
+                )
+                .exclude(pk=self.pk)
+                .exists()
+            )
+            if clash:
+                raise ValidationError(
+                    {
+                        "idnumber": _(
+                            "Another question of this course has the ID number %(id)s."
+                        )
+                        % {"id": self.idnumber}
+                    }
+                )
 
         try:
             grading.validate_data(
@@ -113,6 +170,7 @@ class Choice(models.Model):
     )
     position = models.PositiveIntegerField(default=0)
     text = models.TextField()
+    text_format = _format_field()
     credit = models.DecimalField(
         max_digits=6,
         decimal_places=5,
@@ -121,6 +179,7 @@ class Choice(models.Model):
         help_text=_("Fraction of the question's points, from -1 to 1."),
     )
     feedback = models.TextField(blank=True)
+    feedback_format = _format_field()
     feedback_gains = models.TextField(blank=True, help_text=_("What this view gains."))
     feedback_costs = models.TextField(blank=True, help_text=_("What it costs."))
     feedback_objection = models.TextField(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from courses.models import Cohort
 
+from .. import moodle_weights
 from .. import statistics as qstats
 from ..models import ExportJob, Question, Quiz, QuizStatistics
 from . import selectors, tasks
@@ -34,13 +35,30 @@ def statistics_data(matrix: selectors.QuizMatrix) -> dict:
     """Turn a quiz's score matrix into the JSON stored on QuizStatistics."""
     per_question = qstats.question_stats(matrix.matrix, max_marks=matrix.max_marks)
     test = qstats.test_stats(matrix.matrix, max_marks=matrix.max_marks)
+    intended = moodle_weights.intended_weights(matrix.max_marks)
+    effective = moodle_weights.effective_weights(
+        {
+            qid: [float(row.scores.get(qid, 0.0)) for row in matrix.matrix]
+            for qid in matrix.max_marks
+        }
+    )
     questions = []
     for question in matrix.questions:
+        guess = moodle_weights.random_guess_score(
+            question.kind,
+            credits=[float(c.credit) for c in question.choices.all()]
+            if question.is_choice_kind
+            else (),
+            data=question.data,
+        )
         entry = {
             **dataclasses.asdict(per_question[question.id]),
             "position": question.position,
             "label": _question_label(question),
             "kind": question.kind,
+            "intended_weight": intended.get(question.id),
+            "effective_weight": effective.get(question.id),
+            "random_guess_score": None if guess is None else 100 * guess,
         }
         if question.id in matrix.answers.choices:
             choices = list(question.choices.all())

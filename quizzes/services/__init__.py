@@ -6,3 +6,4 @@ from .marking import *  # noqa: F403
 from .overrides import *  # noqa: F403
 from .passages import *  # noqa: F403
 from .question_bank import *  # noqa: F403
+from .question_export import *  # noqa: F403

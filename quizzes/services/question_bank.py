@@ -1,33 +1,44 @@
-"""Services: the question bank — import questions from GIFT files and export them."""
+"""Services: the question bank — import questions from GIFT and Moodle XML files."""
 
 from __future__ import annotations
 
 import dataclasses
 import logging
-from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.validators import validate_slug
 from django.db import transaction
-from django.db.models import Max, Prefetch
+from django.db.models import Max
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from courses.models import Course
+from courses.models import Course, Tradeoff
 
-from .. import gift, grading
+from .. import gift, grading, moodlexml
 from ..cache import forget_quizzes
-from ..models import Choice, Question, Quiz
+from ..models import Choice, Question, QuestionTag, Quiz
+from .question_bank_report import ImportedQuestion, ImportReport
 
 __all__ = [
+    "FORMATS",
+    "FORMAT_ERRORS",
     "ImportReport",
     "ImportedQuestion",
     "QuestionImportError",
     "default_essay_rubric",
-    "export_quiz_gift",
+    "format_from_name",
     "import_gift",
+    "import_questions",
+    "media_prefix",
 ]
+
+FORMATS = ("gift", "moodlexml")
+# The errors that name the line of the file where reading stopped.
+FORMAT_ERRORS = (gift.GiftError, moodlexml.MoodleXmlError)
 
 logger = logging.getLogger(__name__)
 
@@ -39,69 +50,6 @@ CREDIT_PLACES = Decimal(1).scaleb(-Choice._meta.get_field("credit").decimal_plac
 
 class QuestionImportError(ValueError):
     """An import that cannot go ahead for a reason not tied to one line of the file."""
-
-
-@dataclass(frozen=True)
-class ImportedQuestion:
-    """One question an import would create or has created."""
-
-    line: int
-    name: str
-    kind: str
-    excerpt: str
-    answer_count: int
-    id: int | None = None
-
-    @property
-    def kind_label(self) -> str:
-        return str(Question.Kind(self.kind).label)
-
-
-@dataclass
-class ImportReport:
-    """What an import would create (dry run) or created."""
-
-    course: Course
-    quiz_slug: str
-    quiz_title: str
-    quiz_created: bool
-    dry_run: bool
-    questions: list[ImportedQuestion] = field(default_factory=list)
-    quiz: Quiz | None = None
-
-    def summary(self) -> str:
-        """Return one sentence saying what happened or would happen."""
-        values = {
-            "count": len(self.questions),
-            "quiz": self.quiz_title,
-            "slug": self.quiz_slug,
-        }
-        if self.dry_run:
-            if self.quiz_created:
-                text = _(
-                    "Would create the quiz “%(quiz)s” (%(slug)s) with %(count)d questions."
-                )
-            else:
-                text = _(
-                    "Would add %(count)d questions to the quiz “%(quiz)s” (%(slug)s)."
-                )
-        elif self.quiz_created:
-            text = _("Created the quiz “%(quiz)s” (%(slug)s) with %(count)d questions.")
-        else:
-            text = _("Added %(count)d questions to the quiz “%(quiz)s” (%(slug)s).")
-        return text % values
-
-    def lines(self) -> list[str]:
-        """Return the summary and one line per question, for a terminal."""
-        rows = [self.summary()]
-        for item in self.questions:
-            label = f"{item.name}: {item.excerpt}" if item.name else item.excerpt
-            rows.append(
-                f"  line {item.line:>4}  {item.kind:<17}  "
-                + _("%(n)2d answers") % {"n": item.answer_count}
-                + f"  {label}"
-            )
-        return rows
 
 
 def default_essay_rubric() -> str:
@@ -125,13 +73,31 @@ def _answer_count(question: gift.ParsedQuestion) -> int:
         return len(question.choices)
     if question.kind == Question.Kind.MATCHING:
         return len(question.data["pairs"]) + len(question.data["distractors"])
+    if question.kind == Question.Kind.ORDERING:
+        return len(question.data["items"])
     return len(question.data.get("answers", []))
+
+
+def media_prefix() -> str:
+    """Return the URL prefix under which imported question media are served."""
+    return settings.MEDIA_URL
+
+
+def format_from_name(name: str) -> str:
+    """Guess a file's format from its name: .xml is Moodle XML, anything else GIFT."""
+    return "moodlexml" if name.lower().endswith(".xml") else "gift"
 
 
 def _row_data(question: gift.ParsedQuestion) -> dict:
     data = dict(question.data)
     if question.kind == Question.Kind.ESSAY and not data.get("rubric"):
         data["rubric"] = question.general_feedback or default_essay_rubric()
+    moodle = dict(question.moodle)
+    if question.category_info:
+        moodle["category_info"] = question.category_info
+    if moodle:
+        # Moodle settings we do not grade by (penalty, hints, ...), kept for export.
+        data["moodle"] = moodle
     return data
 
 
@@ -150,6 +116,44 @@ def _validate(question: gift.ParsedQuestion, data: dict) -> None:
     except grading.InvalidKey as exc:
         label = Question.Kind(question.kind).label
         raise gift.GiftError(question.line, f"{label}: {exc}") from exc
+
+
+def _line_error(fmt: str, line: int, message: str) -> Exception:
+    if fmt == "moodlexml":
+        return moodlexml.MoodleXmlError(line, message)
+    return gift.GiftError(line, message)
+
+
+def _check_idnumbers(fmt: str, course: Course, parsed: list[gift.ParsedQuestion]):
+    """Refuse an ID number used twice in the file or already used in the course."""
+    seen: dict[str, int] = {}
+    for question in parsed:
+        if not question.idnumber:
+            continue
+        if question.idnumber in seen:
+            raise _line_error(
+                fmt,
+                question.line,
+                _("the ID number “%(id)s” is already used at line %(first)d")
+                % {"id": question.idnumber, "first": seen[question.idnumber]},
+            )
+        seen[question.idnumber] = question.line
+    taken = dict(
+        Question.objects.filter(quiz__course=course, idnumber__in=seen).values_list(
+            "idnumber", "quiz__title"
+        )
+    )
+    for question in parsed:
+        if question.idnumber in taken:
+            raise _line_error(
+                fmt,
+                question.line,
+                _(
+                    "the ID number “%(id)s” is already used in this course (quiz "
+                    "“%(quiz)s”): ID numbers are unique per course"
+                )
+                % {"id": question.idnumber, "quiz": taken[question.idnumber]},
+            )
 
 
 def _resolve_slug(quiz: str | None, parsed: list[gift.ParsedQuestion]) -> str:
@@ -173,27 +177,90 @@ def _resolve_slug(quiz: str | None, parsed: list[gift.ParsedQuestion]) -> str:
     return quiz
 
 
+def _parse(fmt: str, content: str | bytes):
+    if fmt == "gift":
+        if isinstance(content, bytes):
+            content = content.decode("utf-8-sig")
+        return gift.parse(content), []
+    if fmt == "moodlexml":
+        return moodlexml.parse(content, media_prefix=media_prefix())
+    raise QuestionImportError(
+        _("Unknown format “%(f)s”: expected gift or moodlexml.") % {"f": fmt}
+    )
+
+
+def _link_tags(questions: list[Question], parsed: list[gift.ParsedQuestion]) -> None:
+    """Tag the questions, and link those tagged with a tradeoff's slug to it."""
+    names = sorted({tag for q in parsed for tag in q.tags})
+    if not names:
+        return
+    QuestionTag.objects.bulk_create(
+        [QuestionTag(name=name) for name in names], ignore_conflicts=True
+    )
+    tag_ids = dict(QuestionTag.objects.filter(name__in=names).values_list("name", "pk"))
+    tradeoff_ids = dict(
+        Tradeoff.objects.filter(slug__in=names).values_list("slug", "pk")
+    )
+    Question.tags.through.objects.bulk_create(
+        [
+            Question.tags.through(question=row, questiontag_id=tag_ids[tag])
+            for row, q in zip(questions, parsed, strict=True)
+            for tag in dict.fromkeys(q.tags)
+        ]
+    )
+    Question.tradeoffs.through.objects.bulk_create(
+        [
+            Question.tradeoffs.through(question=row, tradeoff_id=tradeoff_ids[tag])
+            for row, q in zip(questions, parsed, strict=True)
+            for tag in dict.fromkeys(q.tags)
+            if tag in tradeoff_ids
+        ]
+    )
+
+
+def _store_media(files: list[moodlexml.MediaFile]) -> None:
+    # Content-addressed: a file already stored is the same file, and a failed import
+    # leaves at most an unused copy, never a question pointing nowhere.
+    for media in files:
+        if not default_storage.exists(media.path):
+            default_storage.save(media.path, ContentFile(media.content))
+
+
+def import_gift(**kwargs) -> ImportReport:
+    """Import a GIFT file (the `import_questions` of format gift)."""
+    return import_questions(fmt="gift", **kwargs)
+
+
 @transaction.atomic
-def import_gift(
+def import_questions(
     *,
     course: Course,
     quiz: str | None = None,
-    text: str,
+    text: str | bytes,
+    fmt: str = "gift",
     dry_run: bool = False,
     user=None,
 ) -> ImportReport:
-    """Import every question of a GIFT file into a quiz of the course, all or nothing."""
-    # Raises gift.GiftError (with the line) for a file that does not parse or a
-    # question that is not gradable, QuestionImportError for a bad quiz slug.
-    parsed = gift.parse(text)
+    """Import every question of a GIFT or Moodle XML file into a quiz, all or nothing."""
+    # Raises GiftError / MoodleXmlError (with the line) for a file that does not parse
+    # or a question that is not gradable, QuestionImportError for a bad quiz slug.
+    parsed, files = _parse(fmt, text)
     if not parsed:
         raise QuestionImportError(_("The file holds no questions."))
     slug = _resolve_slug(quiz, parsed)
     rows_data = []
     for question in parsed:
         data = _row_data(question)
-        _validate(question, data)
+        try:
+            _validate(question, data)
+        except gift.GiftError as exc:
+            raise _line_error(fmt, exc.line, exc.message) from exc
         rows_data.append(data)
+    if not dry_run and any(q.idnumber for q in parsed):
+        # ID numbers are unique per course, which no constraint can say across quizzes:
+        # imports that bring some into one course take turns.
+        Course.objects.select_for_update().filter(pk=course.pk).first()
+    _check_idnumbers(fmt, course, parsed)
 
     category = next((q.category for q in parsed if q.category), "")
     existing = Quiz.objects.filter(course=course, slug=slug).first()
@@ -228,6 +295,7 @@ def import_gift(
         target = Quiz.objects.select_for_update(of=("self",)).get(pk=target.pk)
     last = target.questions.aggregate(last=Max("position"))["last"]
     first_position = 1 if last is None else last + 1
+    _store_media(files)
     questions = Question.objects.bulk_create(
         [
             Question(
@@ -236,8 +304,11 @@ def import_gift(
                 kind=q.kind,
                 name=q.name[:NAME_LENGTH],
                 prompt=q.prompt,
+                prompt_format=q.prompt_format,
+                idnumber=q.idnumber,
                 points=Decimal(str(q.points)),
                 explanation=q.general_feedback,
+                explanation_format=q.general_feedback_format,
                 data=data,
             )
             for index, (q, data) in enumerate(zip(parsed, rows_data, strict=True))
@@ -251,13 +322,16 @@ def import_gift(
                 question=row,
                 position=position,
                 text=choice["text"],
+                text_format=choice.get("text_format") or q.prompt_format,
                 credit=Decimal(str(choice["credit"])).quantize(CREDIT_PLACES),
                 feedback=choice["feedback"],
+                feedback_format=choice.get("feedback_format") or q.prompt_format,
             )
             for row, q in zip(questions, parsed, strict=True)
             for position, choice in enumerate(q.choices, start=1)
         ]
     )
+    _link_tags(questions, parsed)
     report = ImportReport(
         course=course,
         quiz_slug=slug,
@@ -271,56 +345,10 @@ def import_gift(
         quiz=target,
     )
     logger.info(
-        "GIFT import by %s: %d questions into quiz %s",
+        "%s import by %s: %d questions into quiz %s",
+        fmt,
         getattr(user, "pk", None),
         len(questions),
         target.pk,
     )
     return report
-
-
-def export_quiz_gift(*, quiz: Quiz) -> tuple[str, list[str]]:
-    """Write a quiz's questions as GIFT; return the text and what was left out."""
-    questions = quiz.questions.order_by("position", "id").prefetch_related(
-        Prefetch("choices", queryset=Choice.objects.order_by("position", "id"))
-    )
-    plain = []
-    warnings = []
-    for question in questions:
-        data = dict(question.data or {})
-        if question.kind == Question.Kind.ESSAY and data.get("rubric") in (
-            question.explanation,
-            default_essay_rubric(),
-        ):
-            # The import rebuilds this rubric from the general feedback or the default.
-            data["rubric"] = ""
-        choices = list(question.choices.all())
-        if any(
-            c.feedback_gains or c.feedback_costs or c.feedback_objection
-            for c in choices
-        ):
-            warnings.append(
-                _(
-                    "“%(label)s”: the gains / costs / objection feedback has no place "
-                    "in GIFT; left out."
-                )
-                % {"label": str(question)}
-            )
-        plain.append(
-            {
-                "name": question.name,
-                "prompt": question.prompt,
-                "prompt_format": gift.DEFAULT_FORMAT,
-                "kind": question.kind,
-                "points": float(question.points),
-                "general_feedback": question.explanation,
-                "category": quiz.title,
-                "choices": [
-                    {"text": c.text, "credit": float(c.credit), "feedback": c.feedback}
-                    for c in choices
-                ],
-                "data": data,
-            }
-        )
-    text, export_warnings = gift.export(plain)
-    return text, warnings + export_warnings

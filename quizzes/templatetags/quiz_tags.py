@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from quizzes import standings
 from quizzes.models import Question, Quiz
+from quizzes.textformats import render_inline
 
 register = template.Library()
 Kind = Question.Kind
@@ -122,6 +123,8 @@ def feedback_items(question: dict) -> list[dict]:
     for entry in review.get("feedback") or []:
         kind = entry.get("kind")
         item = {"kind": kind, "title": "", "text": entry.get("text", "")}
+        if entry.get("format") and item["text"]:
+            item["html"] = render_inline(item["text"], entry["format"])
         if kind == "choice":
             item["title"] = texts.get(entry.get("choice"), "")
             item["parts"] = [

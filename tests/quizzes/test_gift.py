@@ -293,10 +293,11 @@ EXPECTED_EXAMPLES = [
             choice(
                 "\\",
                 1.0,
+                # Moodle trims only the ends: the continuation lines keep their indent.
                 "Correct! \\ (backslash) is not a control character. BUT,\n"
-                "it is used to escape the control characters. So, to specify\n"
-                "a literal backslash, you must escape it with a backslash\n"
-                "(as shown in this example).",
+                "              it is used to escape the control characters. So, to specify\n"
+                "              a literal backslash, you must escape it with a backslash\n"
+                "              (as shown in this example).",
             ),
         ],
     ),
@@ -352,7 +353,8 @@ EXPECTED_EXAMPLES = [
                 1822,
                 2,
                 0.5,
-                "He was born in 1822.\nYou get 50% credit for being close.",
+                "He was born in 1822.\n                  "
+                "You get 50% credit for being close.",
             ),
         ),
     ),
@@ -443,8 +445,31 @@ def without_line(questions):
     return [{k: v for k, v in q.items() if k != "line"} for q in questions]
 
 
+FORMAT_KEYS = {"text_format", "feedback_format", "prompt_format"}
+NEW_KEYS = {"general_feedback_format", "category_info", "idnumber", "tags", "moodle"}
+
+
+def _without_formats(value):
+    if isinstance(value, dict):
+        return {
+            k: _without_formats(v) for k, v in value.items() if k not in FORMAT_KEYS
+        }
+    if isinstance(value, list):
+        return [_without_formats(item) for item in value]
+    return value
+
+
 def as_dicts(questions):
-    return [question.to_dict() for question in questions]
+    """The questions as the tables below spell them: formats are pinned separately."""
+    rows = []
+    for question in questions:
+        row = question.to_dict()
+        for key in NEW_KEYS:
+            row.pop(key)
+        row["choices"] = _without_formats(row["choices"])
+        row["data"] = _without_formats(row["data"])
+        rows.append(row)
+    return rows
 
 
 # ---------------------------------------------------------------- Moodle's files
@@ -484,7 +509,7 @@ def test_every_parsed_kind_is_a_question_kind():
 def test_true_false_feedback_goes_wrong_then_right_for_true():
     [question] = parse("Water is wet.{TRUE#Think again.#Indeed.}")
 
-    assert question.choices == [
+    assert _without_formats(question.choices) == [
         choice("True", 1.0, "Indeed."),
         choice("False", 0.0, "Think again."),
     ]
@@ -517,14 +542,17 @@ def test_escapes_and_newline_escape_are_read_everywhere():
 
     assert question.name == "a:b"
     assert question.prompt == "Price {in \\$} = 5\n~ ok?"
-    assert question.choices[0] == choice("yes#1", 1.0, "fine\\")
+    assert _without_formats(question.choices[0]) == choice("yes#1", 1.0, "fine\\")
 
 
-def test_formats_on_answers_and_feedback_are_accepted_and_dropped():
-    [question] = parse("[plain]Pick {=[html]<b>a</b>#[markdown]*yes* ~[moodle]b}")
+def test_formats_on_answers_and_feedback_are_kept():
+    [question] = parse("[plain]Pick {=[html]<b>a</b>#[markdown]*yes* ~[moodle]b#no}")
 
     assert question.prompt_format == "plain"
-    assert question.choices == [choice("<b>a</b>", 1.0, "*yes*"), choice("b")]
+    assert [
+        (c["text"], c["text_format"], c["feedback"], c["feedback_format"])
+        for c in question.choices
+    ] == [("<b>a</b>", "html", "*yes*", "markdown"), ("b", "moodle", "no", "plain")]
 
 
 def test_one_full_answer_with_a_penalty_is_multiple_response():
@@ -557,7 +585,7 @@ def test_essay_with_general_feedback():
 def test_numeric_range_with_negative_ends_and_weights():
     [question] = parse("Below zero? {#=-5..-3 =%50%-10..-1#close ~#no}")
 
-    assert question.data == numeric(
+    assert _without_formats(question.data) == numeric(
         span(-5, -3), span(-10, -1, 0.5, "close"), feedback_wrong="no"
     )
 

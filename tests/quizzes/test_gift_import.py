@@ -104,7 +104,9 @@ def test_import_command_imports_moodle_examples_into_a_new_unpublished_quiz(cour
         "value": 1822,
         "tolerance": 2,
         "credit": 0.5,
-        "feedback": "He was born in 1822.\nYou get 50% credit for being close.",
+        "feedback": "He was born in 1822.\n                  "
+        "You get 50% credit for being close.",
+        "feedback_format": "moodle",
     }
 
 
@@ -284,7 +286,7 @@ def test_export_names_the_quiz_in_the_category_and_reimport_takes_its_title(
     call_command("export_gift", "--quiz", "sov", "--output", str(exported))
     run_import(str(exported), "--course", "other")
 
-    assert exported.read_text().startswith("$CATEGORY: Sovereignty\n")
+    assert exported.read_text().startswith("$CATEGORY: $course$/top/Sovereignty\n")
     copy = Quiz.objects.get(course=other_course)
     assert (copy.slug, copy.title) == ("sovereignty", "Sovereignty")
     assert rows(copy) == rows(quiz)
@@ -346,7 +348,7 @@ def test_export_of_a_slug_two_courses_share_asks_for_the_course(course, other_co
 
 
 @pytest.mark.parametrize("size", [2, 8])
-def test_export_reads_a_quiz_in_two_queries(course, django_assert_num_queries, size):
+def test_export_reads_a_quiz_in_three_queries(course, django_assert_num_queries, size):
     quiz = Quiz.objects.create(course=course, slug=f"q{size}", title="Q")
     for position in range(size):
         question = Question.objects.create(
@@ -355,7 +357,8 @@ def test_export_reads_a_quiz_in_two_queries(course, django_assert_num_queries, s
         Choice.objects.create(question=question, position=1, text="yes", credit=1)
         Choice.objects.create(question=question, position=2, text="no", credit=0)
 
-    with django_assert_num_queries(2):
+    # Questions, their choices, their tags.
+    with django_assert_num_queries(3):
         text, warnings = services.export_quiz_gift(quiz=quiz)
 
     assert len(gift.parse(text)) == size

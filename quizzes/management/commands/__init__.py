@@ -1,1 +1,1 @@
-"""Commands: import_gift, export_gift."""
+"""Commands: import_questions, export_questions and their GIFT aliases."""

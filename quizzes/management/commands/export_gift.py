@@ -1,49 +1,8 @@
 """Export a quiz's questions as Moodle GIFT: `manage.py export_gift --quiz SLUG`."""
 
-from pathlib import Path
-
-from django.core.management.base import BaseCommand, CommandError
-
-from quizzes import services
-from quizzes.models import Quiz
+from .export_questions import Command as ExportQuestions
 
 
-class Command(BaseCommand):
-    help = (
-        "Write a quiz's questions in Moodle GIFT format. Questions GIFT cannot express "
-        "(ordering, tradeoff) are skipped with a warning on stderr."
-    )
-
-    def add_arguments(self, parser):
-        parser.add_argument("--quiz", required=True, help="Slug of the quiz.")
-        parser.add_argument(
-            "--course",
-            help="Slug of the course, when several have a quiz of that slug.",
-        )
-        parser.add_argument(
-            "--output", type=Path, help="File to write; standard output by default."
-        )
-
-    def handle(self, *args, **options):
-        quizzes = Quiz.objects.filter(slug=options["quiz"]).select_related("course")
-        if options["course"]:
-            quizzes = quizzes.filter(course__slug=options["course"])
-        found = list(quizzes[:2])
-        if not found:
-            raise CommandError(f"No quiz with the slug “{options['quiz']}”.")
-        if len(found) > 1:
-            courses = ", ".join(sorted(quizzes.values_list("course__slug", flat=True)))
-            raise CommandError(
-                f"Several courses have a quiz “{options['quiz']}” ({courses}): "
-                "give --course."
-            )
-        text, warnings = services.export_quiz_gift(quiz=found[0])
-        for warning in warnings:
-            self.stderr.write(f"warning: {warning}")
-        if options["output"]:
-            try:
-                options["output"].write_text(text, encoding="utf-8")
-            except OSError as exc:
-                raise CommandError(f"{options['output']}: cannot write: {exc}") from exc
-        else:
-            self.stdout.write(text, ending="")
+class Command(ExportQuestions):
+    help = "Alias of export_questions --format gift."
+    default_format = "gift"

@@ -1,55 +1,8 @@
-"""Import a Moodle GIFT file into a quiz: `manage.py import_gift FILE --course SLUG`."""
+"""Import a Moodle GIFT file: the `import_questions` command, GIFT unless told otherwise."""
 
-import sys
-from pathlib import Path
-
-from django.core.management.base import BaseCommand, CommandError
-
-from courses.models import Course
-from quizzes import services
-from quizzes.gift import GiftError
+from .import_questions import Command as ImportQuestions
 
 
-class Command(BaseCommand):
-    help = (
-        "Import the questions of a Moodle GIFT file into a quiz of a course, all or "
-        "nothing. The quiz is created (unpublished) when its slug is new."
-    )
-
-    def add_arguments(self, parser):
-        parser.add_argument("file", type=Path, help="The GIFT file (UTF-8).")
-        parser.add_argument("--course", required=True, help="Slug of the course.")
-        parser.add_argument(
-            "--quiz",
-            help="Slug of the quiz; defaults to one made from the file's $CATEGORY.",
-        )
-        parser.add_argument(
-            "--dry-run",
-            action="store_true",
-            help="Show what would be created and save nothing.",
-        )
-
-    def handle(self, *args, **options):
-        path: Path = options["file"]
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CommandError(f"{path}: cannot read the file: {exc}") from exc
-        course = Course.objects.filter(slug=options["course"]).first()
-        if course is None:
-            raise CommandError(f"No course with the slug “{options['course']}”.")
-        try:
-            report = services.import_gift(
-                course=course,
-                quiz=options["quiz"],
-                text=text,
-                dry_run=options["dry_run"],
-            )
-        except GiftError as exc:
-            # FILE:LINE: message, the form editors and CI annotations understand.
-            self.stderr.write(f"{path}:{exc.line}: {exc.message}")
-            sys.exit(1)
-        except services.QuestionImportError as exc:
-            raise CommandError(str(exc)) from exc
-        for line in report.lines():
-            self.stdout.write(line)
+class Command(ImportQuestions):
+    help = "Alias of import_questions that reads GIFT unless --format says otherwise."
+    default_format = "gift"
