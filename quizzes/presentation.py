@@ -45,15 +45,26 @@ def answers_from_student(attempt: Attempt, answers: dict) -> dict:
     if not isinstance(answers, dict):
         return answers
     handles = handles_for(attempt)
-    mapped = {}
-    for raw_id, answer in answers.items():
+    ids = {}
+    for raw_id in answers:
         try:
-            question_id = int(raw_id)
+            ids[raw_id] = int(raw_id)
         except (TypeError, ValueError):
-            mapped[raw_id] = answer
-            continue
-        mapped[raw_id] = handles.answer_from_student(question_id, answer)
-    return mapped
+            ids[raw_id] = None
+    dealt = set((attempt.layout or {}).get("questions") or [])
+    unknown = {qid for qid in ids.values() if qid is not None} - dealt
+    if unknown:
+        # Questions added after the attempt started are not in its layout.
+        added = Question.objects.filter(
+            quiz_id=attempt.quiz_id, pk__in=unknown
+        ).prefetch_related("choices")
+        handles = handles_for(attempt, list(added))
+    return {
+        raw_id: answer
+        if ids[raw_id] is None
+        else handles.answer_from_student(ids[raw_id], answer)
+        for raw_id, answer in answers.items()
+    }
 
 
 def question_for_student(

@@ -254,3 +254,23 @@ def test_the_take_page_loads_the_pinned_htmx_and_no_api_answer_mapping(
     script = (ROOT / "static" / "js" / "quiz.js").read_text()
     # One parser of the answer form: the server's (quizzes/forms.py).
     assert "answerOf" not in script and "JSON.stringify" not in script
+
+
+def test_a_question_added_after_the_start_takes_its_answer_by_handle(api, student):
+    quiz, choice, _allocation, _ordering = _quiz()
+    attempt, _ = services.start_attempt(quiz=quiz, student=student)
+    added = make_single_choice(quiz, position=9)
+    right = added.choices.get(credit=1)
+    body = api.get(reverse("api-attempt-detail", args=[attempt.pk])).json()
+    shown = next(q for q in body["questions"] if q["id"] == added.id)
+    handle = next(c["id"] for c in shown["choices"] if c["text"] == right.text)
+
+    saved = api.put(
+        reverse("api-attempt-responses", args=[attempt.pk]),
+        {"answers": {str(added.id): {"choice": handle}}},
+        format="json",
+    )
+
+    assert saved.status_code == 200, saved.content
+    row = Response.objects.get(attempt=attempt, question=added)
+    assert row.answer == {"choice": right.id}
