@@ -155,9 +155,10 @@ def _taught_links(user):
 @require_GET
 def scores(request: HttpRequest) -> HttpResponse:
     """The instructor's LMS page: mirrored cohorts, their last sync, refused scores."""
-    links = list(_taught_links(request.user))
-    if not links and not request.user.is_instructor:
+    user = request.user
+    if not (user.is_instructor or teaches_every_cohort(user)):
         raise PermissionDenied
+    links = list(_taught_links(user))
     problems = (
         Score.objects.filter(
             context__in=[link.context_id for link in links],
