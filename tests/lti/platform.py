@@ -60,6 +60,8 @@ class Platform:
     course_login_url: str = ""
     course_launch: dict = field(default_factory=dict)
     hold_next_score: bool = False
+    stall_next_score: bool = False
+    stall_seconds: float = 1.0
     registration_token: str = "reg-token-1"
     registration_requests: list = field(default_factory=list)
     score_held: threading.Event = field(default_factory=threading.Event)
@@ -254,6 +256,11 @@ class Platform:
         return scope in self._tokens.get(token, "").split()
 
     def handle_score(self, lineitem: str, body: dict) -> int:
+        if self.stall_next_score:
+            # Stalls past the tool's timeout, then drops the request unstored.
+            self.stall_next_score = False
+            time.sleep(self.stall_seconds)
+            return 503
         if self.hold_next_score:
             # The request arrives, then the connection dies before the LMS stores it.
             self.hold_next_score = False
