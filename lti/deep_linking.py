@@ -15,10 +15,12 @@ from config.security import CSP_HEADER, SITE_POLICY, render_policy
 from courses.models import Course, Lesson
 from quizzes.models import Quiz
 
-from . import accounts, embedding
+from . import embedding, placement
 from .errors import LaunchRefused
 from .launch import restored_launch
 from .views import LAUNCH_SESSION_KEY, refused
+
+DL_SETTINGS = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
 
 
 def catalogue() -> list[Course]:
@@ -86,7 +88,7 @@ def picker(request: HttpRequest) -> HttpResponse:
         return refused(request, refusal)
     if not launch.is_deep_link_launch():
         return refused(request, LaunchRefused("no_launch", "not a deep-link launch"))
-    if not accounts.teaches(launch.get_launch_data().get(accounts.ROLES_CLAIM)):
+    if not placement.teaches(launch.get_launch_data().get(placement.ROLES_CLAIM)):
         return refused(request, LaunchRefused("not_instructor", "picker for learner"))
     if request.method == "POST":
         resource = resource_for(request, request.POST.get("item", ""))
@@ -98,7 +100,7 @@ def picker(request: HttpRequest) -> HttpResponse:
                 status=400,
             )
         deep_link = launch.get_deep_link()
-        return_url = deep_link._deep_link_settings["deep_link_return_url"]
+        return_url = launch.get_launch_data()[DL_SETTINGS]["deep_link_return_url"]
         response = render(
             request,
             "lti/deep_link_return.html",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import jwt
 import requests
@@ -174,10 +174,14 @@ class ToolLaunch(DjangoMessageLaunch):
         except LtiException as exc:
             raise LaunchRefused("replayed", str(exc)) from exc
         body = self._get_jwt_body()
-        _use_once(self.get_iss(), UsedLaunchValue.Kind.NONCE, body["nonce"])
-        _use_once(
-            self.get_iss(), UsedLaunchValue.Kind.STATE, self._get_request_param("state")
+        # Kept until the token could no longer pass the `exp` check, and a day at least.
+        until = max(
+            timezone.now() + timedelta(days=1),
+            datetime.fromtimestamp(int(body["exp"]) + LEEWAY_SECONDS, tz=UTC),
         )
+        state = self._get_request_param("state")
+        _use_once(self.get_iss(), UsedLaunchValue.Kind.NONCE, body["nonce"], until)
+        _use_once(self.get_iss(), UsedLaunchValue.Kind.STATE, state, until)
         return self
 
     def validate_deployment(self):
@@ -199,16 +203,15 @@ class ToolLaunch(DjangoMessageLaunch):
             raise LaunchRefused("bad_message", str(exc)) from exc
 
 
-def _use_once(issuer: str, kind: str, value: str) -> None:
+def _use_once(issuer: str, kind: str, value: str, until: datetime) -> None:
     """Record a nonce or state; refuse the launch if it was recorded before."""
-    now = timezone.now()
     try:
         with transaction.atomic():
             UsedLaunchValue.objects.create(
                 issuer=issuer,
                 kind=kind,
                 value=value[:255],
-                expires_at=now + timedelta(days=1),
+                expires_at=until,
             )
     except IntegrityError as exc:
         raise LaunchRefused("replayed", f"{kind} used before") from exc

@@ -18,7 +18,7 @@ from lti_tool.models import LtiMembership, LtiUser
 
 from courses.models import Cohort, CohortMembership, teaches_every_cohort
 
-from . import accounts
+from . import placement
 from .models import ContextCohort, Score
 from .passback import client
 
@@ -78,7 +78,7 @@ def apply_members(*, link: ContextCohort, members: list[dict]) -> SyncResult:
                 if member.get(k)
             },
         )
-        instructor = accounts.teaches(member.get("roles", []))
+        instructor = placement.teaches(member.get("roles", []))
         active = member.get("status", "Active") == "Active"
         LtiMembership.objects.update_or_create(
             context=context,
@@ -91,7 +91,7 @@ def apply_members(*, link: ContextCohort, members: list[dict]) -> SyncResult:
         )
         if not active:
             continue
-        user = accounts.link_account(lti_user=lti_user, instructor=instructor)
+        user = placement.link_account(lti_user=lti_user, instructor=instructor)
         listed.add(user.pk)
         was = (
             "instructor"
@@ -102,7 +102,7 @@ def apply_members(*, link: ContextCohort, members: list[dict]) -> SyncResult:
         )
         now = "instructor" if instructor else "student"
         if was != now:
-            accounts.place_member(cohort=cohort, user=user, instructor=instructor)
+            placement.place_member(cohort=cohort, user=user, instructor=instructor)
             if was is None:
                 result.added += 1
             else:
@@ -155,9 +155,10 @@ def _taught_links(user):
 @require_GET
 def scores(request: HttpRequest) -> HttpResponse:
     """The instructor's LMS page: mirrored cohorts, their last sync, refused scores."""
-    links = list(_taught_links(request.user))
-    if not links and not request.user.is_instructor:
+    user = request.user
+    if not (user.is_instructor or teaches_every_cohort(user)):
         raise PermissionDenied
+    links = list(_taught_links(user))
     problems = (
         Score.objects.filter(
             context__in=[link.context_id for link in links],

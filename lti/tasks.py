@@ -24,3 +24,16 @@ def sync_rosters() -> dict:
     from . import roster
 
     return roster.sync_all()
+
+
+@shared_task(name="lti.tasks.forget_used_launch_values")
+def forget_used_launch_values() -> int:
+    """Nightly: drop spent nonces and states whose tokens have long expired."""
+    from django.utils import timezone
+
+    from .models import UsedLaunchValue
+
+    deleted, _rows = UsedLaunchValue.objects.filter(
+        expires_at__lt=timezone.now()
+    ).delete()
+    return deleted

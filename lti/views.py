@@ -16,7 +16,7 @@ from lti_tool.models import Key, LtiLaunch
 from pylti1p3.contrib.django import DjangoCacheDataStorage, DjangoOIDCLogin
 from pylti1p3.exception import LtiException, OIDCException
 
-from . import accounts, embedding
+from . import embedding, placement
 from .errors import LaunchRefused
 from .keys import ensure_signing_key
 from .launch import ToolConfig, validated_launch
@@ -134,19 +134,19 @@ def launch(request: HttpRequest) -> HttpResponse:
         lti_launch = LtiLaunch(message_launch)
         if not (lti_launch.is_resource_launch or lti_launch.is_deep_link_launch):
             raise LaunchRefused("bad_message", "message type not supported")
-        if lti_launch.is_deep_link_launch and not accounts.teaches(
-            lti_launch.get_claim(accounts.ROLES_CLAIM)
+        if lti_launch.is_deep_link_launch and not placement.teaches(
+            lti_launch.get_claim(placement.ROLES_CLAIM)
         ):
             raise LaunchRefused("not_instructor", "deep linking by a non-instructor")
-        placement = accounts.place_launch(lti_launch=lti_launch)
+        placed = placement.place_launch(lti_launch=lti_launch)
     except LaunchRefused as refusal:
         return refused(request, refusal)
-    login(request, placement.user, backend=AUTH_BACKEND)
+    login(request, placed.user, backend=AUTH_BACKEND)
     embedding.remember(request, lti_launch.registration)
     request.session[LAUNCH_SESSION_KEY] = message_launch.get_launch_id()
     if lti_launch.is_deep_link_launch:
         return redirect("lti:deep-link")
-    target = placement.target
+    target = placed.target
     if target.quiz_id:
         return redirect("quizzes:intro", pk=target.quiz_id)
     return redirect(target.lesson.get_absolute_url())

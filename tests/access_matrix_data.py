@@ -646,6 +646,59 @@ PAGES = (
         _unsubscribe,
         (Check(GET, everyone(200)), Check(POST, everyone(200), body=_empty)),
     ),
+    # The LTI tool (lti/, docs/lti.md): public protocol endpoints, then pages.
+    Route("lti:jwks", "lti/jwks/", _none, (Check(GET, everyone(200)),)),
+    Route("lti:config", "lti/config.json", _none, (Check(GET, everyone(200)),)),
+    # A login initiation without a platform's parameters is refused for everyone.
+    Route(
+        "lti:login",
+        "lti/login/",
+        _none,
+        (Check(GET, everyone(403)), Check(POST, everyone(403), body=_empty)),
+    ),
+    Route(
+        "lti:launch",
+        "lti/launch/",
+        _none,
+        (Check(GET, everyone(405)), Check(POST, everyone(400), body=_empty)),
+    ),
+    # The picker needs a deep-linking launch in the session; none here.
+    Route("lti:deep-link", "lti/deep-link/", _none, (Check(GET, signed_in(400)),)),
+    Route(
+        "lti:register",
+        "lti/register/<str:token>/",
+        lambda w: {"token": "not-an-invite"},
+        (Check(GET, everyone(400)),),
+    ),
+    Route(
+        "lti:scores",
+        "lti/scores/",
+        _none,
+        (
+            Check(
+                GET,
+                {
+                    "anonymous": LOGIN,
+                    "student": 403,
+                    "other_student": 403,
+                    "instructor": 200,
+                    **teachers(200),
+                    "staff": 200,
+                    "bare_staff": 403,
+                },
+            ),
+        ),
+    ),
+    # Only a mirrored cohort one teaches can be synced; cohort A mirrors no LMS.
+    Route(
+        "lti:roster-sync",
+        "lti/roster/sync/",
+        lambda w: {},
+        (
+            Check(GET, signed_in(405)),
+            Check(POST, signed_in(404), body=lambda w: {"cohort": w.cohort.pk}),
+        ),
+    ),
     # Django's admin guards its own pages; only the index is in the matrix.
     Route(
         "admin:index",

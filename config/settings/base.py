@@ -70,6 +70,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "lti.context_processors.embedding",
             ],
             # {% url %} reversing each distinct URL once per process (config/url_once.py).
             "builtins": ["config.url_once"],

@@ -9,6 +9,7 @@ from django.db import migrations, models
 
 SEND_TASK = "LTI: send due scores (retries and lost messages)"
 ROSTER_TASK = "LTI: nightly roster sync (NRPS)"
+FORGET_TASK = "LTI: forget spent launch nonces and states"
 
 
 def create_key_and_schedules(apps, schema_editor):
@@ -38,11 +39,15 @@ def create_key_and_schedules(apps, schema_editor):
         name=ROSTER_TASK,
         defaults={"task": "lti.tasks.sync_rosters", "crontab": nightly},
     )
+    PeriodicTask.objects.get_or_create(
+        name=FORGET_TASK,
+        defaults={"task": "lti.tasks.forget_used_launch_values", "crontab": nightly},
+    )
 
 
 def remove_schedules(apps, schema_editor):
     PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    PeriodicTask.objects.filter(name__in=[SEND_TASK, ROSTER_TASK]).delete()
+    PeriodicTask.objects.filter(name__in=[SEND_TASK, ROSTER_TASK, FORGET_TASK]).delete()
 
 
 class Migration(migrations.Migration):

@@ -58,11 +58,12 @@ class Login:
     redirect_uri: str
 
 
-def start_login(client, platform) -> Login:
+def start_login(client, platform, *, secure: bool = False) -> Login:
     """The platform's login initiation; the tool answers with a redirect to auth."""
     response = client.post(
         reverse("lti:login"),
         platform.login_params("http://testserver" + reverse("lti:launch")),
+        secure=secure,
     )
     assert response.status_code == 302, response.content
     location = urlsplit(response["Location"])

@@ -9,7 +9,7 @@ import pytest
 import requests
 from django.urls import reverse
 
-from tests.lti.conftest import launch
+from tests.lti.conftest import launch, start_login
 from tests.lti.platform import DL, INSTRUCTOR, LTI
 from tests.quizzes.factories import QuizFactory
 
@@ -86,3 +86,22 @@ def test_a_bad_pick_is_a_400(client, platform, registration, quiz):
     _deep_link_launch(client, platform, [INSTRUCTOR])
     response = client.post(reverse("lti:deep-link"), {"item": "quiz:999999"})
     assert response.status_code == 400
+
+
+def test_the_picker_finds_its_launch_over_https(client, platform, registration, quiz):
+    login = start_login(client, platform, secure=True)
+    token = platform.id_token(
+        nonce=login.nonce,
+        sub="t-1",
+        roles=[INSTRUCTOR],
+        message_type="LtiDeepLinkingRequest",
+    )
+    launched = client.post(
+        login.redirect_uri, {"id_token": token, "state": login.state}, secure=True
+    )
+    assert launched.status_code == 302
+
+    picker = client.get(reverse("lti:deep-link"), secure=True)
+
+    assert picker.status_code == 200
+    assert quiz.title.encode() in picker.content

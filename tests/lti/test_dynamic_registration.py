@@ -8,7 +8,7 @@ from lti_tool.models import LtiRegistration
 
 from lti.models import RegistrationInvite
 from tests.lti.conftest import launch, quiz_claims
-from tests.lti.platform import TOOL_CONFIG
+from tests.lti.platform_http import TOOL_CONFIG
 
 pytestmark = pytest.mark.django_db
 

@@ -7,6 +7,7 @@ import time
 from html import unescape
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from lti_tool.models import LtiUser
 
@@ -50,9 +51,13 @@ def test_the_quiz_page_may_be_framed_by_the_platform_only(
 
     assert f"frame-ancestors {platform.issuer}" in page["Content-Security-Policy"]
     assert "X-Frame-Options" not in page
+    # The frame-friendly layout: the LMS has the navigation.
+    assert b"lti-embedded.css" in page.content
     # Pages outside the launch's reach keep the site's policy.
     other = client.get(reverse("home"))
     assert "frame-ancestors 'none'" in other["Content-Security-Policy"]
+    assert other["X-Frame-Options"] == "DENY"
+    assert b"lti-embedded.css" not in other.content
 
 
 def test_instructor_and_teaching_assistant_teach_the_mirrored_cohort(
@@ -251,3 +256,35 @@ def test_unsupported_message_type_is_a_clear_400(client, platform, registration,
         **quiz_claims(quiz, platform),
     )
     _refusal(response, "bad_message", 400)
+
+
+def test_spent_nonces_are_forgotten_once_expired(client, platform, registration, quiz):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from lti import tasks
+    from lti.models import UsedLaunchValue
+
+    launch(client, platform, **quiz_claims(quiz, platform))
+    assert UsedLaunchValue.objects.count() == 2  # the nonce and the state
+    assert tasks.forget_used_launch_values() == 0
+    UsedLaunchValue.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert tasks.forget_used_launch_values() == 2
+
+
+def test_over_https_the_cookies_work_inside_the_lms_frame(
+    client, platform, registration, quiz
+):
+    login = start_login(client, platform, secure=True)
+    token = platform.id_token(nonce=login.nonce, **quiz_claims(quiz, platform))
+    response = client.post(
+        login.redirect_uri, {"id_token": token, "state": login.state}, secure=True
+    )
+    assert response.status_code == 302
+    session = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert (session["samesite"], session["secure"]) == ("None", True)
+
+    page = client.get(response["Location"], secure=True)
+    csrf = page.cookies[settings.CSRF_COOKIE_NAME]
+    assert (csrf["samesite"], csrf["secure"]) == ("None", True)

@@ -156,3 +156,18 @@ def test_an_older_score_never_overwrites_a_newer_one(
     assert [s["scoreGiven"] for s in platform.scores] == [0.0]
     states = list(Score.objects.order_by("pk").values_list("state", flat=True))
     assert states == [Score.State.SUPERSEDED, Score.State.SENT]
+
+
+def test_a_timeout_is_retried(
+    platform, learner, quiz, settings, django_capture_on_commit_callbacks, caplog
+):
+    settings.LTI_HTTP_TIMEOUT = (1, 0.3)
+    platform.stall_next_score = True
+    _take(quiz, learner, right=True, capture=django_capture_on_commit_callbacks)
+
+    passback.send_due_scores()
+
+    assert len(platform.scores) == 1
+    row = Score.objects.get()
+    assert (row.state, row.attempts) == (Score.State.SENT, 2)
+    assert "will be retried: ReadTimeout" in caplog.text
