@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from config import bulk
 
-from .. import grading, selectors
+from .. import grading, selectors, signals
 from ..models import Attempt, Response
 
 __all__ = [
@@ -156,6 +156,8 @@ def grade_submitted(
     graded = _grade_batch(attempt_id, now or timezone.now(), batch)
     if not graded:  # graded, or gone, between the read and the lock
         return _state_of(attempt_id), []
+    if any(each.state == Attempt.State.GRADED for each in graded):
+        signals.announce_graded(quiz_id=graded[0].quiz_id)
     return graded[0].state, graded
 
 
@@ -260,7 +262,5 @@ def score_response(
     response.save(update_fields=["manual_score", "comment", "graded_by", "graded_at"])
     score_attempt(attempt, now=now)
     if attempt.state == Attempt.State.GRADED:
-        from ..reports.tasks import schedule_statistics_refresh
-
-        schedule_statistics_refresh(attempt.quiz_id)
+        signals.announce_graded(quiz_id=attempt.quiz_id)
     return response
