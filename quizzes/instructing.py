@@ -8,10 +8,10 @@ cohorts on the quiz's course (staff see everyone); anything else is a 404.
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
-from courses.models import Cohort, CohortMembership, teaches_every_cohort
+from courses.models import Cohort, CohortMembership, Course, teaches_every_cohort
 
 from . import selectors as quiz_selectors
 from .models import Attempt, Response
@@ -24,10 +24,19 @@ def may_instruct(user) -> bool:
 
 
 def taught_attempts(user):
-    """Attempts of students I teach on their quiz's course (all of them for staff)."""
+    """Attempts of students I teach on their quiz's course (all of them for staff).
+
+    As the grading queue has it: students of my cohorts on the quiz's course and (the
+    course-level fallback) students in no cohort of a course I instruct.
+    """
     attempts = Attempt.objects.all()
     if user.is_staff:
         return attempts
+    in_no_cohort = ~Exists(
+        CohortMembership.objects.filter(
+            student=OuterRef("student"), cohort__course=OuterRef("quiz__course")
+        )
+    )
     return attempts.filter(
         Exists(
             CohortMembership.objects.filter(
@@ -35,6 +44,11 @@ def taught_attempts(user):
                 student=OuterRef("student"),
                 cohort__course=OuterRef("quiz__course"),
             )
+        )
+        | (
+            in_no_cohort
+            # A subquery, not a join: a join on the instructors would repeat attempts.
+            & Q(quiz__course__in=Course.objects.filter(instructors=user).values("pk"))
         )
     )
 
