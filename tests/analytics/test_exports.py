@@ -952,3 +952,16 @@ def test_cohort_grades_csv_takes_overrides_and_excused(small_cohort):
         "",
     ]
     assert rows[3][5:] == ["", "excused"]
+
+
+def test_messages_queued_under_the_names_before_the_split_still_run(small_cohort):
+    """A message queued as quizzes.reports.tasks.* before the upgrade is still taken."""
+    from config.celery import app
+
+    job = make_job(small_cohort["instructor"], cohort=small_cohort["cohort"])
+    export = app.tasks["quizzes.reports.tasks.run_export_task"]
+    assert export.apply(args=[job.pk], task_id="before-the-split").get() == "done"
+    assert len(read_csv(ExportJob.objects.get(pk=job.pk))) == 4
+    quiz = small_cohort["quizzes"][0]
+    refresh = app.tasks["quizzes.reports.tasks.refresh_quiz_statistics_task"]
+    assert set(refresh.apply(args=[quiz.pk]).get()) == {"first", "all"}
