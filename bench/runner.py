@@ -34,10 +34,11 @@ from django.middleware.csrf import (  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils.crypto import get_random_string  # noqa: E402
 
+from analytics.exports import run_export  # noqa: E402
+from analytics.models import ExportJob  # noqa: E402
 from bench import baseline, seed, stack  # noqa: E402
 from config.celery import app  # noqa: E402
-from quizzes.models import Attempt, ExportJob, Response  # noqa: E402
-from quizzes.reports.exports import run_export  # noqa: E402
+from quizzes.models import Attempt, Response  # noqa: E402
 from quizzes.tasks import grade_attempt_task  # noqa: E402
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -322,7 +323,7 @@ def _grade_tasks_held(broker) -> int:
     """Grade tasks the worker has taken and not yet acknowledged.
 
     Not the whole unacked hash: it also holds messages waiting for their ETA, such as
-    the statistics refresh that grading schedules 30 s ahead (quizzes.reports.tasks),
+    the statistics refresh that grading schedules 30 s ahead (analytics.tasks),
     which is not grading work and would make every drain last at least 30 s.
     """
     name = grade_attempt_task.name

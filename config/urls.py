@@ -19,8 +19,8 @@ api_v1 = [
     path("", include("accounts.api_urls")),
     path("", include("courses.api_urls")),
     path("", include("quizzes.api_urls")),
-    path("", include("quizzes.instructor.api_urls")),
-    path("", include("quizzes.reports.api_urls")),
+    path("", include("teaching.api_urls")),
+    path("", include("analytics.api_urls")),
     path("", include(grades_urls.api_urlpatterns)),
 ]
 
@@ -32,8 +32,8 @@ urlpatterns = [
     path("quizzes/", include("quizzes.urls")),
     path("dashboard/", include("quizzes.dashboard_urls")),
     path("grades/", include(grades_urls.urlpatterns)),
-    path("instructor/reports/", include("quizzes.reports.urls")),
-    path("instructor/", include("quizzes.instructor_urls")),
+    path("instructor/reports/", include("analytics.urls")),
+    path("instructor/", include("teaching.urls")),
     path("progress/", include("progress.urls")),
     path("lti/", include("lti.urls")),
     path("api/v1/", include(api_v1)),

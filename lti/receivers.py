@@ -1,6 +1,6 @@
 """Hook the tool to the engine's signals; the work lives in services."""
 
-from quizzes.signals import attempt_graded
+from quizzes.signals import attempts_scored
 
 from .passback import services
 
@@ -10,4 +10,4 @@ def _queue_scores(sender, attempts, **kwargs) -> None:
 
 
 def connect_signals() -> None:
-    attempt_graded.connect(_queue_scores, dispatch_uid="lti.queue_scores")
+    attempts_scored.connect(_queue_scores, dispatch_uid="lti.queue_scores")

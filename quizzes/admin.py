@@ -10,24 +10,22 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from . import forms, presentation, selectors
+from .admin_actions import regrade_selected_quizzes
 from .admin_forms import MAX_VALUES, TRADEOFF_KINDS, QuestionAdminForm
 from .gift_admin import GiftImportAdminMixin
 from .models import (
     Assignment,
     Attempt,
     Choice,
-    ExportJob,
     Extension,
     GradeAudit,
     GradeOverride,
     Question,
     QuestionTag,
     Quiz,
-    QuizStatistics,
     RegradeRun,
     Response,
 )
-from .reports.admin_actions import regrade_selected_quizzes
 
 
 class QuestionInline(admin.TabularInline):
@@ -325,29 +323,6 @@ class AssignmentAdmin(admin.ModelAdmin):
     search_fields = ["quiz__title", "cohort__name"]
     list_select_related = ["quiz", "cohort"]
     inlines = [ExtensionInline]
-
-
-@admin.register(QuizStatistics)
-class QuizStatisticsAdmin(admin.ModelAdmin):
-    list_display = ["quiz", "which", "attempt_count", "computed_at"]
-    list_filter = ["which"]
-    readonly_fields = ["quiz", "which", "attempt_count", "data", "computed_at"]
-
-
-@admin.register(ExportJob)
-class ExportJobAdmin(admin.ModelAdmin):
-    list_display = [
-        "__str__",
-        "kind",
-        "requested_by",
-        "state",
-        "rows_done",
-        "rows_total",
-        "created_at",
-        "finished_at",
-    ]
-    list_filter = ["kind", "state"]
-    readonly_fields = [f.name for f in ExportJob._meta.fields]
 
 
 @admin.register(RegradeRun)

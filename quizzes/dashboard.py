@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
-from .instructor import selectors
+from . import coursework_rows
 
 
 @login_required
@@ -14,7 +14,7 @@ def assigned_work(request):
         request,
         "dashboard/assigned_work.html",
         {
-            "items": selectors.assigned_work(student=request.user),
+            "items": coursework_rows.assigned_work(student=request.user),
             "now": timezone.now(),
         },
     )

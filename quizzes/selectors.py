@@ -14,9 +14,9 @@ from django.utils import timezone
 from config import rows
 from courses.models import CohortMembership
 
+from . import coursework
 from . import rules as quiz_rules
 from .cache import cached_quiz
-from .instructor import tables
 from .models import (
     Assignment,
     Attempt,
@@ -291,10 +291,10 @@ def standings_for(*, quizzes: list[Quiz], student, now: datetime | None = None) 
             "rules": rules[quiz.pk],
             "attempts": mine,
             "attempts_left": None if allowed is None else max(0, allowed - len(mine)),
-            "grade": tables.assignment_grade(
+            "grade": coursework.assignment_grade(
                 quiz.grading_method,
                 [_attempt_row(a) for a in mine],
-                tables.OverrideRow.of(override) if override else None,
+                coursework.OverrideRow.of(override) if override else None,
             ),
             "override": override,
             "best": max(
@@ -307,8 +307,8 @@ def standings_for(*, quizzes: list[Quiz], student, now: datetime | None = None) 
     return standing
 
 
-def _attempt_row(attempt: Attempt) -> tables.AttemptRow:
-    return tables.AttemptRow(
+def _attempt_row(attempt: Attempt) -> coursework.AttemptRow:
+    return coursework.AttemptRow(
         student_id=attempt.student_id,
         quiz_id=attempt.quiz_id,
         number=attempt.number,
@@ -325,12 +325,9 @@ def attempts_of(*, quiz: Quiz, student) -> list[Attempt]:
 
 def grade_from_attempts(quiz: Quiz, attempts: list[Attempt]) -> Decimal | None:
     """The quiz grade (percent) by its grading method, over graded attempts."""
-    graded = [
-        (a.number, a.percent)
-        for a in attempts
-        if a.state == Attempt.State.GRADED and a.percent is not None
-    ]
-    return quiz_rules.combine_grades(quiz.grading_method, graded)
+    return coursework.grade_of(
+        quiz.grading_method, [_attempt_row(attempt) for attempt in attempts]
+    )
 
 
 def quiz_grade_for(*, student, quiz: Quiz) -> Decimal | None:

@@ -12,11 +12,6 @@ from django.utils import timezone
 from . import services
 from .models import Attempt
 
-# Report tasks live beside their code; importing them here lets Celery's autodiscovery,
-# which looks only at `quizzes.tasks`, register them.
-from .reports.tasks import *  # noqa: F403
-from .reports.tasks import schedule_statistics_refresh
-
 logger = logging.getLogger(__name__)
 
 # An attempt left `submitted` this long has lost its grading message; the sweep re-queues it.
@@ -36,9 +31,7 @@ STALE_AFTER = timedelta(minutes=2)
 def grade_attempt_task(self, attempt_id: int) -> str | None:
     """Grade one attempt, and others of its quiz waiting for grading (a batch); safe to
     run twice (a graded attempt is left alone)."""
-    state, graded = services.grade_submitted(attempt_id=attempt_id)
-    if any(each.state == Attempt.State.GRADED for each in graded):
-        schedule_statistics_refresh(graded[0].quiz_id)
+    state, _graded = services.grade_submitted(attempt_id=attempt_id)
     return state
 
 

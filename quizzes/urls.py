@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import take_views, views
+from . import result_views, take_views, views
 
 app_name = "quizzes"
 urlpatterns = [
@@ -12,5 +12,5 @@ urlpatterns = [
     path("attempts/<int:pk>/", take_views.take, name="attempt"),
     path("attempts/<int:pk>/autosave/", take_views.autosave, name="autosave"),
     path("attempts/<int:pk>/submit/", take_views.submit, name="submit"),
-    path("attempts/<int:pk>/result/", views.result, name="result"),
+    path("attempts/<int:pk>/result/", result_views.result, name="result"),
 ]

@@ -1,4 +1,4 @@
-"""Student quiz pages: intro, start, result and history (the attempt itself: take_views).
+"""Student quiz pages: intro, start and history (an attempt: take_views, result_views).
 
 Thin: who may see what is decided by selectors (owner scoping, review policy) and
 presentation (what of a question a student may see); every write goes through services.
@@ -8,19 +8,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.api import DomainError
 
-from . import presentation, reviews, selectors, services
-from .instructor import review as instructor_review
-from .instructor.selectors import may_instruct
-from .models import Attempt
+from . import selectors, services
 
 
 def _standing(quiz, user, now) -> dict:
@@ -81,52 +76,3 @@ def start(request, pk):
     if not created:
         messages.info(request, _("You have an attempt in progress: carry on."))
     return redirect(attempt)
-
-
-@login_required
-def result(request, pk):
-    """My result; feedback, explanations and the key only when the review policy allows.
-
-    An instructor who teaches the student is sent to the instructor's view of the attempt.
-    """
-    try:
-        attempt = selectors.attempt_for_owner(attempt_id=pk, user=request.user)
-    except Http404:
-        if not may_instruct(request.user):
-            raise
-        # A 404 unless the attempt is finished and its student one I teach.
-        instructor_review.attempt_for_instructor(user=request.user, attempt_id=pk)
-        return redirect("instructor:attempt", pk=pk)
-    if not attempt.is_finished:
-        return redirect(attempt)
-    now = timezone.now()
-    review, rules = reviews.review_of(attempt=attempt, student=request.user, now=now)
-    payload = presentation.attempt_for_student(
-        attempt, review=review.feedback, key=review.key
-    )
-    # The standing's round trip brings a grade override an instructor set.
-    override = selectors.standings_for(
-        quizzes=[attempt.quiz], student=request.user, now=now
-    )[attempt.quiz_id]["override"]
-    quiz = attempt.quiz
-    passed = None
-    if payload["percent"] is not None and attempt.state == Attempt.State.GRADED:
-        passed = payload["percent"] >= float(quiz.pass_mark)
-    return render(
-        request,
-        "quizzes/result.html",
-        {
-            "attempt": attempt,
-            "quiz": quiz,
-            "payload": payload,
-            "review": review.feedback,
-            "review_key": review.key,
-            "review_closed": review.closed_for_student,
-            "passed": passed,
-            "grading": attempt.state == Attempt.State.SUBMITTED,
-            "needs_review": attempt.state == Attempt.State.NEEDS_REVIEW,
-            "review_opens_at": rules.closes_at,
-            "override": override,
-            "api_attempt_url": reverse("api-attempt-detail", kwargs={"pk": attempt.pk}),
-        },
-    )

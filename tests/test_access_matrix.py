@@ -18,15 +18,16 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 from rest_framework.views import APIView
 
+from analytics import exports
+from analytics import services as report_services
+from analytics.models import ExportJob
 from quizzes import services
-from quizzes.models import ExportJob, Question
-from quizzes.reports import exports
-from quizzes.reports import services as report_services
+from quizzes.models import Question
 from tests.access_matrix_data import ROLES, ROUTES, Login, World
 from tests.accounts.factories import InstructorFactory, StaffFactory, UserFactory
 from tests.courses.factories import CohortFactory, EnrollmentFactory
 from tests.quizzes.factories import QuizFactory, make_quiz_with_every_kind
-from tests.quizzes.instructor_factories import essay_answer, take
+from tests.teaching.factories import essay_answer, take
 
 pytestmark = pytest.mark.django_db
 

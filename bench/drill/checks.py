@@ -194,7 +194,8 @@ def send_task(stack: DrillStack, name: str, **options) -> None:
 
 def redis_outage(stack: DrillStack, data: DrillData) -> Outcome:
     """Kill Redis while a student autosaves and submits; restart; check the grade."""
-    from quizzes.models import Attempt, Choice, ExportJob
+    from analytics.models import ExportJob
+    from quizzes.models import Attempt, Choice
 
     base = stack.nginx_url
     student = browser_for(base, STUDENT, data.student, data.password)

@@ -12,7 +12,7 @@ def make_data(*, spray_limit: int) -> DrillData:
     """Students, an instructor with a cohort, a one-question quiz; committed."""
     from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
     from tests.quizzes.factories import QuizFactory, make_single_choice
-    from tests.quizzes.instructor_factories import cohort_with
+    from tests.teaching.factories import cohort_with
 
     quiz = QuizFactory()
     question = make_single_choice(quiz)

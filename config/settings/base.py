@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "accounts",
     "courses",
     "quizzes",
+    "teaching",
+    "analytics",
     "progress",
     "lti_tool",
     "lti",
@@ -229,7 +231,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "AttemptStateEnum": "quizzes.models.Attempt.State",
-        "ExportJobStateEnum": "quizzes.models.ExportJob.State",
+        "ExportJobStateEnum": "analytics.models.ExportJob.State",
         "ReviewLevelEnum": "quizzes.models.Quiz.ReviewLevel",
     },
 }

@@ -46,7 +46,7 @@ def retry_delay(attempts: int) -> timedelta:
 def queue_scores(*, attempts: list, now: datetime | None = None) -> list[Score]:
     """Outbox rows for every LMS column whose grade these attempts changed.
 
-    Runs inside the grading transaction (quizzes.signals.attempt_graded), so a row
+    Runs inside the grading transaction (quizzes.signals.attempts_scored), so a row
     exists exactly when its grade was committed. A grade equal to the last one queued
     for that column and student adds nothing: one score per change.
     """

@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
 
-from quizzes.instructor import tables
+from quizzes import coursework
 
 from .content import (
     AssignmentSummary,
@@ -93,22 +93,24 @@ def passages_to_review(
     ]
 
 
-def _as_of(override: tables.OverrideRow | None, moment) -> tables.OverrideRow | None:
+def _as_of(
+    override: coursework.OverrideRow | None, moment
+) -> coursework.OverrideRow | None:
     return override if override is not None and override.set_at < moment else None
 
 
 def quiz_results(
     quizzes: dict[int, QuizInfo],
-    attempts: list[tables.AttemptRow],
+    attempts: list[coursework.AttemptRow],
     week: Week,
-    overrides: dict[int, tables.OverrideRow] | None = None,
+    overrides: dict[int, coursework.OverrideRow] | None = None,
 ) -> list[QuizResult]:
     """Each quiz's grade at the week's end, beside the grade it had when the week began.
 
     `overrides` are by quiz id; one set after a moment does not count at that moment.
     """
     overrides = overrides or {}
-    by_quiz: dict[int, list[tables.AttemptRow]] = defaultdict(list)
+    by_quiz: dict[int, list[coursework.AttemptRow]] = defaultdict(list)
     for attempt in attempts:
         if attempt.submitted_at and attempt.submitted_at < week.end:
             by_quiz[attempt.quiz_id].append(attempt)
@@ -116,7 +118,7 @@ def quiz_results(
     for quiz_id, mine in by_quiz.items():
         quiz = quizzes[quiz_id]
         override = overrides.get(quiz_id)
-        grade = tables.assignment_grade(
+        grade = coursework.assignment_grade(
             quiz.grading_method, mine, _as_of(override, week.end)
         )
         if grade is None:
@@ -126,7 +128,7 @@ def quiz_results(
             QuizResult(
                 quiz.title,
                 grade,
-                tables.assignment_grade(
+                coursework.assignment_grade(
                     quiz.grading_method, before, _as_of(override, week.start)
                 ),
             )
@@ -137,12 +139,12 @@ def quiz_results(
 def work_due(facts: StudentFacts, week: Week) -> tuple[list[DueItem], list[DueItem]]:
     """Assignments due in the week after the report, and those overdue when it ends."""
     horizon = week.end + timedelta(days=7)
-    tries: dict[int, list[tables.AttemptRow]] = defaultdict(list)
+    tries: dict[int, list[coursework.AttemptRow]] = defaultdict(list)
     for attempt in facts.attempts:
         tries[attempt.quiz_id].append(attempt)
     due_soon, overdue = [], []
     for assignment in facts.assignments:
-        cell = tables.cell_for(
+        cell = coursework.cell_for(
             assignment=assignment,
             student_id=facts.user_id,
             extensions=facts.extensions.get(assignment.id, []),
@@ -156,9 +158,9 @@ def work_due(facts: StudentFacts, week: Week) -> tuple[list[DueItem], list[DueIt
             override=_as_of(facts.overrides.get(assignment.id), week.end),
         )
         item = DueItem(assignment.title, cell.due_at, cell.extended)
-        if cell.status == tables.WorkStatus.MISSING:
+        if cell.status == coursework.WorkStatus.MISSING:
             overdue.append(item)
-        elif cell.status == tables.WorkStatus.DUE and cell.due_at < horizon:
+        elif cell.status == coursework.WorkStatus.DUE and cell.due_at < horizon:
             due_soon.append(item)
     return (
         sorted(due_soon, key=lambda i: i.due_at),
@@ -251,7 +253,7 @@ def build_cohort_digest(
     attempts = [
         a for a in facts.attempts if a.submitted_at is None or a.submitted_at < week.end
     ]
-    book = tables.build_gradebook(
+    book = coursework.build_gradebook(
         students=facts.students,
         assignments=facts.assignments,
         extensions=facts.extensions,
@@ -267,9 +269,9 @@ def build_cohort_digest(
                 title=column.assignment.title,
                 due_at=column.assignment.due_at,
                 average=column.average,
-                done=statuses.count(tables.WorkStatus.DONE),
-                late=statuses.count(tables.WorkStatus.LATE),
-                missing=statuses.count(tables.WorkStatus.MISSING),
+                done=statuses.count(coursework.WorkStatus.DONE),
+                late=statuses.count(coursework.WorkStatus.LATE),
+                missing=statuses.count(coursework.WorkStatus.MISSING),
             )
         )
     titles = {c.assignment.id: c.assignment.title for c in book.columns}
@@ -278,12 +280,12 @@ def build_cohort_digest(
         missing = [
             titles[c.assignment_id]
             for c in row.cells
-            if c.status == tables.WorkStatus.MISSING
+            if c.status == coursework.WorkStatus.MISSING
         ]
         late = [
             titles[c.assignment_id]
             for c in row.cells
-            if c.status == tables.WorkStatus.LATE
+            if c.status == coursework.WorkStatus.LATE
         ]
         if missing or late:
             behind.append(

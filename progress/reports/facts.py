@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from quizzes.instructor import tables
+from quizzes import coursework
 from quizzes.rules import ExtensionTerms
 
 
@@ -48,12 +48,12 @@ class StudentFacts:
     lessons_this_week: list[str] = field(default_factory=list)
     lessons_total: int = 0
     quizzes: dict[int, QuizInfo] = field(default_factory=dict)
-    attempts: list[tables.AttemptRow] = field(default_factory=list)
+    attempts: list[coursework.AttemptRow] = field(default_factory=list)
     responses: list[ResponseRow] = field(default_factory=list)
-    assignments: list[tables.AssignmentRow] = field(default_factory=list)
+    assignments: list[coursework.AssignmentRow] = field(default_factory=list)
     extensions: dict[int, list[ExtensionTerms]] = field(default_factory=dict)
     # Grade overrides by assignment id.
-    overrides: dict[int, tables.OverrideRow] = field(default_factory=dict)
+    overrides: dict[int, coursework.OverrideRow] = field(default_factory=dict)
 
 
 @dataclass
@@ -64,12 +64,12 @@ class CohortFacts:
     name: str
     course_title: str
     lesson_count: int
-    students: list[tables.StudentRow] = field(default_factory=list)
+    students: list[coursework.StudentRow] = field(default_factory=list)
     completions: dict[int, int] = field(default_factory=dict)
     completions_this_week: int = 0
-    assignments: list[tables.AssignmentRow] = field(default_factory=list)
-    extensions: list[tables.ExtensionRow] = field(default_factory=list)
-    attempts: list[tables.AttemptRow] = field(default_factory=list)
+    assignments: list[coursework.AssignmentRow] = field(default_factory=list)
+    extensions: list[coursework.ExtensionRow] = field(default_factory=list)
+    attempts: list[coursework.AttemptRow] = field(default_factory=list)
     responses: list[ResponseRow] = field(default_factory=list)
     queue_count: int = 0
-    overrides: list[tables.OverrideRow] = field(default_factory=list)
+    overrides: list[coursework.OverrideRow] = field(default_factory=list)

@@ -12,6 +12,8 @@ there are; the pure builders in the `reports` package do the rest. What lives wh
 - `instructors`: `instructor_facts`, each instructor's cohorts for their digest.
 """
 
+from quizzes.coursework import passage_url
+
 from .instructors import instructor_facts
 from .recipients import (
     instructor_recipients,
@@ -19,7 +21,7 @@ from .recipients import (
     recipients,
     student_recipients,
 )
-from .rows import passage_url, question_infos
+from .rows import question_infos
 from .students import student_facts
 
 __all__ = [

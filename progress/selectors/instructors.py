@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from django.db.models import Count, Q
 
 from courses.models import CohortMembership, Lesson, LessonCompletion
-from quizzes.instructor import tables
-from quizzes.instructor.selectors import override_rows
+from quizzes import coursework
+from quizzes.coursework_rows import override_rows
 from quizzes.models import Assignment, Attempt, Extension, GradeOverride, Response
 
 from .. import reports
@@ -75,7 +75,7 @@ def instructor_facts(
         "student__email",
     ):
         cohorts[row["cohort_id"]].students.append(
-            tables.StudentRow(
+            coursework.StudentRow(
                 id=row["student_id"],
                 name=_full_name(
                     row["student__first_name"],
@@ -142,7 +142,7 @@ def instructor_facts(
         .values("assignment_id", "student_id", *_TERMS_FIELDS)
     ):
         cohorts[assignment_cohort[row["assignment_id"]]].extensions.append(
-            tables.ExtensionRow(
+            coursework.ExtensionRow(
                 assignment_id=row["assignment_id"],
                 student_id=row["student_id"],
                 terms=_terms(row),
@@ -165,7 +165,7 @@ def instructor_facts(
             .order_by()
             .values(*_ATTEMPT_FIELDS)
         ):
-            attempt = tables.AttemptRow(**row)
+            attempt = coursework.AttemptRow(**row)
             for facts in each_cohort(row["student_id"], row["quiz_id"]):
                 facts.attempts.append(attempt)
     question_ids: set[int] = set()

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db.models import QuerySet
-from django.urls import reverse
 
-from quizzes.instructor import tables
+from quizzes import coursework
 from quizzes.models import Attempt, Question, Response
 from quizzes.rules import ExtensionTerms
 
@@ -28,16 +27,6 @@ _QUESTION_TEXT_LENGTH = 120
 
 def _full_name(first: str, last: str, email: str) -> str:
     return f"{first} {last}".strip() or email
-
-
-def passage_url(course_slug: str | None, lesson_slug: str | None, paragraph) -> str:
-    """A lesson passage's site-relative URL, as Question.passage_url builds it."""
-    if not course_slug or not lesson_slug:
-        return ""
-    url = reverse(
-        "courses:lesson", kwargs={"course_slug": course_slug, "slug": lesson_slug}
-    )
-    return f"{url}#p{paragraph}" if paragraph else url
 
 
 def question_infos(
@@ -81,7 +70,7 @@ def question_infos(
         infos[row["id"]] = reports.QuestionInfo(
             id=row["id"],
             text=text,
-            passage_url=passage_url(
+            passage_url=coursework.passage_url(
                 row["lesson__course__slug"], row["lesson__slug"], row["paragraph"]
             ),
             lesson_title=row["lesson__title"] or "",
@@ -124,8 +113,8 @@ def _terms(row: dict) -> ExtensionTerms:
     return ExtensionTerms(**{name: row[name] for name in _TERMS_FIELDS})
 
 
-def _assignment_row(row: dict) -> tables.AssignmentRow:
-    return tables.AssignmentRow(
+def _assignment_row(row: dict) -> coursework.AssignmentRow:
+    return coursework.AssignmentRow(
         id=row["pk"],
         quiz_id=row["quiz_id"],
         title=row["quiz__title"],

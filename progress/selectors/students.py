@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.db.models import Count
 
 from courses.models import LessonCompletion
+from quizzes import coursework
 from quizzes import reviews as quiz_reviews
-from quizzes.instructor import tables
-from quizzes.instructor.selectors import override_rows
+from quizzes.coursework_rows import override_rows
 from quizzes.models import Assignment, Attempt, Extension, GradeOverride
 
 from .. import reports
@@ -62,7 +62,7 @@ def student_facts(
             ),
         )
         mine.attempts.append(
-            tables.AttemptRow(**{name: row[name] for name in _ATTEMPT_FIELDS})
+            coursework.AttemptRow(**{name: row[name] for name in _ATTEMPT_FIELDS})
         )
 
     question_ids: set[int] = set()
@@ -95,7 +95,7 @@ def student_facts(
     questions, tradeoff_names = question_infos(question_ids, with_tradeoffs=True)
 
     # As quizzes.selectors.rules_for_quizzes: the latest-due assignment of a quiz wins.
-    chosen: dict[tuple[int, int], tables.AssignmentRow] = {}
+    chosen: dict[tuple[int, int], coursework.AssignmentRow] = {}
     for row in (
         Assignment.objects.filter(
             cohort__memberships__student_id__in=ids, quiz__published=True

@@ -6,7 +6,7 @@ Call sites import from the package: `from quizzes.models import Attempt`. What l
 - `questions`: `Question` and the `Choice` options of choice questions.
 - `attempts`: `Attempt` and its queryset, and each question's `Response`.
 - `assignments`: `Assignment` of a quiz to a cohort, and a student's `Extension`.
-- `reports`: `QuizStatistics`, `ExportJob` and `RegradeRun`.
+- `regrades`: `RegradeRun`, the record of a confirmed regrade (its pages are analytics').
 - `overrides`: `GradeOverride` of an assignment's grade and the `GradeAudit` trail.
 """
 
@@ -17,7 +17,7 @@ from .quiz import Quiz, QuizQuerySet
 from .questions import Choice, Question, QuestionTag, TextFormat
 from .attempts import Attempt, AttemptQuerySet, Response
 from .assignments import Assignment, Extension
-from .reports import ExportJob, QuizStatistics, RegradeRun
+from .regrades import RegradeRun
 from .overrides import GradeAudit, GradeOverride
 # isort: on
 
@@ -26,7 +26,6 @@ __all__ = [
     "Attempt",
     "AttemptQuerySet",
     "Choice",
-    "ExportJob",
     "Extension",
     "GradeAudit",
     "GradeOverride",
@@ -34,7 +33,6 @@ __all__ = [
     "Quiz",
     "QuizQuerySet",
     "QuestionTag",
-    "QuizStatistics",
     "RegradeRun",
     "Response",
     "TextFormat",

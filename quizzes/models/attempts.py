@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.url_once import reverse_once
 
+from .. import coursework
 from .questions import Question
 from .quiz import Quiz, choice_label
 
@@ -83,9 +84,7 @@ class Attempt(models.Model):
 
     @property
     def percent(self) -> Decimal | None:
-        if self.score is None or not self.max_score:
-            return None
-        return (self.score / self.max_score * 100).quantize(Decimal("0.1"))
+        return coursework.percent_of(self.score, self.max_score)
 
 
 class Response(models.Model):

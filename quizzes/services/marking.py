@@ -12,9 +12,8 @@ from django.utils.translation import gettext as _
 
 from config import bulk
 
-from .. import grading, selectors
+from .. import grading, selectors, signals
 from ..models import Attempt, Response
-from ..signals import attempt_graded
 
 __all__ = [
     "as_points",
@@ -120,7 +119,7 @@ def _store_scores(attempts: list[Attempt], rows: list[Response]) -> None:
         update_fields=_SCORED_FIELDS,
     )
     bulk.set_fields(attempts, _ATTEMPT_FIELDS)
-    attempt_graded.send(sender=Attempt, attempts=attempts)
+    signals.attempts_scored.send(sender=Attempt, attempts=attempts)
 
 
 def _checked_keys(questions) -> list[tuple[int, grading.CheckedKey]]:
@@ -158,6 +157,8 @@ def grade_submitted(
     graded = _grade_batch(attempt_id, now or timezone.now(), batch)
     if not graded:  # graded, or gone, between the read and the lock
         return _state_of(attempt_id), []
+    if any(each.state == Attempt.State.GRADED for each in graded):
+        signals.announce_graded(quiz_id=graded[0].quiz_id)
     return graded[0].state, graded
 
 
@@ -262,7 +263,5 @@ def score_response(
     response.save(update_fields=["manual_score", "comment", "graded_by", "graded_at"])
     score_attempt(attempt, now=now)
     if attempt.state == Attempt.State.GRADED:
-        from ..reports.tasks import schedule_statistics_refresh
-
-        schedule_statistics_refresh(attempt.quiz_id)
+        signals.announce_graded(quiz_id=attempt.quiz_id)
     return response

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from courses.models import CohortMembership
 
-from .. import selectors
+from .. import selectors, signals
 from ..models import Assignment, Attempt, GradeAudit, GradeOverride, Response
 from .marking import score_attempt
 
@@ -210,7 +210,5 @@ def override_response_score(
     )
     score_attempt(attempt, now=now)
     if attempt.state == Attempt.State.GRADED:
-        from ..reports.tasks import schedule_statistics_refresh
-
-        schedule_statistics_refresh(attempt.quiz_id)
+        signals.announce_graded(quiz_id=attempt.quiz_id)
     return response

@@ -274,7 +274,7 @@ def scene(transactional_db, eager_celery) -> Scene:
         make_quiz_with_every_kind,
         make_single_choice,
     )
-    from tests.quizzes.instructor_factories import (
+    from tests.teaching.factories import (
         AssignmentFactory,
         cohort_with,
         take,

@@ -8,9 +8,8 @@ from decimal import Decimal as D
 import pytest
 
 from progress import reports, selectors
-from quizzes import services
-from quizzes.instructor import tables
-from tests.quizzes.instructor_factories import (
+from quizzes import coursework, services
+from tests.teaching.factories import (
     AssignmentFactory,
     QuizFactory,
     cohort_with,
@@ -25,14 +24,18 @@ def _moment(day: int) -> datetime:
 
 
 def _attempt(percent, day, *, student=1):
-    return tables.AttemptRow(student, 11, 1, "graded", _moment(day), D(percent), D(100))
+    return coursework.AttemptRow(
+        student, 11, 1, "graded", _moment(day), D(percent), D(100)
+    )
 
 
 def _override(*, grade=None, excused=False, day=18, student=1):
-    return tables.OverrideRow(9, student, grade, excused, "Viva.", _moment(day))
+    return coursework.OverrideRow(9, student, grade, excused, "Viva.", _moment(day))
 
 
-ASSIGNMENT = tables.AssignmentRow(9, 11, "Quiz A", "highest", _moment(1), _moment(19))
+ASSIGNMENT = coursework.AssignmentRow(
+    9, 11, "Quiz A", "highest", _moment(1), _moment(19)
+)
 
 
 class TestStudentReport:
@@ -61,7 +64,7 @@ class TestStudentReport:
 
 
 def test_cohort_digest_averages_skip_excused_and_take_overrides():
-    students = [tables.StudentRow(i, f"S{i}", f"s{i}@x.org") for i in (1, 2, 3)]
+    students = [coursework.StudentRow(i, f"S{i}", f"s{i}@x.org") for i in (1, 2, 3)]
     facts = reports.CohortFacts(
         cohort_id=1,
         name="Autumn",

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from progress import delivery, reports
-from quizzes.instructor import tables
+from quizzes import coursework
 
 D = Decimal
 WEEK = reports.Week(date(2026, 11, 16))
@@ -20,7 +20,7 @@ def _moment(day: int) -> datetime:
 
 
 def _attempt(quiz_id, number, percent, day, *, student=1, state="graded"):
-    return tables.AttemptRow(
+    return coursework.AttemptRow(
         student_id=student,
         quiz_id=quiz_id,
         number=number,
@@ -142,10 +142,16 @@ class TestMasteryAndReview:
 class TestWorkDue:
     def _facts(self, attempts=(), extensions=None):
         assignments = [
-            tables.AssignmentRow(1, 11, "Due soon", "highest", _moment(1), _moment(25)),
-            tables.AssignmentRow(2, 12, "Overdue", "highest", _moment(1), _moment(20)),
-            tables.AssignmentRow(3, 13, "Far off", "highest", _moment(1), _moment(30)),
-            tables.AssignmentRow(4, 14, "Done", "highest", _moment(1), _moment(19)),
+            coursework.AssignmentRow(
+                1, 11, "Due soon", "highest", _moment(1), _moment(25)
+            ),
+            coursework.AssignmentRow(
+                2, 12, "Overdue", "highest", _moment(1), _moment(20)
+            ),
+            coursework.AssignmentRow(
+                3, 13, "Far off", "highest", _moment(1), _moment(30)
+            ),
+            coursework.AssignmentRow(4, 14, "Done", "highest", _moment(1), _moment(19)),
         ]
         return reports.StudentFacts(
             user_id=1,
@@ -178,7 +184,7 @@ class TestWorkDue:
 
 class TestCohortDigest:
     def test_completion_averages_lateness_and_hardest_questions(self):
-        students = [tables.StudentRow(i, f"S{i}", f"s{i}@x.org") for i in (1, 2, 3)]
+        students = [coursework.StudentRow(i, f"S{i}", f"s{i}@x.org") for i in (1, 2, 3)]
         facts = reports.CohortFacts(
             cohort_id=1,
             name="Autumn",
@@ -188,7 +194,7 @@ class TestCohortDigest:
             completions={1: 4, 2: 2},
             completions_this_week=3,
             assignments=[
-                tables.AssignmentRow(
+                coursework.AssignmentRow(
                     9, 11, "Quiz A", "highest", _moment(1), _moment(19)
                 )
             ],

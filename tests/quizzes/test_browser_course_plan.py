@@ -15,8 +15,8 @@ from tests.quizzes.factories import (
     QuizWithoutLessonFactory,
     make_single_choice,
 )
-from tests.quizzes.instructor_factories import cohort_with
 from tests.quizzes.test_course_plan import attempt
+from tests.teaching.factories import cohort_with
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

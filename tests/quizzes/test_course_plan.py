@@ -193,8 +193,8 @@ def test_quiz_lists_sort_naturally():
 
 
 def test_quiz_menus_of_instructors_sort_naturally(client):
-    from quizzes.instructor import selectors
-    from tests.quizzes.instructor_factories import cohort_with
+    from teaching import selectors
+    from tests.teaching.factories import cohort_with
 
     cohort, instructor, _ = cohort_with()
     for n in (10, 2):

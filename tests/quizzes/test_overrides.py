@@ -10,13 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from quizzes import coursework, coursework_rows, services
 from quizzes import selectors as quiz_selectors
-from quizzes import services
-from quizzes.instructor import selectors, tables
 from quizzes.models import Attempt, GradeAudit, GradeOverride, Response
 from quizzes.services import regrading
+from teaching import selectors
 from tests.accounts.factories import UserFactory
-from tests.quizzes.instructor_factories import (
+from tests.teaching.factories import (
     AssignmentFactory,
     EssayQuestionFactory,
     QuizFactory,
@@ -134,7 +134,7 @@ class TestTheGradeThatCounts:
         _override(assignment, ada, instructor, excused=True, reason="Illness.")
         book = selectors.gradebook(cohort=cohort, now=now)
         cells = {row.student.id: row.cells[0] for row in book.rows}
-        assert cells[ada.pk].status == tables.WorkStatus.EXCUSED
+        assert cells[ada.pk].status == coursework.WorkStatus.EXCUSED
         assert cells[ada.pk].grade is None
         assert book.columns[0].average == Decimal("80.0")
 
@@ -144,7 +144,7 @@ class TestTheGradeThatCounts:
         assignment.opens_at = timezone.now() - timedelta(days=2)
         assignment.save()
         _override(assignment, ada, instructor, excused=True, reason="Illness.")
-        (item,) = selectors.assigned_work(student=ada)
+        (item,) = coursework_rows.assigned_work(student=ada)
         assert item.status == "excused"
         assert item.cell.override.reason == "Illness."
 
@@ -158,14 +158,16 @@ class TestTheGradeThatCounts:
 
     def test_pure_grade_function(self):
         rows = [
-            tables.AttemptRow(1, 1, 1, "graded", timezone.now(), Decimal(3), Decimal(4))
+            coursework.AttemptRow(
+                1, 1, 1, "graded", timezone.now(), Decimal(3), Decimal(4)
+            )
         ]
         at = timezone.now()
-        assert tables.assignment_grade("highest", rows, None) == Decimal("75.0")
-        excused = tables.OverrideRow(1, 1, None, True, "ill", at)
-        assert tables.assignment_grade("highest", rows, excused) is None
-        set_to = tables.OverrideRow(1, 1, Decimal("12.5"), False, "viva", at)
-        assert tables.assignment_grade("highest", [], set_to) == Decimal("12.5")
+        assert coursework.assignment_grade("highest", rows, None) == Decimal("75.0")
+        excused = coursework.OverrideRow(1, 1, None, True, "ill", at)
+        assert coursework.assignment_grade("highest", rows, excused) is None
+        set_to = coursework.OverrideRow(1, 1, Decimal("12.5"), False, "viva", at)
+        assert coursework.assignment_grade("highest", [], set_to) == Decimal("12.5")
 
 
 class TestQuestionOverride:

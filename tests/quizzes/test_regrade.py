@@ -12,11 +12,11 @@ from django.core import mail
 from django.test import RequestFactory
 from django.urls import reverse
 
+from quizzes import admin_actions
 from quizzes.models import Attempt, Choice, Question, Quiz, RegradeRun, Response
-from quizzes.reports import admin_actions
 from quizzes.services import regrading
 from tests.accounts.factories import InstructorFactory, UserFactory
-from tests.quizzes.reports_factories import (
+from tests.analytics.factories import (
     QuestionFactory,
     QuizFactory,
     graded_attempt,

@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from quizzes import grading
-from quizzes.instructor.forms import ScoreForm
-from tests.quizzes.instructor_factories import EssayQuestionFactory
+from teaching.forms import ScoreForm
+from tests.teaching.factories import EssayQuestionFactory
 
 LEVELS = [{"label": "None", "points": 0}, {"label": "Full", "points": 2}]
 CRITERIA = [{"name": "Both values", "levels": LEVELS}]

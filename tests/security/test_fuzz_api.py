@@ -23,7 +23,7 @@ from quizzes.models import Question
 from tests.accounts.factories import UserFactory
 from tests.courses.factories import EnrollmentFactory, LessonFactory
 from tests.quizzes.factories import make_quiz_with_every_kind
-from tests.quizzes.instructor_factories import AssignmentFactory, cohort_with
+from tests.teaching.factories import AssignmentFactory, cohort_with
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -140,7 +140,7 @@ def test_fuzzing_the_api_finds_no_server_error_and_no_schema_break(
 
 # --- What the fuzzer found, pinned down as plain requests --------------------------------
 # schemathesis (seed 1, instructor) got a 500 from PATCH /api/v1/assignments/{id}/ with
-# attempts_allowed=6150239229: the serializers in quizzes/instructor/serializers.py bound
+# attempts_allowed=6150239229: the serializers in teaching/serializers.py bound
 # these integers below (min_value) but not above, and PostgreSQL refuses the write
 # (DataError: integer out of range). These tests fail until they get a max_value.
 

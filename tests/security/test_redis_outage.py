@@ -17,16 +17,17 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from analytics.models import ExportJob
 from config.celery import app as celery_app
 from config.settings.base import redis_cache
-from quizzes.models import Attempt, ExportJob
+from quizzes.models import Attempt
 from quizzes.tasks import sweep_attempts
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
 from tests.helpers.worker import CeleryWorkerProcess, database_url
 from tests.quizzes.factories import QuizFactory, make_single_choice
 from tests.quizzes.handles import as_student_sends
-from tests.quizzes.instructor_factories import cohort_with
 from tests.security.test_fault_drills import OwnRedis, celery_pointed_at, wait_for
+from tests.teaching.factories import cohort_with
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 

@@ -1,0 +1,325 @@
+"""The rows of each CSV export: cohort grades and quiz responses, read in chunks.
+
+Rows come from one server-side cursor per export (`iterator(chunk_size=...)`), so
+memory stays flat however many students a cohort has; `exports` writes them.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+)
+from django.utils.translation import gettext as _
+
+from courses.models import CohortMembership, teaches_every_cohort
+from quizzes import coursework
+from quizzes import rules as quiz_rules
+from quizzes.coursework_rows import override_rows
+from quizzes.models import (
+    Assignment,
+    Attempt,
+    GradeOverride,
+    Question,
+    Response,
+)
+
+from .models import ExportJob
+from .readable import QuestionText, answer_text, justification_text
+
+# Rows fetched per round trip of the server-side cursor: the most held in memory.
+CHUNK_SIZE = 500
+
+
+def _name_order(prefix: str = "") -> list[str]:
+    return [
+        f"{prefix}last_name",
+        f"{prefix}first_name",
+        f"{prefix}email",
+        f"{prefix}id",
+    ]
+
+
+class CohortGrades:
+    """One row per student of a cohort; a grade and a status column per assignment."""
+
+    def __init__(self, job: ExportJob, now: datetime):
+        self.cohort_id = job.cohort_id
+        self.now = now
+        self.assignments: list[Assignment] = []
+        self.extensions: dict[tuple[int, int], list[quiz_rules.ExtensionTerms]] = (
+            defaultdict(list)
+        )
+        self.overrides: dict[tuple[int, int], coursework.OverrideRow] = {}
+
+    def counted(self) -> QuerySet:
+        """One row per line the file will have (bar the header)."""
+        return CohortMembership.objects.filter(cohort_id=self.cohort_id)
+
+    def prepare(self) -> None:
+        """Read the assignments with every extension on them, then the overrides."""
+        self.overrides = {
+            (row.assignment_id, row.student_id): row
+            for row in override_rows(
+                GradeOverride.objects.filter(assignment__cohort_id=self.cohort_id)
+            )
+        }
+        # LEFT JOIN: an assignment comes back once per extension (or once with NULLs),
+        # its copies adjacent because `id` ends the ordering.
+        rows = (
+            Assignment.objects.filter(cohort_id=self.cohort_id)
+            .select_related("quiz")
+            .annotate(
+                ext_student_id=F("extensions__student_id"),
+                ext_due_at=F("extensions__due_at"),
+                ext_extra_minutes=F("extensions__extra_minutes"),
+                ext_extra_attempts=F("extensions__extra_attempts"),
+                ext_expires_at=F("extensions__expires_at"),
+            )
+            .order_by("due_at", "id")
+        )
+        for row in rows:
+            if not self.assignments or self.assignments[-1].pk != row.pk:
+                self.assignments.append(row)
+            if row.ext_student_id is not None:
+                self.extensions[(row.pk, row.ext_student_id)].append(
+                    quiz_rules.ExtensionTerms(
+                        due_at=row.ext_due_at,
+                        extra_minutes=row.ext_extra_minutes,
+                        extra_attempts=row.ext_extra_attempts,
+                        expires_at=row.ext_expires_at,
+                    )
+                )
+
+    def header(self) -> list[str]:
+        columns = [_("Last name"), _("First name"), _("E-mail")]
+        for assignment in self.assignments:
+            title = assignment.quiz.title
+            columns += [title, _("%(quiz)s status") % {"quiz": title}]
+        return columns
+
+    def _due(self, assignment: Assignment, student_id: int) -> datetime:
+        terms = self.extensions.get((assignment.pk, student_id))
+        if not terms:
+            return assignment.due_at
+        quiz = assignment.quiz
+        rules = quiz_rules.combine(
+            quiz_rules.Rules(opens_at=quiz.opens_at, closes_at=quiz.closes_at),
+            quiz_rules.Rules(opens_at=assignment.opens_at, due_at=assignment.due_at),
+            terms,
+            self.now,
+        )
+        return rules.due_at or assignment.due_at
+
+    def _cells(self, assignment: Assignment, student_id: int, attempts) -> list[str]:
+        override = self.overrides.get((assignment.pk, student_id))
+        if override is not None and override.excused:
+            return ["", _("excused")]
+        due = self._due(assignment, student_id)
+        # The grade that counts, as every page decides it (coursework.assignment_grade).
+        grade = coursework.assignment_grade(
+            assignment.quiz.grading_method,
+            [
+                coursework.AttemptRow(
+                    student_id=student_id, quiz_id=assignment.quiz_id, **attempt
+                )
+                for attempt in attempts
+            ],
+            override,
+        )
+        if not attempts:
+            return [
+                "" if grade is None else str(grade),
+                _("missing") if self.now > due and grade is None else "",
+            ]
+        marks = [_("grade overridden")] if override is not None else []
+        if min(a["submitted_at"] for a in attempts) > due:
+            marks.append(_("late"))
+        if grade is None:
+            marks.append(_("awaiting grading"))
+        return ["" if grade is None else str(grade), "; ".join(marks)]
+
+    def rows(self) -> Iterator[list[str]]:
+        users = get_user_model().objects.filter(
+            cohort_memberships__cohort_id=self.cohort_id
+        )
+        fields = ["id", "last_name", "first_name", "email"]
+        quiz_ids = [a.quiz_id for a in self.assignments]
+        if quiz_ids:
+            # One LEFT JOIN row per finished attempt on an assigned quiz (or one empty
+            # row for a student who has none), sorted so a student's rows are adjacent.
+            users = users.annotate(
+                done=FilteredRelation(
+                    "attempts",
+                    condition=Q(attempts__quiz_id__in=quiz_ids)
+                    & ~Q(attempts__state=Attempt.State.IN_PROGRESS),
+                )
+            )
+            fields += [
+                "done__quiz_id",
+                "done__number",
+                "done__state",
+                "done__score",
+                "done__max_score",
+                "done__submitted_at",
+            ]
+        stream = (
+            users.order_by(*_name_order(), "done__quiz_id", "done__number")
+            if quiz_ids
+            else users.order_by(*_name_order())
+        )
+        records = stream.values(*fields).iterator(chunk_size=CHUNK_SIZE)
+        for student_id, group in itertools.groupby(records, key=lambda r: r["id"]):
+            group = list(group)
+            first = group[0]
+            by_quiz: dict[int, list[dict]] = defaultdict(list)
+            for record in group:
+                if record.get("done__quiz_id") is not None:
+                    by_quiz[record["done__quiz_id"]].append(
+                        {
+                            "number": record["done__number"],
+                            "state": record["done__state"],
+                            "score": record["done__score"],
+                            "max_score": record["done__max_score"],
+                            "submitted_at": record["done__submitted_at"],
+                        }
+                    )
+            row = [first["last_name"], first["first_name"], first["email"]]
+            for assignment in self.assignments:
+                row += self._cells(
+                    assignment, student_id, by_quiz.get(assignment.quiz_id, [])
+                )
+            yield row
+
+
+def _decimal_text(value) -> str:
+    return "" if value is None else str(value)
+
+
+class QuizResponses:
+    """One row per response of a finished attempt, for students the requester teaches."""
+
+    def __init__(self, job: ExportJob, now: datetime):
+        self.quiz = job.quiz
+        self.user = job.requested_by
+        self.questions: dict[int, tuple[str, QuestionText]] = {}
+
+    def prepare(self) -> None:
+        """Read the quiz's questions and choice texts in one query, to write answers
+        in words (a LEFT JOIN: one row per choice, or one per question without any)."""
+        rows = Question.objects.filter(quiz=self.quiz).values_list(
+            "id", "kind", "prompt", "data", "choices__id", "choices__text"
+        )
+        for qid, kind, prompt, data, choice_id, choice_text in rows:
+            if qid not in self.questions:
+                self.questions[qid] = (prompt, QuestionText(kind, data or {}))
+            if choice_id is not None:
+                self.questions[qid][1].choices[choice_id] = choice_text
+
+    def _queryset(self):
+        qs = Response.objects.filter(attempt__quiz=self.quiz).exclude(
+            attempt__state=Attempt.State.IN_PROGRESS
+        )
+        if not teaches_every_cohort(self.user):
+            # Only students in a cohort of this course that the requester teaches.
+            taught = CohortMembership.objects.filter(
+                student_id=OuterRef("attempt__student_id"),
+                cohort__course_id=self.quiz.course_id,
+                cohort__instructors=self.user,
+            )
+            qs = qs.filter(Exists(taught))
+        return qs
+
+    def counted(self) -> QuerySet:
+        """One row per line the file will have (bar the header)."""
+        return self._queryset()
+
+    def header(self) -> list[str]:
+        return [
+            _("Last name"),
+            _("First name"),
+            _("E-mail"),
+            _("Attempt"),
+            _("State"),
+            _("Submitted at"),
+            _("Question"),
+            _("Question text"),
+            _("Kind"),
+            _("Answer"),
+            _("Score"),
+            _("Max score"),
+            _("Needs grading"),
+            _("Justification"),
+        ]
+
+    def rows(self) -> Iterator[list[str]]:
+        states = dict(Attempt.State.choices)
+        records = (
+            self._queryset()
+            .order_by(
+                *_name_order("attempt__student__"),
+                "attempt__number",
+                "question__position",
+                "question_id",
+            )
+            .values_list(
+                "attempt__student__last_name",
+                "attempt__student__first_name",
+                "attempt__student__email",
+                "attempt__number",
+                "attempt__state",
+                "attempt__submitted_at",
+                "question__position",
+                "question_id",
+                "question__kind",
+                "answer",
+                "score",
+                "max_score",
+                "needs_manual",
+                "manual_score",
+            )
+            .iterator(chunk_size=CHUNK_SIZE)
+        )
+        for (
+            last,
+            first,
+            email,
+            number,
+            state,
+            submitted_at,
+            position,
+            question_id,
+            kind,
+            answer,
+            score,
+            max_score,
+            needs_manual,
+            manual_score,
+        ) in records:
+            prompt, question = self.questions.get(question_id, ("", QuestionText(kind)))
+            yield [
+                last,
+                first,
+                email,
+                number,
+                states.get(state, state),
+                submitted_at.isoformat() if submitted_at else "",
+                position,
+                prompt,
+                kind,
+                answer_text(answer, question),
+                _decimal_text(score),
+                _decimal_text(max_score),
+                _("yes") if needs_manual and manual_score is None else "",
+                justification_text(answer),
+            ]

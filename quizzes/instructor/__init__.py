@@ -1,1 +1,0 @@
-"""Instructor side of quizzes: assignments, extensions, grading queue, gradebook."""

@@ -1,0 +1,252 @@
+"""Shaped reads for instructors (cohorts, queue, gradebook) and the student's assigned work.
+
+Every read is scoped by `Cohort.objects.taught_by(user)`: another instructor's cohort is
+simply not there (a 404); only those who teach every cohort (superusers, and staff with
+the courses.teach_all_cohorts permission) see them all.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from courses.models import Cohort, CohortMembership, teaches_every_cohort
+from quizzes import coursework, coursework_rows
+from quizzes.instructing import may_instruct
+from quizzes.models import Assignment, Attempt, Extension, GradeOverride, Quiz, Response
+
+__all__ = ["may_instruct"]  # re-exported: the pages' permission checks use it
+
+
+def _awaiting() -> Q:
+    return Q(
+        needs_manual=True,
+        manual_score__isnull=True,
+        override_score__isnull=True,
+        attempt__state=Attempt.State.NEEDS_REVIEW,
+    )
+
+
+def _count(queryset) -> Subquery:
+    # COUNT without GROUP BY gives one row per outer row, so the subquery stays scalar.
+    return Coalesce(
+        Subquery(
+            queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"),
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def taught_cohorts(user):
+    """My cohorts (all for those who teach every cohort) with student, assignment and queue counts."""
+    pending = Response.objects.filter(_awaiting()).filter(
+        attempt__student__cohort_memberships__cohort=OuterRef("pk"),
+        attempt__quiz__course=OuterRef("course"),
+    )
+    return (
+        Cohort.objects.taught_by(user)
+        .select_related("course")
+        .annotate(
+            student_count=_count(
+                CohortMembership.objects.filter(cohort=OuterRef("pk"))
+            ),
+            assignment_count=_count(Assignment.objects.filter(cohort=OuterRef("pk"))),
+            queue_count=_count(pending),
+        )
+        .order_by("course__title", "name", "pk")
+    )
+
+
+def cohort_for(*, user, cohort_id: int) -> Cohort:
+    """One of my cohorts with its counts; 404 for anyone else's."""
+    return get_object_or_404(taught_cohorts(user), pk=cohort_id)
+
+
+def roster(cohort: Cohort) -> list[CohortMembership]:
+    """The cohort's students in name order."""
+    return list(
+        CohortMembership.objects.filter(cohort=cohort)
+        .select_related("student")
+        .order_by("student__last_name", "student__first_name", "student__email")
+    )
+
+
+def cohort_assignments(cohort: Cohort):
+    """The cohort's assignments by due date, with their quiz and extension count."""
+    return (
+        Assignment.objects.filter(cohort=cohort)
+        .select_related("quiz")
+        .annotate(extension_count=Count("extensions"))
+        .order_by("due_at", "pk")
+    )
+
+
+def assignable_quizzes(cohort: Cohort, *, keep: Quiz | None = None):
+    """Published quizzes of the cohort's course not yet assigned to it."""
+    qs = Quiz.objects.published().filter(course=cohort.course_id)
+    assigned = Assignment.objects.filter(cohort=cohort)
+    if keep is not None:
+        assigned = assigned.exclude(quiz=keep)
+    return qs.exclude(pk__in=assigned.values("quiz")).order_by("title")
+
+
+def assignment_for(*, user, assignment_id: int) -> Assignment:
+    """An assignment of one of my cohorts; 404 otherwise."""
+    return get_object_or_404(
+        Assignment.objects.filter(cohort__in=Cohort.objects.taught_by(user))
+        .select_related("cohort__course", "quiz")
+        .annotate(extension_count=Count("extensions")),
+        pk=assignment_id,
+    )
+
+
+def extensions_of(assignment: Assignment):
+    """An assignment's extensions, newest first, with student and grantor."""
+    return (
+        Extension.objects.filter(assignment=assignment)
+        .select_related("student", "granted_by")
+        .order_by("student__email", "-created_at")
+    )
+
+
+def extension_for(*, user, extension_id: int) -> Extension:
+    """An extension on one of my cohorts' assignments; 404 otherwise."""
+    return get_object_or_404(
+        Extension.objects.filter(
+            assignment__cohort__in=Cohort.objects.taught_by(user)
+        ).select_related("assignment__cohort", "student"),
+        pk=extension_id,
+    )
+
+
+def _in_no_cohort() -> Exists:
+    """Whether the attempt's student is in none of the cohorts of the quiz's course."""
+    return ~Exists(
+        CohortMembership.objects.filter(
+            student=OuterRef("attempt__student"),
+            cohort__course=OuterRef("attempt__quiz__course"),
+        )
+    )
+
+
+def _in_scope(user, cohort_id: int | None):
+    """Responses of students in my cohorts, on quizzes of those cohorts' courses, and
+    (the course-level fallback) of students in no cohort, on courses I instruct."""
+    responses = Response.objects.annotate(outside_cohort=_in_no_cohort())
+    if cohort_id is None and teaches_every_cohort(user):
+        return responses
+    cohorts = Cohort.objects.taught_by(user)
+    if cohort_id is not None:
+        cohorts = cohorts.filter(pk=cohort_id)
+    mine = Q(
+        Exists(
+            CohortMembership.objects.filter(
+                cohort__in=cohorts,
+                student=OuterRef("attempt__student"),
+                cohort__course=OuterRef("attempt__quiz__course"),
+            )
+        )
+    )
+    if cohort_id is None:
+        mine |= Q(outside_cohort=True, attempt__quiz__course__instructors=user)
+    return responses.filter(mine)
+
+
+def grading_queue(*, user, cohort_id: int | None = None, quiz_id: int | None = None):
+    """Answers waiting for a person's score, oldest submission first."""
+    qs = _in_scope(user, cohort_id).filter(_awaiting())
+    if quiz_id is not None:
+        qs = qs.filter(attempt__quiz_id=quiz_id)
+    return qs.select_related(
+        "question", "attempt__student", "attempt__quiz__course"
+    ).order_by("attempt__submitted_at", "attempt_id", "question__position", "pk")
+
+
+def queue_quizzes(*, user, cohort_id: int | None = None):
+    """Quizzes with answers waiting, with how many, for the queue's filter."""
+    return (
+        Quiz.objects.filter(
+            pk__in=grading_queue(user=user, cohort_id=cohort_id).values("attempt__quiz")
+        )
+        .select_related("course")
+        .order_by("title")
+    )
+
+
+def response_for_grading(*, user, response_id: int) -> Response:
+    """A manually scored answer from my cohorts, with question, attempt and student."""
+    return get_object_or_404(
+        _in_scope(user, None)
+        .filter(needs_manual=True)
+        .select_related("question", "attempt__student", "attempt__quiz", "graded_by"),
+        pk=response_id,
+    )
+
+
+def manual_max(question) -> Decimal:
+    """The most a person can give for a question: the essay's points, or its justification's."""
+    data = question.data or {}
+    if question.kind == question.Kind.ESSAY:
+        return Decimal(question.points)
+    justification = data.get("justification") or {}
+    return Decimal(str(justification.get("points", 0)))
+
+
+def rubric_of(question) -> str:
+    """The rubric the grader marks against (essay rubric, or justification rubric)."""
+    data = question.data or {}
+    return data.get("rubric") or (data.get("justification") or {}).get("rubric", "")
+
+
+def gradebook(*, cohort: Cohort, now: datetime | None = None) -> coursework.Gradebook:
+    """The cohort's gradebook in five queries, whatever the number of rows."""
+    now = now or timezone.now()
+    students = [
+        coursework.StudentRow(
+            id=m.student_id, name=str(m.student), email=m.student.email
+        )
+        for m in roster(cohort)
+    ]
+    assignments = list(
+        Assignment.objects.filter(cohort=cohort)
+        .select_related("quiz")
+        .order_by("due_at", "pk")
+    )
+    extensions = [
+        coursework.ExtensionRow(
+            assignment_id=ext["assignment_id"],
+            student_id=ext["student_id"],
+            terms=coursework_rows.extension_terms(ext),
+        )
+        for ext in Extension.objects.filter(assignment__cohort=cohort).values(
+            "assignment_id",
+            "student_id",
+            "due_at",
+            "extra_minutes",
+            "extra_attempts",
+            "expires_at",
+        )
+    ]
+    attempts = [
+        coursework.AttemptRow(**row)
+        for row in Attempt.objects.filter(
+            quiz__assignments__cohort=cohort,
+            student__cohort_memberships__cohort=cohort,
+        ).values(*coursework_rows.ATTEMPT_FIELDS)
+    ]
+    return coursework.build_gradebook(
+        students=students,
+        assignments=[coursework_rows.assignment_row(a) for a in assignments],
+        extensions=extensions,
+        attempts=attempts,
+        now=now,
+        overrides=coursework_rows.override_rows(
+            GradeOverride.objects.filter(assignment__cohort=cohort)
+        ),
+    )

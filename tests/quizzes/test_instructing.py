@@ -1,0 +1,47 @@
+"""Which finished attempts an instructor may look at (quizzes.instructing)."""
+
+from __future__ import annotations
+
+import pytest
+from django.http import Http404
+
+from quizzes.instructing import attempt_for_instructor, taught_attempts
+from tests.accounts.factories import InstructorFactory, UserFactory
+from tests.quizzes.factories import QuizFactory
+from tests.teaching.factories import (
+    EssayQuestionFactory,
+    cohort_with,
+    essay_answer,
+    take,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_cohort_students_and_students_in_no_cohort_each_once():
+    cohort, cohort_teacher, (member,) = cohort_with(students=1)
+    course = cohort.course
+    # Two course instructors: a join on them would list every attempt twice.
+    course_teacher, co_teacher = InstructorFactory(), InstructorFactory()
+    course.instructors.add(course_teacher, co_teacher, cohort_teacher)
+    quiz = QuizFactory(course=course)
+    question = EssayQuestionFactory(quiz=quiz)
+    in_cohort = take(quiz, member, essay_answer(question))
+    loner = take(quiz, UserFactory(), essay_answer(question))
+
+    assert sorted(taught_attempts(cohort_teacher).values_list("pk", flat=True)) == [
+        in_cohort.pk,
+        loner.pk,
+    ]
+    # A course instructor who teaches no cohort has only the students in none.
+    assert list(taught_attempts(course_teacher).values_list("pk", flat=True)) == [
+        loner.pk
+    ]
+    assert attempt_for_instructor(user=course_teacher, attempt_id=loner.pk) == loner
+    with pytest.raises(Http404):
+        attempt_for_instructor(user=course_teacher, attempt_id=in_cohort.pk)
+    # Someone else's course: nothing.
+    stranger = InstructorFactory()
+    assert not taught_attempts(stranger).exists()
+    with pytest.raises(Http404):
+        attempt_for_instructor(user=stranger, attempt_id=loner.pk)
