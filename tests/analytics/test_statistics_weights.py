@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from quizzes import moodle_weights
-from quizzes.models import QuizStatistics
 from analytics import services as report_services
-from tests.quizzes.test_reports_statistics import (  # noqa: F401 (fixture)
+from analytics.models import QuizStatistics
+from quizzes import moodle_weights
+from tests.analytics.test_reports_statistics import (  # noqa: F401 (fixture)
     matrix_from_rows,
     seeded,
 )
