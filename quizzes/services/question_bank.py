@@ -90,9 +90,12 @@ def format_from_name(name: str) -> str:
 
 def _row_data(question: gift.ParsedQuestion) -> dict:
     data = dict(question.data)
-    if question.kind == Question.Kind.ESSAY and not data.get("rubric"):
-        data["rubric"] = question.general_feedback or default_essay_rubric()
     moodle = dict(question.moodle)
+    if question.kind == Question.Kind.ESSAY and not data.get("rubric"):
+        # A gradable essay needs a rubric; the file gave none, so the export leaves
+        # this one out again (while nobody has changed it).
+        data["rubric"] = question.general_feedback or default_essay_rubric()
+        moodle["made_rubric"] = data["rubric"]
     if question.category_info:
         moodle["category_info"] = question.category_info
     if moodle:
