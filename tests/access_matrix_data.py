@@ -191,6 +191,11 @@ def _quiz(w: World) -> dict:
     return {"pk": w.quiz.pk}
 
 
+def _question_media(w: World) -> dict:
+    # No file is stored under this hash: signed-in users get a 404, visitors log in.
+    return {"digest": "0123456789abcdef", "name": "chart.png"}
+
+
 def _attempt(w: World) -> dict:
     return {"pk": w.attempt.pk}
 
@@ -428,6 +433,13 @@ PAGES = (
         _finished,
         # An instructor of the student's cohort (and staff) is sent to the full attempt.
         (Check(GET, owner_only(200) | {"instructor": 302, "staff": 302}),),
+    ),
+    # Images of imported questions: any signed-in user, by their content hash.
+    Route(
+        "quizzes:question-media",
+        "quizzes/^question-media/(?P<digest>[0-9a-f]{16})/(?P<name>[^/]+)$",
+        _question_media,
+        (Check(GET, signed_in(404)),),
     ),
     # Joining by code: a POST without a code shows the empty form again.
     Route(

@@ -5,7 +5,9 @@ Questions are the same `ParsedQuestion` the GIFT reader makes, so one import ser
 takes both. What lives where:
 
 - `common`: `MoodleXmlError`, text formats, fractions, embedded files.
-- `reader`: `parse`: a file checked by defusedxml, then read with lxml, kind by kind.
+- `reader`: `parse`: a file checked by defusedxml, then read with lxml: texts, files,
+  each question's header and the settings kept for export.
+- `kinds`: each kind's answers (choices, accepted answers, pairs, items).
 - `writer`: `export`: the XML Moodle's own exporter writes for each kind.
 """
 

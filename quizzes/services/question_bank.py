@@ -6,13 +6,13 @@ import dataclasses
 import logging
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.validators import validate_slug
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -80,7 +80,9 @@ def _answer_count(question: gift.ParsedQuestion) -> int:
 
 def media_prefix() -> str:
     """Return the URL prefix under which imported question media are served."""
-    return settings.MEDIA_URL
+    # Texts link to PREFIX + "question-media/<digest>/<name>" (quizzes.media_views).
+    sample = reverse("quizzes:question-media", kwargs={"digest": "0" * 16, "name": "x"})
+    return sample.removesuffix("question-media/" + "0" * 16 + "/x")
 
 
 def format_from_name(name: str) -> str:
@@ -90,9 +92,12 @@ def format_from_name(name: str) -> str:
 
 def _row_data(question: gift.ParsedQuestion) -> dict:
     data = dict(question.data)
-    if question.kind == Question.Kind.ESSAY and not data.get("rubric"):
-        data["rubric"] = question.general_feedback or default_essay_rubric()
     moodle = dict(question.moodle)
+    if question.kind == Question.Kind.ESSAY and not data.get("rubric"):
+        # A gradable essay needs a rubric; the file gave none, so the export leaves
+        # this one out again (while nobody has changed it).
+        data["rubric"] = question.general_feedback or default_essay_rubric()
+        moodle["made_rubric"] = data["rubric"]
     if question.category_info:
         moodle["category_info"] = question.category_info
     if moodle:

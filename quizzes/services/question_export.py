@@ -35,10 +35,17 @@ def _plain_questions(quiz: Quiz) -> tuple[list[dict], list[str]]:
     for question in questions:
         data = dict(question.data or {})
         moodle = data.pop("moodle", None) or {}
-        if question.kind == Question.Kind.ESSAY and data.get("rubric") in (
-            question.explanation,
-            default_essay_rubric(),
-        ):
+        made = moodle.pop("made_rubric", None)
+        if made is not None:
+            rebuilt = data.get("rubric") == made
+        else:
+            # Imported before the import said so (no Moodle data at all): the rubrics
+            # it used to make.
+            rebuilt = not moodle and data.get("rubric") in (
+                question.explanation,
+                default_essay_rubric(),
+            )
+        if question.kind == Question.Kind.ESSAY and rebuilt:
             # The import rebuilds this rubric from the general feedback or the default.
             data["rubric"] = ""
         choices = list(question.choices.all())

@@ -127,7 +127,13 @@ def test_import_command_imports_the_moodle_fixture_file(course):
         "true_false",
     ]
     essay, matching, _q2, colours, _q5, _short, q1, *_rest = questions
-    assert essay.data == {"rubric": services.default_essay_rubric(), "min_words": 0}
+    rubric = services.default_essay_rubric()
+    assert essay.data == {
+        "rubric": rubric,
+        "min_words": 0,
+        # Remembered so the export leaves the made-up rubric out again.
+        "moodle": {"made_rubric": rubric},
+    }
     assert matching.data["distractors"] == ["Chat"]
     assert [c.credit for c in colours.choices.all()] == [
         Decimal("0.5"),

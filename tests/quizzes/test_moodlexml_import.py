@@ -102,7 +102,7 @@ def test_embedded_image_is_stored_as_media_and_the_prompt_points_at_it(
     prompt = Question.objects.get(name="Remittances").prompt
     [stored] = list((media_root / "question-media").glob("*/chart one.png"))
     assert stored.read_bytes() == b"\x89PNG\r\n\x1a\n"
-    assert f"/media/question-media/{stored.parent.name}/chart%20one.png" in prompt
+    assert f"/quizzes/question-media/{stored.parent.name}/chart%20one.png" in prompt
 
 
 def test_dry_run_shows_the_preview_and_saves_nothing(course, media_root):
@@ -310,3 +310,21 @@ def test_the_admin_form_refuses_an_idnumber_the_course_already_uses(course):
         question.full_clean()
 
     assert "idnumber" in refused.value.message_dict
+
+
+def test_imported_images_are_served_to_signed_in_users_only(client, course):
+    run("import_questions", str(EVERY_KIND), "--course", "migration")
+    prompt = Question.objects.get(name="Remittances").prompt
+    url = prompt.split('src="', 1)[1].split('"', 1)[0]
+
+    anonymous = client.get(url)
+    client.force_login(get_user_model().objects.create_user(email="s@example.com"))
+    signed_in = client.get(url)
+    missing = client.get(url.replace("chart%20one", "other"))
+
+    assert anonymous.status_code == 302
+    assert signed_in.status_code == 200
+    assert b"".join(signed_in.streaming_content) == b"\x89PNG\r\n\x1a\n"
+    assert signed_in["Content-Type"] == "image/png"
+    assert "sandbox" in signed_in["Content-Security-Policy"]
+    assert missing.status_code == 404
