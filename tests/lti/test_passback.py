@@ -55,8 +55,10 @@ def test_graded_attempt_sends_one_score(
     _attempt, callbacks = _take(
         quiz, learner, right=True, capture=django_capture_on_commit_callbacks
     )
-    # The send is queued only once the grade is committed.
-    assert len(callbacks) == 1
+    # The send is queued only once the grade is committed (beside the engine's own
+    # after-commit announcement, which analytics hears).
+    sends = [c for c in callbacks if "lti.tasks.send_scores" in repr(c)]
+    assert len(sends) == 1
 
     result = passback.send_due_scores()
     passback.send_due_scores()  # a repeated run sends nothing twice
