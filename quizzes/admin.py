@@ -224,6 +224,7 @@ class QuestionAdmin(admin.ModelAdmin):
                     "names the two ends of the scale and its defensible range."
                 ),
                 "fields": [
+                    "scoring",
                     *rows,
                     ("left", "right"),
                     ("range_low", "range_high"),

@@ -114,6 +114,13 @@ def question_for_student(
             {
                 "points": justification.get("points"),
                 "rubric": justification.get("rubric", ""),
+                # Scoring 2: written in parts, a share of `points` for completeness.
+                "parts": [
+                    {"name": part, "label": str(grading.PART_LABELS[part])}
+                    for part in grading.PARTS
+                ]
+                if grading.is_v2(data)
+                else [],
             }
             if justification
             else None
@@ -154,6 +161,12 @@ def key_for_review(question: Question, handles: Handles | None = None) -> dict:
                 for p in data.get("pairs", [])
             ]
         }
+    if question.kind in (
+        Question.Kind.TRADEOFF_ALLOCATION,
+        Question.Kind.TRADEOFF_POSITION,
+    ) and grading.is_v2(data):
+        # Scoring 2 has no key: the usual range is the instructor's note only.
+        return {}
     if question.kind == Question.Kind.TRADEOFF_ALLOCATION:
         return {"values": data.get("values", []), "ranges": data.get("ranges", [])}
     if question.kind == Question.Kind.TRADEOFF_POSITION:

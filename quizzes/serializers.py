@@ -161,9 +161,21 @@ class ReviewSerializer(serializers.Serializer):
     key = serializers.DictField()
 
 
+class JustificationPartSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+
+
 class JustificationViewSerializer(serializers.Serializer):
     points = serializers.FloatField(allow_null=True)
     rubric = serializers.CharField()
+    parts = JustificationPartSerializer(
+        many=True,
+        help_text=(
+            "Scoring 2: the justification is sent as an object with these parts "
+            "(value, gains, costs, objection, evidence); empty when it is one text."
+        ),
+    )
 
 
 class QuestionViewSerializer(serializers.Serializer):
