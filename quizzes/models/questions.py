@@ -28,8 +28,22 @@ class Question(models.Model):
         TRADEOFF_POSITION = "tradeoff_position", _("Tradeoff position")
         ESSAY = "essay", _("Essay")
 
+    class Level(models.TextChoices):
+        """What the question asks of the student, by Bloom's revised taxonomy."""
+
+        REMEMBER = "remember", _("Remember")
+        UNDERSTAND = "understand", _("Understand")
+        APPLY = "apply", _("Apply")
+        ANALYSE = "analyse", _("Analyse")
+        EVALUATE = "evaluate", _("Evaluate")
+        CREATE = "create", _("Create")
+
     CHOICE_KINDS = frozenset(
         {Kind.SINGLE_CHOICE, Kind.MULTIPLE_RESPONSE, Kind.TRUE_FALSE}
+    )
+    # Mastery of a tradeoff counts these levels, not recall.
+    APPLY_AND_ABOVE = frozenset(
+        {Level.APPLY, Level.ANALYSE, Level.EVALUATE, Level.CREATE}
     )
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
@@ -57,6 +71,20 @@ class Question(models.Model):
     )
     tradeoffs = models.ManyToManyField(Tradeoff, related_name="questions", blank=True)
     data = models.JSONField(default=dict, blank=True)
+    cognitive_level = models.CharField(
+        max_length=12,
+        choices=Level.choices,
+        default=Level.UNDERSTAND,
+        help_text=_("What it asks of the student (Bloom): recall up to evaluation."),
+    )
+    pool = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text=_(
+            "Questions of a quiz that share a pool fill one slot: each attempt draws "
+            "one of them, like Moodle's random question from a category."
+        ),
+    )
 
     class Meta:
         ordering = ["quiz", "position", "id"]
