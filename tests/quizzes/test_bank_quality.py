@@ -53,6 +53,14 @@ def test_the_longest_option_is_the_key_of_at_most_a_third_of_single_choices():
     assert len(longest) * 3 <= len(singles), longest
 
 
+def test_the_shortest_option_is_the_key_of_at_most_a_third_of_single_choices():
+    # Moving keys off the longest must not make "pick the shortest" a cue instead.
+    singles = [q for q in QUESTIONS if q["kind"] == "single_choice"]
+    shortest = [q["pk"] for q in singles if bank_audit.is_key_shortest(q)]
+
+    assert len(shortest) * 3 <= len(singles), shortest
+
+
 def test_absolute_words_appear_in_true_and_false_statements_alike():
     counts = bank_audit.absolute_words(QUESTIONS)
     total = counts[True] + counts[False]
