@@ -14,6 +14,7 @@ from django.utils import timezone
 from config import rows
 from courses.models import CohortMembership
 
+from . import pools
 from . import rules as quiz_rules
 from .cache import cached_quiz
 from .instructor import tables
@@ -357,7 +358,11 @@ def attempt_for_owner(*, attempt_id: int, user) -> Attempt:
 
 def ordered_questions(attempt: Attempt) -> list[Question]:
     """The attempt's questions in the order this student was dealt them."""
-    questions = list(attempt.quiz.questions.all())
+    questions = [
+        q
+        for q in attempt.quiz.questions.all()
+        if pools.in_attempt(attempt.layout, q.id)
+    ]
     order = (attempt.layout or {}).get("questions")
     if not order:
         return questions

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from config import bulk, rows
 from courses import services as course_services
 
-from .. import grading, selectors
+from .. import grading, pools, selectors
 from .. import rules as quiz_rules
 from ..errors import (
     AttemptFinished,
@@ -43,10 +43,14 @@ __all__ = [
 ]
 
 
-def _deal_layout(quiz: Quiz, questions: list[Question], seed: int) -> dict:
-    """Fix the order this student sees questions, choices, items and options in."""
+def _deal_layout(
+    quiz: Quiz, questions: list[Question], seed: int, seen: set[int] = frozenset()
+) -> dict:
+    """Draw one question per pool (quizzes.pools) and fix the order this student sees
+    questions, choices, items and options in."""
     rng = random.Random(seed)
-    question_ids = [q.id for q in questions]
+    question_ids, skipped = pools.draw([(q.id, q.pool) for q in questions], seen, rng)
+    questions = [q for q in questions if q.id in set(question_ids)]
     if quiz.shuffle_questions:
         rng.shuffle(question_ids)
     choices: dict[str, list[int]] = {}
@@ -74,6 +78,7 @@ def _deal_layout(quiz: Quiz, questions: list[Question], seed: int) -> dict:
     return {
         "seed": seed,
         "questions": question_ids,
+        "skipped": skipped,
         "choices": choices,
         "items": items,
         "options": options,
@@ -131,10 +136,14 @@ def start_attempt(
         started_at=now,
         deadline=quiz_rules.attempt_deadline(rules, now),
         layout=_deal_layout(
-            quiz, questions, seed=random.SystemRandom().randrange(2**31)
+            quiz,
+            questions,
+            seed=random.SystemRandom().randrange(2**31),
+            seen=pools.seen_in(a.layout for a in existing),
         ),
     )
-    keys = [(q, selectors.question_key(q)) for q in questions]
+    dealt = set(attempt.layout["questions"])
+    keys = [(q, selectors.question_key(q)) for q in questions if q.id in dealt]
     attempt.max_score = sum(
         (as_points(grading.max_points(k)) for _, k in keys), as_points(0)
     )

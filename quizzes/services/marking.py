@@ -7,12 +7,13 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connections, router, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config import bulk
 
-from .. import grading, selectors
+from .. import grading, pools, selectors
 from ..models import Attempt, Response
 
 __all__ = [
@@ -130,7 +131,11 @@ def score_attempt(attempt: Attempt, *, now: datetime) -> Attempt:
 
     Needs the attempt's quiz questions prefetched with their choices, and its responses.
     """
-    keys = _checked_keys(attempt.quiz.questions.all())
+    keys = _checked_keys(
+        q
+        for q in attempt.quiz.questions.all()
+        if pools.in_attempt(attempt.layout, q.id)
+    )
     responses = {r.question_id: r for r in attempt.responses.all()}
     # The prefetched responses are scored in place, so callers (regrading) that read
     # them next see the new scores.
@@ -184,7 +189,9 @@ def _grade_batch(attempt_id: int, now: datetime, batch: int) -> list[Attempt]:
         Attempt.objects.select_for_update(skip_locked=True)
         .filter(quiz_id=attempt.quiz_id, state=Attempt.State.SUBMITTED)
         .exclude(pk=attempt.pk)
-        .only("id", "quiz_id", "state")  # not the layout: grading never reads it
+        # Not the whole layout: grading reads only which pooled questions it skipped.
+        .only("id", "quiz_id", "state")
+        .annotate(skipped=F("layout__skipped"))
         .order_by("-submitted_at", "-id")[: max(0, batch - 1)]
     )
     attempts = [attempt, *others]
@@ -206,7 +213,13 @@ def _grade_batch(attempt_id: int, now: datetime, batch: int) -> list[Attempt]:
         responses[response.attempt_id][response.question_id] = response
     rows = []
     for each in attempts:
-        rows += _scored(each, keys, responses[each.pk], now)
+        skipped = set(
+            (attempt.layout or {}).get("skipped") or ()
+            if each is attempt
+            else each.skipped or ()
+        )
+        mine = [(qid, key) for qid, key in keys if qid not in skipped]
+        rows += _scored(each, mine, responses[each.pk], now)
     _store_scores(attempts, rows)
     return attempts
 

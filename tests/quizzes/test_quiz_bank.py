@@ -94,6 +94,7 @@ def test_bank_has_a_quiz_per_lesson_and_a_final(bank):
         assert quiz.review_after_close == Quiz.ReviewLevel.ANSWERS
         assert quiz.access == Quiz.Access.ASSIGNED_ONLY
         assert quiz.shuffle_choices
+        assert quiz.shuffle_questions
         assert quiz.pass_mark == 60
         assert quiz.time_limit_minutes is None
 
