@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from courses.rendering import render_markdown
 
-from . import grading, selectors
+from . import grading, selectors, spreads
 from .handles import Handles
 from .models import Attempt, Question, Response
 
@@ -178,6 +178,33 @@ def key_for_review(question: Question, handles: Handles | None = None) -> dict:
     return {}
 
 
+def _tradeoff_map(question: Question, view: dict, handles: Handles) -> list[dict]:
+    """Every option's gains, costs and strongest objection side by side, in the order
+    shown (TEACHING.md §2); no credit, so it tells nothing of the key."""
+    if not question.is_choice_kind:
+        return []
+    choices = list(question.choices.all())
+    if not any(
+        c.feedback_gains or c.feedback_costs or c.feedback_objection for c in choices
+    ):
+        return []
+    shown = [c["id"] for c in view.get("choices", [])]
+
+    def place(choice) -> int:
+        handle = handles.of(question.id, choice.id)
+        return shown.index(handle) if handle in shown else len(shown)
+
+    return [
+        {
+            "text": c.text,
+            "gains": c.feedback_gains,
+            "costs": c.feedback_costs,
+            "objection": c.feedback_objection,
+        }
+        for c in sorted(choices, key=place)
+    ]
+
+
 def _problem(key: dict, draft) -> str:
     """What an unfinished draft still lacks ("" when there is no draft)."""
     if draft is None:
@@ -200,6 +227,8 @@ def attempt_for_student(
     show_score = attempt.state in (Attempt.State.GRADED, Attempt.State.NEEDS_REVIEW)
     ordered = selectors.ordered_questions(attempt)
     handles = handles_for(attempt, ordered)
+    # The class's spread comes with the answers, once the review shows them.
+    class_spreads = spreads.class_spreads(ordered) if show_key else {}
     questions = []
     for number, question in enumerate(ordered, start=1):
         view = question_for_student(question, layout, number, handles)
@@ -238,6 +267,11 @@ def attempt_for_student(
                 "passage_url": question.passage_url,
                 "key": key_for_review(question, handles) if show_key else {},
             }
+            tradeoff_map = _tradeoff_map(question, view, handles)
+            if tradeoff_map:
+                view["review"]["map"] = tradeoff_map
+            if question.id in class_spreads:
+                view["review"]["spread"] = class_spreads[question.id]
         questions.append(view)
     return {
         "id": attempt.id,

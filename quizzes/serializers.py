@@ -159,6 +159,23 @@ class ReviewSerializer(serializers.Serializer):
     explanation_html = serializers.CharField()
     passage_url = serializers.CharField()
     key = serializers.DictField()
+    map = serializers.ListField(
+        child=serializers.DictField(),
+        required=False,
+        help_text=(
+            "The tradeoff map: every option's text, gains, costs and strongest "
+            "objection, in the order shown (no credits)."
+        ),
+    )
+    spread = serializers.DictField(
+        required=False,
+        allow_null=True,
+        help_text=(
+            "Tradeoff items, once the answers are shown: where the class stood "
+            "(position counts per fifth of the scale, or mean shares); null below "
+            "three answers."
+        ),
+    )
 
 
 class JustificationPartSerializer(serializers.Serializer):
