@@ -180,12 +180,14 @@ def key_for_review(question: Question, handles: Handles | None = None) -> dict:
 
 def _tradeoff_map(question: Question, view: dict, handles: Handles) -> list[dict]:
     """Every option's gains, costs and strongest objection side by side, in the order
-    shown (TEACHING.md §2); no credit, so it tells nothing of the key."""
+    shown (TEACHING.md §2), when every option has all three; no credit."""
     if not question.is_choice_kind:
         return []
     choices = list(question.choices.all())
-    if not any(
-        c.feedback_gains or c.feedback_costs or c.feedback_objection for c in choices
+    # Only a complete map: were one option alone to carry gains and costs, showing
+    # them would point at it (an author's key-first habit).
+    if not all(
+        c.feedback_gains and c.feedback_costs and c.feedback_objection for c in choices
     ):
         return []
     shown = [c["id"] for c in view.get("choices", [])]
@@ -228,7 +230,7 @@ def attempt_for_student(
     ordered = selectors.ordered_questions(attempt)
     handles = handles_for(attempt, ordered)
     # The class's spread comes with the answers, once the review shows them.
-    class_spreads = spreads.class_spreads(ordered) if show_key else {}
+    class_spreads = spreads.class_spreads(attempt.quiz_id, ordered) if show_key else {}
     questions = []
     for number, question in enumerate(ordered, start=1):
         view = question_for_student(question, layout, number, handles)

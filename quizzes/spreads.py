@@ -42,23 +42,22 @@ def spread_of(kind: str, values: list, names: list[str]) -> dict | None:
     }
 
 
-def class_spreads(questions: list[Question]) -> dict[int, dict | None]:
-    """The spread of each tradeoff question given, from finished attempts: one query."""
-    wanted = {
-        q.id: q
-        for q in questions
-        if q.kind
-        in (Question.Kind.TRADEOFF_POSITION, Question.Kind.TRADEOFF_ALLOCATION)
-    }
-    if not wanted:
-        return {}
+def class_spreads(quiz_id: int, questions: list[Question]) -> dict[int, dict | None]:
+    """The spread of each tradeoff question given, from the quiz's finished attempts:
+    one query, whether or not the quiz has tradeoff questions."""
+    kinds = (Question.Kind.TRADEOFF_POSITION, Question.Kind.TRADEOFF_ALLOCATION)
+    wanted = {q.id: q for q in questions if q.kind in kinds}
     found: dict[int, list] = defaultdict(list)
     rows = (
-        Response.objects.filter(question_id__in=wanted, answer__isnull=False)
+        Response.objects.filter(
+            question__quiz_id=quiz_id, question__kind__in=kinds, answer__isnull=False
+        )
         .exclude(attempt__state=Attempt.State.IN_PROGRESS)
         .values_list("question_id", "answer")
     )
     for question_id, answer in rows:
+        if question_id not in wanted:
+            continue
         field = (
             "position"
             if wanted[question_id].kind == Question.Kind.TRADEOFF_POSITION

@@ -136,10 +136,10 @@ def test_the_spread_is_hidden_below_three_answers_and_is_one_query(
     question = position_question(quiz)
     finish(quiz, question, 30)
     with django_assert_num_queries(1):
-        assert spreads.class_spreads([question]) == {question.pk: None}
+        assert spreads.class_spreads(quiz.pk, [question]) == {question.pk: None}
     for position in (70, 100, 0):
         finish(quiz, question, position)
     with django_assert_num_queries(1):
-        spread = spreads.class_spreads([question])[question.pk]
+        spread = spreads.class_spreads(quiz.pk, [question])[question.pk]
     assert spread["answers"] == 4
     assert [b["count"] for b in spread["buckets"]] == [1, 1, 0, 1, 1]
