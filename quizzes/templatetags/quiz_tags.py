@@ -111,10 +111,11 @@ def answer_lines(question: dict) -> list[str]:
         ]
     justification = answer.get("justification")
     if isinstance(justification, dict):
+        # In the order the parts are asked for (JSON storage does not keep it).
         lines += [
-            f"{grading.PART_LABELS[part]}: {text}"
-            for part, text in justification.items()
-            if part in grading.PART_LABELS
+            f"{grading.PART_LABELS[part]}: {justification[part]}"
+            for part in grading.PARTS
+            if justification.get(part)
         ]
     elif justification:
         lines.append(_("Justification: %(text)s") % {"text": justification})
