@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from fixtures.quiz_bank.helpers import RUBRIC_CRITERIA
 from quizzes import grading, services
 from quizzes.models import Choice, Question, Response
-from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
+from tests.accounts.factories import DEFAULT_PASSWORD
 from tests.quizzes.instructor_factories import (
     AssignmentFactory,
     QuizFactory,
