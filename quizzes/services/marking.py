@@ -21,6 +21,7 @@ __all__ = [
     "grade_attempt",
     "grade_submitted",
     "score_attempt",
+    "total_attempt",
     "score_response",
 ]
 
@@ -140,6 +141,35 @@ def score_attempt(attempt: Attempt, *, now: datetime) -> Attempt:
     # The prefetched responses are scored in place, so callers (regrading) that read
     # them next see the new scores.
     _store_scores([attempt], _scored(attempt, keys, responses, now))
+    return attempt
+
+
+def total_attempt(attempt: Attempt, *, now: datetime) -> Attempt:
+    """Add up a locked attempt's stored parts and set its state, grading nothing again.
+
+    A person marking or overriding one answer must not rescore the others under a key
+    that changed since they were graded (bank v2's scoring of tradeoff items, say):
+    that is a regrade, an instructor's explicit and previewed action.
+    Needs the attempt's responses prefetched.
+    """
+    rows = list(attempt.responses.all())
+    total = maximum = Decimal(0)
+    waiting = False
+    for row in rows:
+        row.score = (row.auto_score or Decimal(0)) + (row.manual_score or Decimal(0))
+        if row.override_score is not None:
+            row.score = min(row.override_score, row.max_score)
+        if row.awaiting_manual:
+            waiting = True
+        else:
+            row.graded_at = row.graded_at or now
+        total += row.score
+        maximum += row.max_score
+    attempt.score = total
+    attempt.max_score = maximum
+    attempt.state = Attempt.State.NEEDS_REVIEW if waiting else Attempt.State.GRADED
+    attempt.graded_at = now
+    _store_scores([attempt], rows)
     return attempt
 
 
@@ -271,7 +301,7 @@ def score_response(
     response.graded_by = grader
     response.graded_at = now
     response.save(update_fields=["manual_score", "comment", "graded_by", "graded_at"])
-    score_attempt(attempt, now=now)
+    total_attempt(attempt, now=now)
     if attempt.state == Attempt.State.GRADED:
         from ..reports.tasks import schedule_statistics_refresh
 

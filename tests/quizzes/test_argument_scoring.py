@@ -239,3 +239,57 @@ def test_the_justification_reads_as_one_text_for_exports_and_markers():
         f"{grading.PART_LABELS['evidence']}: B.",
     ]
     assert grading.justification_text("Old text.") == "Old text."
+
+
+# ----------------------------------------------------- graded under v1, kept under v2
+
+
+@pytest.mark.django_db
+def test_attempts_graded_under_scoring_1_keep_their_grades_until_a_regrade():
+    from decimal import Decimal
+
+    from quizzes import services
+    from quizzes.models import Question
+    from quizzes.services import regrading
+    from tests.accounts.factories import InstructorFactory, UserFactory
+    from tests.quizzes.factories import QuestionFactory, QuizFactory
+
+    quiz = QuizFactory()
+    question = QuestionFactory(
+        quiz=quiz,
+        kind=Question.Kind.TRADEOFF_POSITION,
+        points=Decimal(2),
+        data={
+            "left": "Border security",
+            "right": "Migrants' rights",
+            "range": [40, 70],
+            "falloff": 25,
+            "justification": {"points": 2, "rubric": "Argue both sides."},
+        },
+    )
+    attempt, _ = services.start_attempt(quiz=quiz, student=UserFactory())
+    answer = {"position": 55, "justification": "Both sides matter here."}
+    services.submit_attempt(attempt=attempt, answers={str(question.pk): answer})
+    services.grade_attempt(attempt_id=attempt.pk)
+    response = attempt.responses.get()
+    assert response.auto_score == Decimal("2.000")
+
+    # Bank v2 arrives: the same question, now scored on the argument only.
+    question.data = {
+        **question.data,
+        "scoring": 2,
+        "justification": {"points": 2, "rubric": "Argue it in five parts."},
+    }
+    question.save()
+    services.score_response(
+        response_id=response.pk, grader=InstructorFactory(), score=Decimal("1.5")
+    )
+
+    response.refresh_from_db()
+    assert response.auto_score == Decimal("2.000")  # not silently regraded
+    assert response.score == Decimal("3.500")
+    # A regrade is the explicit step, and its preview shows what would change.
+    [change] = regrading.preview_regrade(quiz=quiz)
+    assert (change.old, change.new) == (Decimal("3.500"), Decimal("1.500"))
+    response.refresh_from_db()
+    assert response.auto_score == Decimal("2.000")  # the preview wrote nothing
