@@ -27,6 +27,7 @@ from .models import (
     Response,
 )
 from .reports.admin_actions import regrade_selected_quizzes
+from .rubric_admin import RubricAdmin  # noqa: F401 (registers the rubric admin)
 
 
 class QuestionInline(admin.TabularInline):
@@ -208,6 +209,9 @@ class QuestionAdmin(admin.ModelAdmin):
                     "lesson",
                     "paragraph",
                     "tradeoffs",
+                    "cognitive_level",
+                    "pool",
+                    "rubric",
                 ]
             },
         )

@@ -110,6 +110,9 @@ class QuestionAdminForm(forms.ModelForm):
             "lesson",
             "paragraph",
             "tradeoffs",
+            "cognitive_level",
+            "pool",
+            "rubric",
             "data",
         ]
 
@@ -118,6 +121,9 @@ class QuestionAdminForm(forms.ModelForm):
         data = self.instance.data if self.instance.pk else {}
         if self.instance.pk and self.instance.kind in TRADEOFF_KINDS:
             self.initial.update(self._initial_from(data or {}))
+        if "cognitive_level" in self.fields:
+            # An older form that does not post it keeps the model's default.
+            self.fields["cognitive_level"].required = False
         if "data" in self.fields:
             self.fields["data"].required = False
             self.fields["data"].help_text = _(
@@ -221,6 +227,8 @@ class QuestionAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if "cognitive_level" in self.fields and not cleaned.get("cognitive_level"):
+            cleaned["cognitive_level"] = Question.Level.UNDERSTAND
         kind = cleaned.get("kind")
         if kind not in TRADEOFF_KINDS:
             if cleaned.get("data") is None:

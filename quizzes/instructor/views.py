@@ -264,7 +264,7 @@ def score_response(request, pk: int):
     initial = {}
     if response.manual_score is not None:
         initial = {"score": response.manual_score, "comment": response.comment}
-    criteria = grading.criteria_of(response.question.kind, response.question.data or {})
+    criteria = response.question.marking_criteria()
     form = ScoreForm(
         request.POST or None, maximum=maximum, criteria=criteria, initial=initial
     )
