@@ -94,3 +94,11 @@ def test_grading_scores_only_the_dealt_questions_in_a_batch(pooled_quiz):
         assert attempt.score == Decimal("1")
         scored = set(attempt.responses.values_list("question_id", flat=True))
         assert scored == set(attempt.layout["questions"])
+
+
+def test_a_quiz_counts_a_pool_once_in_its_number_of_questions(pooled_quiz):
+    from quizzes.models import Quiz
+
+    quiz = pooled_quiz[0]
+
+    assert Quiz.objects.with_question_count().get(pk=quiz.pk).question_count == 2
