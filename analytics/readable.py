@@ -23,6 +23,7 @@ from quizzes.grading import (
     TRADEOFF_ALLOCATION,
     TRADEOFF_POSITION,
 )
+from quizzes.grading import justification_text as justification_text_of
 
 __all__ = ["QuestionText", "answer_text", "justification_text"]
 
@@ -135,6 +136,6 @@ def answer_text(answer: Any, question: QuestionText) -> str:
 
 def justification_text(answer: Any) -> str:
     """The justification written with a tradeoff answer, or ""."""
-    if isinstance(answer, dict) and isinstance(answer.get("justification"), str):
-        return answer["justification"]
+    if isinstance(answer, dict) and answer.get("justification"):
+        return justification_text_of(answer["justification"])
     return ""

@@ -26,6 +26,7 @@ from .models import (
     RegradeRun,
     Response,
 )
+from .rubric_admin import RubricAdmin  # noqa: F401 (registers the rubric admin)
 
 
 class QuestionInline(admin.TabularInline):
@@ -210,6 +211,9 @@ class QuestionAdmin(admin.ModelAdmin):
                     "paragraph",
                     "tradeoffs",
                     "tags",
+                    "cognitive_level",
+                    "pool",
+                    "rubric",
                 ]
             },
         )
@@ -226,6 +230,7 @@ class QuestionAdmin(admin.ModelAdmin):
                     "names the two ends of the scale and its defensible range."
                 ),
                 "fields": [
+                    "scoring",
                     *rows,
                     ("left", "right"),
                     ("range_low", "range_high"),

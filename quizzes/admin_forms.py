@@ -16,7 +16,16 @@ from .models import Question
 MAX_VALUES = 4
 TRADEOFF_KINDS = (Question.Kind.TRADEOFF_ALLOCATION, Question.Kind.TRADEOFF_POSITION)
 # The keys these fields own; any other key already in `data` is kept as it is.
-OWNED_KEYS = ("values", "ranges", "left", "right", "range", "falloff", "justification")
+OWNED_KEYS = (
+    "values",
+    "ranges",
+    "left",
+    "right",
+    "range",
+    "falloff",
+    "justification",
+    "scoring",
+)
 
 
 def _number(label: str) -> forms.FloatField:
@@ -41,6 +50,23 @@ def _value_fields() -> dict[str, forms.Field]:
 class QuestionAdminForm(forms.ModelForm):
     """The question form, with structured fields for the two tradeoff kinds."""
 
+    scoring = forms.TypedChoiceField(
+        label=_("Scoring"),
+        choices=[
+            (2, _("2: the argument only (the position earns and loses nothing)")),
+            (1, _("1: the position scored against the range (older questions)")),
+        ],
+        coerce=int,
+        required=False,
+        # A post without the field (an older form) keeps the older scoring.
+        empty_value=1,
+        initial=2,
+        help_text=_(
+            "Under 2 the range is only a note for instructors (an unusual position is "
+            "worth a conversation) and may be left empty; the question's points are "
+            "the automatic share for a complete argument in five parts."
+        ),
+    )
     left = forms.CharField(
         label=_("Scale: left label (0)"), required=False, max_length=200
     )
@@ -88,6 +114,9 @@ class QuestionAdminForm(forms.ModelForm):
             "paragraph",
             "tradeoffs",
             "tags",
+            "cognitive_level",
+            "pool",
+            "rubric",
             "data",
         ]
 
@@ -96,6 +125,9 @@ class QuestionAdminForm(forms.ModelForm):
         data = self.instance.data if self.instance.pk else {}
         if self.instance.pk and self.instance.kind in TRADEOFF_KINDS:
             self.initial.update(self._initial_from(data or {}))
+        if "cognitive_level" in self.fields:
+            # An older form that does not post it keeps the model's default.
+            self.fields["cognitive_level"].required = False
         if "data" in self.fields:
             self.fields["data"].required = False
             self.fields["data"].help_text = _(
@@ -106,6 +138,7 @@ class QuestionAdminForm(forms.ModelForm):
     @staticmethod
     def _initial_from(data: dict) -> dict:
         initial: dict = {
+            "scoring": data.get("scoring", 1),
             "left": data.get("left", ""),
             "right": data.get("right", ""),
             "falloff": data.get("falloff"),
@@ -128,7 +161,14 @@ class QuestionAdminForm(forms.ModelForm):
             self.add_error(name, message)
         return value
 
+    @property
+    def _v2(self) -> bool:
+        return self.cleaned_data.get("scoring") == grading.SCORING_V2
+
     def _range(self, low_name: str, high_name: str) -> list[float] | None:
+        if self._v2 and self.cleaned_data.get(low_name) in (None, ""):
+            if self.cleaned_data.get(high_name) in (None, ""):
+                return None
         low = self._required(low_name, _("Give the lowest defensible value."))
         high = self._required(high_name, _("Give the highest defensible value."))
         if low is None or high is None or low == "" or high == "":
@@ -157,16 +197,21 @@ class QuestionAdminForm(forms.ModelForm):
             self.add_error(
                 "value_1", _("An allocation splits 100 points across 2 to 4 values.")
             )
+        if self._v2 and all(r is None for r in ranges):
+            return {"values": values}
         return {"values": values, "ranges": ranges}
 
     def _position(self) -> dict:
         left = self._required("left", _("Name the value at 0 on the scale."))
         right = self._required("right", _("Name the value at 100 on the scale."))
-        return {
+        built = {
             "left": (left or "").strip(),
             "right": (right or "").strip(),
             "range": self._range("range_low", "range_high"),
         }
+        if built["range"] is None and self._v2:
+            del built["range"]
+        return built
 
     def _justification(self) -> dict | None:
         points = self.cleaned_data.get("justification_points")
@@ -186,6 +231,8 @@ class QuestionAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if "cognitive_level" in self.fields and not cleaned.get("cognitive_level"):
+            cleaned["cognitive_level"] = Question.Level.UNDERSTAND
         kind = cleaned.get("kind")
         if kind not in TRADEOFF_KINDS:
             if cleaned.get("data") is None:
@@ -198,10 +245,15 @@ class QuestionAdminForm(forms.ModelForm):
             if kind == Question.Kind.TRADEOFF_ALLOCATION
             else self._position()
         )
-        falloff = self._required("falloff", _("Give the falloff."))
-        if falloff is not None and falloff <= 0 and "falloff" not in self.errors:
-            self.add_error("falloff", _("The falloff must be more than 0."))
-        built["falloff"] = falloff
+        if self._v2:
+            built["scoring"] = grading.SCORING_V2
+            if self.cleaned_data.get("falloff"):
+                built["falloff"] = self.cleaned_data["falloff"]
+        else:
+            falloff = self._required("falloff", _("Give the falloff."))
+            if falloff is not None and falloff <= 0 and "falloff" not in self.errors:
+                self.add_error("falloff", _("The falloff must be more than 0."))
+            built["falloff"] = falloff
         justification = self._justification()
         if justification is not None:
             built["justification"] = justification

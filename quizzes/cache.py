@@ -14,7 +14,6 @@ from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count
 from django.db.models.signals import post_delete, post_save
 
 from courses.models import Course, Lesson
@@ -37,7 +36,7 @@ def cached_quiz(quiz_id: int) -> Quiz | None:
     if quiz is None:
         quiz = (
             Quiz.objects.select_related("course", "lesson__course")
-            .annotate(question_count=Count("questions"))
+            .with_question_count()
             .filter(pk=quiz_id)
             .first()
         )

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from .grading import PARTS
 from .models import Question
 
 Kind = Question.Kind
@@ -86,8 +87,18 @@ def state_from_post(question: dict, post) -> dict:
         state["slider"] = get(field_name(qid, "slider"), "")
         state["slider_initial"] = get(field_name(qid, "slider_initial"), "")
     if kind in TRADEOFF_KINDS:
-        state["justification"] = get(field_name(qid, "justification"), "")
+        if _in_parts(question):
+            state["justification"] = {
+                part: get(field_name(qid, "justification", part), "") for part in PARTS
+            }
+        else:
+            state["justification"] = get(field_name(qid, "justification"), "")
     return state
+
+
+def _in_parts(question: dict) -> bool:
+    """Whether the question's justification is written in parts (scoring 2)."""
+    return bool((question.get("justification") or {}).get("parts"))
 
 
 def _plain(number: Any) -> str:
@@ -137,15 +148,31 @@ def state_from_answer(question: dict, answer: Any) -> dict:
         state["slider"] = position or "50"
         state["slider_initial"] = state["slider"]
     if kind in TRADEOFF_KINDS:
-        state["justification"] = answer.get("justification") or ""
+        written = answer.get("justification") or ""
+        if _in_parts(question):
+            if isinstance(written, str):
+                # Written as one text before the question asked for parts.
+                written = {"value": written} if written else {}
+            state["justification"] = {part: written.get(part, "") for part in PARTS}
+        else:
+            state["justification"] = written if isinstance(written, str) else ""
     return state
 
 
 # --------------------------------------------------------------- answer from state
 
 
-def _blank(text: str) -> bool:
+def _blank(text: str | dict) -> bool:
+    if isinstance(text, dict):
+        return all(_blank(part) for part in text.values())
     return not (text or "").strip()
+
+
+def _justification(state: dict) -> str | dict:
+    written = state.get("justification", "")
+    if isinstance(written, dict):
+        return {part: text for part, text in written.items() if not _blank(text)}
+    return written
 
 
 def _position_value(state: dict) -> str:
@@ -188,7 +215,7 @@ def answer_from_state(question: dict, state: dict) -> dict | None:
         if not _blank(value):
             answer["position"] = _to_number(value)
     if kind in TRADEOFF_KINDS and not _blank(state.get("justification", "")):
-        answer["justification"] = state["justification"]
+        answer["justification"] = _justification(state)
     return answer or None
 
 
@@ -232,7 +259,7 @@ def read_answers(
             # The unreadable widget keeps its saved value; the argument beside it,
             # readable on its own, is still saved.
             if not _blank(state.get("justification", "")):
-                answers[question["id"]] = {"justification": state["justification"]}
+                answers[question["id"]] = {"justification": _justification(state)}
     return answers, errors, states
 
 
@@ -332,4 +359,14 @@ def bind(question: dict, state: dict, error: str = "") -> dict:
             bound["slider"] = "50"
     if kind in TRADEOFF_KINDS:
         bound["justification_name"] = field_name(qid, "justification")
+        if _in_parts(question):
+            written = state.get("justification") or {}
+            bound["justification_widgets"] = [
+                {
+                    "name": field_name(qid, "justification", part["name"]),
+                    "label": part["label"],
+                    "value": written.get(part["name"], ""),
+                }
+                for part in question["justification"]["parts"]
+            ]
     return bound

@@ -7,7 +7,7 @@ review policy allows): the feedback, the explanation, the key and the lesson pas
 
 from __future__ import annotations
 
-from . import grading, selectors
+from . import grading, selectors, spreads
 from .handles import Handles
 from .models import Attempt, Question, Response
 from .textformats import render_inline, render_text
@@ -143,6 +143,13 @@ def question_for_student(
             {
                 "points": justification.get("points"),
                 "rubric": justification.get("rubric", ""),
+                # Scoring 2: written in parts, a share of `points` for completeness.
+                "parts": [
+                    {"name": part, "label": str(grading.PART_LABELS[part])}
+                    for part in grading.PARTS
+                ]
+                if grading.is_v2(data)
+                else [],
             }
             if justification
             else None
@@ -191,6 +198,12 @@ def key_for_review(question: Question, handles: Handles | None = None) -> dict:
                 for p in data.get("pairs", [])
             ]
         }
+    if question.kind in (
+        Question.Kind.TRADEOFF_ALLOCATION,
+        Question.Kind.TRADEOFF_POSITION,
+    ) and grading.is_v2(data):
+        # Scoring 2 has no key: the usual range is the instructor's note only.
+        return {}
     if question.kind == Question.Kind.TRADEOFF_ALLOCATION:
         return {"values": data.get("values", []), "ranges": data.get("ranges", [])}
     if question.kind == Question.Kind.TRADEOFF_POSITION:
@@ -200,6 +213,35 @@ def key_for_review(question: Question, handles: Handles | None = None) -> dict:
             "range": data.get("range"),
         }
     return {}
+
+
+def _tradeoff_map(question: Question, view: dict, handles: Handles) -> list[dict]:
+    """Every option's gains, costs and strongest objection side by side, in the order
+    shown (TEACHING.md §2), when every option has all three; no credit."""
+    if not question.is_choice_kind:
+        return []
+    choices = list(question.choices.all())
+    # Only a complete map: were one option alone to carry gains and costs, showing
+    # them would point at it (an author's key-first habit).
+    if not all(
+        c.feedback_gains and c.feedback_costs and c.feedback_objection for c in choices
+    ):
+        return []
+    shown = [c["id"] for c in view.get("choices", [])]
+
+    def place(choice) -> int:
+        handle = handles.of(question.id, choice.id)
+        return shown.index(handle) if handle in shown else len(shown)
+
+    return [
+        {
+            "text": c.text,
+            "gains": c.feedback_gains,
+            "costs": c.feedback_costs,
+            "objection": c.feedback_objection,
+        }
+        for c in sorted(choices, key=place)
+    ]
 
 
 def _problem(key: dict, draft) -> str:
@@ -224,6 +266,8 @@ def attempt_for_student(
     show_score = attempt.state in (Attempt.State.GRADED, Attempt.State.NEEDS_REVIEW)
     ordered = selectors.ordered_questions(attempt)
     handles = handles_for(attempt, ordered)
+    # The class's spread comes with the answers, once the review shows them.
+    class_spreads = spreads.class_spreads(attempt.quiz_id, ordered) if show_key else {}
     questions = []
     for number, question in enumerate(ordered, start=1):
         view = question_for_student(question, layout, number, handles)
@@ -264,6 +308,11 @@ def attempt_for_student(
                 "passage_url": question.passage_url,
                 "key": key_for_review(question, handles) if show_key else {},
             }
+            tradeoff_map = _tradeoff_map(question, view, handles)
+            if tradeoff_map:
+                view["review"]["map"] = tradeoff_map
+            if question.id in class_spreads:
+                view["review"]["spread"] = class_spreads[question.id]
         questions.append(view)
     return {
         "id": attempt.id,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from config import rows
 from courses.models import CohortMembership
 
-from . import coursework
+from . import coursework, pools
 from . import rules as quiz_rules
 from .cache import cached_quiz
 from .models import (
@@ -355,7 +355,11 @@ def attempt_for_owner(*, attempt_id: int, user) -> Attempt:
 
 def ordered_questions(attempt: Attempt) -> list[Question]:
     """The attempt's questions in the order this student was dealt them."""
-    questions = list(attempt.quiz.questions.all())
+    questions = [
+        q
+        for q in attempt.quiz.questions.all()
+        if pools.in_attempt(attempt.layout, q.id)
+    ]
     order = (attempt.layout or {}).get("questions")
     if not order:
         return questions

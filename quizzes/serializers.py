@@ -159,11 +159,40 @@ class ReviewSerializer(serializers.Serializer):
     explanation_html = serializers.CharField()
     passage_url = serializers.CharField()
     key = serializers.DictField()
+    map = serializers.ListField(
+        child=serializers.DictField(),
+        required=False,
+        help_text=(
+            "The tradeoff map: every option's text, gains, costs and strongest "
+            "objection, in the order shown (no credits)."
+        ),
+    )
+    spread = serializers.DictField(
+        required=False,
+        allow_null=True,
+        help_text=(
+            "Tradeoff items, once the answers are shown: where the class stood "
+            "(position counts per fifth of the scale, or mean shares); null below "
+            "three answers."
+        ),
+    )
+
+
+class JustificationPartSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
 
 
 class JustificationViewSerializer(serializers.Serializer):
     points = serializers.FloatField(allow_null=True)
     rubric = serializers.CharField()
+    parts = JustificationPartSerializer(
+        many=True,
+        help_text=(
+            "Scoring 2: the justification is sent as an object with these parts "
+            "(value, gains, costs, objection, evidence); empty when it is one text."
+        ),
+    )
 
 
 class QuestionViewSerializer(serializers.Serializer):

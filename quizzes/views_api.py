@@ -2,7 +2,6 @@
 
 from celery import current_app
 from django.core.exceptions import RequestDataTooBig
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -53,7 +52,7 @@ class QuizListView(generics.ListAPIView):
     def get_queryset(self):
         return (
             selectors.visible_quizzes(self.request.user)
-            .annotate(question_count=Count("questions"))
+            .with_question_count()
             .order_by("course", "lesson__position", "id")
         )
 

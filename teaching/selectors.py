@@ -184,7 +184,9 @@ def response_for_grading(*, user, response_id: int) -> Response:
     return get_object_or_404(
         _in_scope(user, None)
         .filter(needs_manual=True)
-        .select_related("question", "attempt__student", "attempt__quiz", "graded_by"),
+        .select_related(
+            "question__rubric", "attempt__student", "attempt__quiz", "graded_by"
+        ),
         pk=response_id,
     )
 

@@ -228,12 +228,18 @@ def _answer_view(response) -> dict:
     if question.kind == question.Kind.ESSAY:
         view["text"] = answer.get("text", "")
     else:
-        view["text"] = answer.get("justification", "")
+        view["text"] = grading.justification_text(answer.get("justification", ""))
         values = (question.data or {}).get("values", [])
         if "allocation" in answer:
             view["allocation"] = list(zip(values, answer["allocation"], strict=False))
         if "position" in answer:
             view["position"] = answer["position"]
+        main = answer.get("allocation", answer.get("position"))
+        view["unusual"] = (
+            main is not None
+            and grading.is_v2(question.data or {})
+            and grading.is_unusual(question.kind, main, question.data)
+        )
     return view
 
 
@@ -258,7 +264,7 @@ def score_response(request, pk: int):
     initial = {}
     if response.manual_score is not None:
         initial = {"score": response.manual_score, "comment": response.comment}
-    criteria = grading.criteria_of(response.question.kind, response.question.data or {})
+    criteria = response.question.marking_criteria()
     form = ScoreForm(
         request.POST or None, maximum=maximum, criteria=criteria, initial=initial
     )

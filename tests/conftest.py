@@ -76,3 +76,20 @@ def celery_worker_proc(request, django_db_setup, tmp_path):
     finally:
         worker.stop()
         worker.purge()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Close with the quiz bank's figures when its quality tests ran (issue 16)."""
+    ran = any(
+        "test_bank_quality" in report.nodeid
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        if hasattr(report, "nodeid")
+    )
+    if not ran:
+        return
+    from fixtures import bank_audit
+
+    terminalreporter.section("quiz bank figures")
+    for line in bank_audit.report(bank_audit.load())[1:]:
+        terminalreporter.write_line(line)

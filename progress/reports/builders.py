@@ -44,12 +44,16 @@ def mastery_by_tradeoff(
     questions: dict[int, QuestionInfo],
     tradeoff_names: dict[int, str],
 ) -> list[Mastery]:
-    """Share of credit earned on the questions touching each tradeoff, by name."""
+    """Share of credit earned on the questions touching each tradeoff, by name.
+
+    Only questions at apply level or above count, rubric scores of justifications
+    included: recall of the essay measures reading, not mastery of a tradeoff.
+    """
     earned: dict[int, Decimal] = defaultdict(Decimal)
     possible: dict[int, Decimal] = defaultdict(Decimal)
     for row in latest.values():
         question = questions.get(row.question_id)
-        if question is None:
+        if question is None or not question.applied:
             continue
         for tradeoff_id in question.tradeoff_ids:
             earned[tradeoff_id] += max(row.score, Decimal(0))

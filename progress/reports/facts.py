@@ -18,6 +18,8 @@ class QuestionInfo:
     lesson_title: str
     paragraph: int | None
     tradeoff_ids: tuple[int, ...] = ()
+    # At apply level or above (Bloom): only these count towards mastery of a tradeoff.
+    applied: bool = True
 
 
 @dataclass(frozen=True)

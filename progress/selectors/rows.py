@@ -62,6 +62,7 @@ def question_infos(
             "lesson__title",
             "lesson__slug",
             "lesson__course__slug",
+            "cognitive_level",
         )
     ):
         text = row["name"] or row["prompt"]
@@ -76,6 +77,7 @@ def question_infos(
             lesson_title=row["lesson__title"] or "",
             paragraph=row["paragraph"],
             tradeoff_ids=tuple(sorted(touching.get(row["id"], ()))),
+            applied=row["cognitive_level"] in Question.APPLY_AND_ABOVE,
         )
     return infos, names
 

@@ -9,10 +9,14 @@ Call sites use the package: `grading.grade(key, answer)`. What lives where:
 - `graders`: the grader of each kind (`grade`) and `key_answer`.
 - `text`: short-answer normalisation and `*` pattern matching.
 - `rubrics`: structured rubrics, criteria with levels (`criteria_of`).
+- `justification`: scoring 2 of the tradeoff kinds, the justification's five parts and
+  their completeness (`completeness`, `justification_text`).
 """
 
 from .answers import is_answered, split_answer, validate_answer
-from .graders import grade, key_answer
+from .graders import grade, is_unusual, key_answer
+from .justification import PART_LABELS, PARTS, SCORING_V2, completeness, is_v2
+from .justification import text_of as justification_text
 from .keys import CheckedKey, check_key, max_points, validate_data
 from .kinds import (
     ANSWER_FIELDS,
@@ -57,6 +61,13 @@ __all__ = [
     "TRADEOFF_KINDS",
     "TRADEOFF_POSITION",
     "TRUE_FALSE",
+    "PARTS",
+    "PART_LABELS",
+    "SCORING_V2",
+    "completeness",
+    "is_v2",
+    "is_unusual",
+    "justification_text",
     "CheckedKey",
     "GradeResult",
     "IncompleteAnswer",

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from .justification import PARTS, is_v2
 from .keys import CheckedKey, _checked
 from .kinds import (
     ANSWER_FIELDS,
@@ -31,6 +32,8 @@ def _blank(name: str, value: Any) -> bool:
     if value is None:
         return True
     if name in ("text", "justification"):
+        if name == "justification" and isinstance(value, dict):
+            return all(_blank("text", value.get(part)) for part in value)
         return isinstance(value, str) and not value.strip()
     if name in ("choices", "order", "allocation"):
         return value == []
@@ -217,10 +220,31 @@ def _clean(kind: str, data: dict, choices: list[dict], answer: Any) -> dict:
     ):
         if data.get("justification") is None:
             raise InvalidAnswer(_("This question takes no justification."))
-        cleaned["justification"] = _text(
-            answer["justification"], _("The justification")
-        )
+        cleaned["justification"] = _clean_justification(answer["justification"], data)
     return cleaned
+
+
+def _clean_justification(value: Any, data: dict) -> str | dict[str, str]:
+    """One text (scoring 1), or under scoring 2 also the five parts by name."""
+    if not isinstance(value, dict):
+        return _text(value, _("The justification"))
+    if not is_v2(data):
+        raise InvalidAnswer(_("This question takes its justification as one text."))
+    unknown = sorted(set(value) - set(PARTS))
+    if unknown:
+        raise InvalidAnswer(
+            _("The justification's parts are %(parts)s.") % {"parts": ", ".join(PARTS)}
+        )
+    parts = {}
+    for part in PARTS:
+        if not _blank("text", value.get(part)):
+            parts[part] = _text(value[part], _("The justification"))
+    if sum(len(text) for text in parts.values()) > MAX_TEXT_LENGTH:
+        raise InvalidAnswer(
+            _("%(what)s is longer than %(n)s characters.")
+            % {"what": _("The justification"), "n": f"{MAX_TEXT_LENGTH:,}"}
+        )
+    return parts
 
 
 def split_answer(key: dict | CheckedKey, answer: Any) -> Split:

@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from .answers import _clean
+from .justification import completeness, is_v2, model_justification
 from .keys import CheckedKey, _checked, check_key
 from .kinds import (
     ANSWER_FIELDS,
@@ -176,6 +177,37 @@ _GRADERS = {
 }
 
 
+def is_unusual(kind: str, value, data: dict) -> bool:
+    """Whether a position or allocation lies outside where most informed readers stand:
+    a note for the instructor ("worth a conversation"), never a score."""
+    if kind == TRADEOFF_POSITION:
+        return bool(data.get("range")) and _outside(float(value), data["range"]) > 0
+    ranges = data.get("ranges") or []
+    return any(
+        _outside(float(share), bounds)
+        for share, bounds in zip(value, ranges, strict=False)
+    )
+
+
+def _grade_argument(kind: str, data: dict, cleaned: dict, points: float) -> GradeResult:
+    """Scoring 2: the position earns nothing; a complete justification earns `points`,
+    and the rubric part waits for a person."""
+    name = ANSWER_FIELDS[kind]
+    detail: dict = {"scoring": 2}
+    if name in cleaned:
+        detail[name] = cleaned[name]
+        detail["unusual"] = is_unusual(kind, cleaned[name], data)
+    written = "justification" in cleaned
+    fraction, verdicts = completeness(cleaned.get("justification"), data)
+    detail["justification"] = written
+    detail["parts"] = verdicts
+    feedback = [{"kind": "parts", "parts": verdicts}] if written else []
+    manual = float(data["justification"]["points"]) if written else 0.0
+    fraction = round(fraction, 6)
+    auto = round(fraction * points, 6)
+    return GradeResult(fraction, auto, manual, manual > 0, feedback, detail)
+
+
 def grade(key: dict | CheckedKey, answer: Any) -> GradeResult:
     """Grade an answer; unanswered earns 0, a malformed answer raises InvalidAnswer."""
     kind, data, choices, points = check_key(key)
@@ -187,6 +219,8 @@ def grade(key: dict | CheckedKey, answer: Any) -> GradeResult:
         words = len(cleaned["text"].split())
         detail = {"words": words, "min_words": data.get("min_words", 0)}
         return GradeResult(0.0, 0.0, points, True, [], detail)
+    if kind in TRADEOFF_KINDS and is_v2(data):
+        return _grade_argument(kind, data, cleaned, points)
     name = ANSWER_FIELDS[kind]
     if name in cleaned:
         fraction, feedback, detail = _GRADERS[kind](cleaned[name], data, choices)
@@ -214,8 +248,19 @@ def _allocation_inside(ranges: list) -> list[int]:
 
 
 def key_answer(key: dict) -> dict:
-    """Return an answer that earns the key's full automatic marks (no justification)."""
+    """Return an answer that earns the key's full automatic marks.
+
+    Scoring-1 tradeoff items get a position inside the range and no justification;
+    scoring-2 items the midpoint (any position would do) and a complete justification.
+    """
     kind, data, choices = _checked(key)
+    if kind in TRADEOFF_KINDS and is_v2(data):
+        if kind == TRADEOFF_POSITION:
+            return {"position": 50, "justification": model_justification(data)}
+        count = len(data["values"])
+        shares = [100 // count] * count
+        shares[0] += 100 - sum(shares)
+        return {"allocation": shares, "justification": model_justification(data)}
     if kind in (SINGLE_CHOICE, TRUE_FALSE):
         return {"choice": max(choices, key=lambda c: float(c["credit"]))["id"]}
     if kind == MULTIPLE_RESPONSE:

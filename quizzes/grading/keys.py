@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 
 from django.utils.translation import gettext as _
 
+from .justification import SCORING_V2
 from .kinds import (
     CHOICE_FEEDBACK,
     CHOICE_KINDS,
@@ -201,13 +202,32 @@ def _check_falloff(data: dict) -> None:
         raise InvalidKey(_("The falloff must be more than 0."))
 
 
+def _check_scoring(data: dict) -> bool:
+    """Whether the item uses scoring v2 (the argument only); raise on an unknown one."""
+    scoring = data.get("scoring", 1)
+    if scoring not in (1, SCORING_V2) or isinstance(scoring, bool):
+        raise InvalidKey(_("The scoring version must be 1 or 2."))
+    if scoring == SCORING_V2 and data.get("justification") is None:
+        raise InvalidKey(
+            _(
+                "A tradeoff item scored on its argument (scoring 2) needs a justification."
+            )
+        )
+    return scoring == SCORING_V2
+
+
 def _check_allocation(data: dict) -> None:
     values = data.get("values")
     if not isinstance(values, list) or not 2 <= len(values) <= 4:
         raise InvalidKey(_("An allocation splits 100 points across 2 to 4 values."))
     for value in values:
         _key_text(value, _("A value's name"), required=True)
+    v2 = _check_scoring(data)
     ranges = data.get("ranges")
+    if v2 and ranges is None:
+        # Under scoring 2 the ranges are only the instructor's "usual" note.
+        _check_justification(data)
+        return
     if not isinstance(ranges, list) or len(ranges) != len(values):
         raise InvalidKey(_("Every value needs exactly one range."))
     # Answers are whole numbers, so each range must hold one and together reach 100.
@@ -220,15 +240,19 @@ def _check_allocation(data: dict) -> None:
             raise InvalidKey(_("A value's range holds no whole number."))
     if not sum(lows) <= 100 <= sum(highs):
         raise InvalidKey(_("No allocation inside the ranges adds up to 100."))
-    _check_falloff(data)
+    if not v2:
+        _check_falloff(data)
     _check_justification(data)
 
 
 def _check_position(data: dict) -> None:
     _key_text(data.get("left"), _("The left label"), required=True)
     _key_text(data.get("right"), _("The right label"), required=True)
-    _key_range(data.get("range"), _("The range"))
-    _check_falloff(data)
+    v2 = _check_scoring(data)
+    if not v2 or data.get("range") is not None:
+        _key_range(data.get("range"), _("The range"))
+    if not v2:
+        _check_falloff(data)
     _check_justification(data)
 
 

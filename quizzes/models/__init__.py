@@ -4,6 +4,7 @@ Call sites import from the package: `from quizzes.models import Attempt`. What l
 
 - `quiz`: `Quiz` and its queryset (`Quiz.objects.published()`).
 - `questions`: `Question` and the `Choice` options of choice questions.
+- `rubrics`: `Rubric`, criteria with levels that many questions share.
 - `attempts`: `Attempt` and its queryset, and each question's `Response`.
 - `assignments`: `Assignment` of a quiz to a cohort, and a student's `Extension`.
 - `regrades`: `RegradeRun`, the record of a confirmed regrade (its pages are analytics').
@@ -14,6 +15,7 @@ Call sites import from the package: `from quizzes.models import Attempt`. What l
 # app registry, and with it reverse relations and cascade-delete order, follows it.
 # isort: off
 from .quiz import Quiz, QuizQuerySet
+from .rubrics import Rubric
 from .questions import Choice, Question, QuestionTag, TextFormat
 from .attempts import Attempt, AttemptQuerySet, Response
 from .assignments import Assignment, Extension
@@ -36,4 +38,5 @@ __all__ = [
     "RegradeRun",
     "Response",
     "TextFormat",
+    "Rubric",
 ]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from courses.models import Lesson, Tradeoff
 
 from .quiz import Quiz
+from .rubrics import Rubric
 
 
 class TextFormat(models.TextChoices):
@@ -58,8 +59,22 @@ class Question(models.Model):
         TRADEOFF_POSITION = "tradeoff_position", _("Tradeoff position")
         ESSAY = "essay", _("Essay")
 
+    class Level(models.TextChoices):
+        """What the question asks of the student, by Bloom's revised taxonomy."""
+
+        REMEMBER = "remember", _("Remember")
+        UNDERSTAND = "understand", _("Understand")
+        APPLY = "apply", _("Apply")
+        ANALYSE = "analyse", _("Analyse")
+        EVALUATE = "evaluate", _("Evaluate")
+        CREATE = "create", _("Create")
+
     CHOICE_KINDS = frozenset(
         {Kind.SINGLE_CHOICE, Kind.MULTIPLE_RESPONSE, Kind.TRUE_FALSE}
+    )
+    # Mastery of a tradeoff counts these levels, not recall.
+    APPLY_AND_ABOVE = frozenset(
+        {Level.APPLY, Level.ANALYSE, Level.EVALUATE, Level.CREATE}
     )
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
@@ -96,6 +111,31 @@ class Question(models.Model):
     )
     tradeoffs = models.ManyToManyField(Tradeoff, related_name="questions", blank=True)
     data = models.JSONField(default=dict, blank=True)
+    cognitive_level = models.CharField(
+        max_length=12,
+        choices=Level.choices,
+        default=Level.UNDERSTAND,
+        help_text=_("What it asks of the student (Bloom): recall up to evaluation."),
+    )
+    rubric = models.ForeignKey(
+        Rubric,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="questions",
+        help_text=_(
+            "The criteria a person marks the essay or the justification against; "
+            "when set, they replace any criteria written in the data."
+        ),
+    )
+    pool = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text=_(
+            "Questions of a quiz that share a pool fill one slot: each attempt draws "
+            "one of them, like Moodle's random question from a category."
+        ),
+    )
 
     class Meta:
         ordering = ["quiz", "position", "id"]
@@ -138,6 +178,8 @@ class Question(models.Model):
             )
         except grading.InvalidKey as exc:
             raise ValidationError({"data": str(exc)}) from exc
+        if self.rubric_id:
+            self._check_rubric()
         if (
             self.paragraph
             and self.lesson_id
@@ -149,6 +191,36 @@ class Question(models.Model):
                     % {"n": self.lesson.paragraph_count}
                 }
             )
+
+    def _check_rubric(self) -> None:
+        data = self.data or {}
+        if self.kind == self.Kind.ESSAY:
+            most = float(self.points or 0)
+        elif "justification" in data:
+            most = float(data["justification"].get("points", 0))
+        else:
+            raise ValidationError(
+                {"rubric": _("Only an essay or a justification is marked by rubric.")}
+            )
+        if self.rubric.points > most + 1e-9:
+            raise ValidationError(
+                {
+                    "rubric": _(
+                        "The rubric's top levels add up to %(total)g, more than the "
+                        "%(most)g points a person marks here."
+                    )
+                    % {"total": self.rubric.points, "most": most}
+                }
+            )
+
+    def marking_criteria(self) -> list[dict]:
+        """The criteria a person marks this question against: its rubric's, or those
+        written in its data (docs/question-data.md)."""
+        from .. import grading
+
+        if self.rubric_id:
+            return list(self.rubric.criteria)
+        return grading.criteria_of(self.kind, self.data or {})
 
     @property
     def is_choice_kind(self) -> bool:

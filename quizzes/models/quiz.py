@@ -28,6 +28,18 @@ class QuizQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published=True, course__status=Course.Status.PUBLISHED)
 
+    def with_question_count(self):
+        """Annotate `question_count`: how many questions an attempt holds, a pool of
+        questions counting once (quizzes.pools)."""
+        return self.annotate(
+            question_count=models.Count(
+                "questions", filter=models.Q(questions__pool=""), distinct=True
+            )
+            + models.Count(
+                "questions__pool", filter=~models.Q(questions__pool=""), distinct=True
+            )
+        )
+
 
 class Quiz(models.Model):
     """A set of questions with the rules a student takes them under."""

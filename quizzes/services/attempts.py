@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from config import bulk, rows
 from courses import services as course_services
 
-from .. import grading, selectors
+from .. import grading, pools, selectors
 from .. import rules as quiz_rules
 from ..errors import (
     AttemptFinished,
@@ -29,6 +29,7 @@ from ..errors import (
     QuizNotOpen,
 )
 from ..models import Attempt, Question, Quiz, Response
+from .layout import deal_layout
 from .marking import as_points
 
 logger = logging.getLogger(__name__)
@@ -41,43 +42,6 @@ __all__ = [
     "submit_own_attempt",
     "close_expired_attempt",
 ]
-
-
-def _deal_layout(quiz: Quiz, questions: list[Question], seed: int) -> dict:
-    """Fix the order this student sees questions, choices, items and options in."""
-    rng = random.Random(seed)
-    question_ids = [q.id for q in questions]
-    if quiz.shuffle_questions:
-        rng.shuffle(question_ids)
-    choices: dict[str, list[int]] = {}
-    items: dict[str, list[str]] = {}
-    options: dict[str, list[str]] = {}
-    for question in questions:
-        data = question.data or {}
-        if question.is_choice_kind:
-            ids = [c.id for c in question.choices.all()]
-            if quiz.shuffle_choices and question.kind != Question.Kind.TRUE_FALSE:
-                rng.shuffle(ids)
-            choices[str(question.id)] = ids
-        elif question.kind == Question.Kind.ORDERING:
-            # Always shuffled, and uniformly: authoring order is the key. Ruling the
-            # key's own order out would tell a test-wise student something about it.
-            ids = [item["id"] for item in data.get("items", [])]
-            rng.shuffle(ids)
-            items[str(question.id)] = ids
-        elif question.kind == Question.Kind.MATCHING:
-            texts = [pair["answer"] for pair in data.get("pairs", [])]
-            texts += list(data.get("distractors", []))
-            texts = sorted(set(texts))
-            rng.shuffle(texts)
-            options[str(question.id)] = texts
-    return {
-        "seed": seed,
-        "questions": question_ids,
-        "choices": choices,
-        "items": items,
-        "options": options,
-    }
 
 
 def _lock_student(student) -> None:
@@ -130,11 +94,15 @@ def start_attempt(
         number=number,
         started_at=now,
         deadline=quiz_rules.attempt_deadline(rules, now),
-        layout=_deal_layout(
-            quiz, questions, seed=random.SystemRandom().randrange(2**31)
+        layout=deal_layout(
+            quiz,
+            questions,
+            seed=random.SystemRandom().randrange(2**31),
+            seen=pools.seen_in(a.layout for a in existing),
         ),
     )
-    keys = [(q, selectors.question_key(q)) for q in questions]
+    dealt = set(attempt.layout["questions"])
+    keys = [(q, selectors.question_key(q)) for q in questions if q.id in dealt]
     attempt.max_score = sum(
         (as_points(grading.max_points(k)) for _, k in keys), as_points(0)
     )

@@ -7,12 +7,13 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connections, router, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config import bulk
 
-from .. import grading, selectors, signals
+from .. import grading, pools, selectors, signals
 from ..models import Attempt, Response
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "grade_attempt",
     "grade_submitted",
     "score_attempt",
+    "total_attempt",
     "score_response",
 ]
 
@@ -131,11 +133,44 @@ def score_attempt(attempt: Attempt, *, now: datetime) -> Attempt:
 
     Needs the attempt's quiz questions prefetched with their choices, and its responses.
     """
-    keys = _checked_keys(attempt.quiz.questions.all())
+    keys = _checked_keys(
+        q
+        for q in attempt.quiz.questions.all()
+        if pools.in_attempt(attempt.layout, q.id)
+    )
     responses = {r.question_id: r for r in attempt.responses.all()}
     # The prefetched responses are scored in place, so callers (regrading) that read
     # them next see the new scores.
     _store_scores([attempt], _scored(attempt, keys, responses, now))
+    return attempt
+
+
+def total_attempt(attempt: Attempt, *, now: datetime) -> Attempt:
+    """Add up a locked attempt's stored parts and set its state, grading nothing again.
+
+    A person marking or overriding one answer must not rescore the others under a key
+    that changed since they were graded (bank v2's scoring of tradeoff items, say):
+    that is a regrade, an instructor's explicit and previewed action.
+    Needs the attempt's responses prefetched.
+    """
+    rows = list(attempt.responses.all())
+    total = maximum = Decimal(0)
+    waiting = False
+    for row in rows:
+        row.score = (row.auto_score or Decimal(0)) + (row.manual_score or Decimal(0))
+        if row.override_score is not None:
+            row.score = min(row.override_score, row.max_score)
+        if row.awaiting_manual:
+            waiting = True
+        else:
+            row.graded_at = row.graded_at or now
+        total += row.score
+        maximum += row.max_score
+    attempt.score = total
+    attempt.max_score = maximum
+    attempt.state = Attempt.State.NEEDS_REVIEW if waiting else Attempt.State.GRADED
+    attempt.graded_at = now
+    _store_scores([attempt], rows)
     return attempt
 
 
@@ -187,7 +222,9 @@ def _grade_batch(attempt_id: int, now: datetime, batch: int) -> list[Attempt]:
         Attempt.objects.select_for_update(skip_locked=True)
         .filter(quiz_id=attempt.quiz_id, state=Attempt.State.SUBMITTED)
         .exclude(pk=attempt.pk)
-        .only("id", "quiz_id", "state")  # not the layout: grading never reads it
+        # Not the whole layout: grading reads only which pooled questions it skipped.
+        .only("id", "quiz_id", "state")
+        .annotate(skipped=F("layout__skipped"))
         .order_by("-submitted_at", "-id")[: max(0, batch - 1)]
     )
     attempts = [attempt, *others]
@@ -209,7 +246,13 @@ def _grade_batch(attempt_id: int, now: datetime, batch: int) -> list[Attempt]:
         responses[response.attempt_id][response.question_id] = response
     rows = []
     for each in attempts:
-        rows += _scored(each, keys, responses[each.pk], now)
+        skipped = set(
+            (attempt.layout or {}).get("skipped") or ()
+            if each is attempt
+            else each.skipped or ()
+        )
+        mine = [(qid, key) for qid, key in keys if qid not in skipped]
+        rows += _scored(each, mine, responses[each.pk], now)
     _store_scores(attempts, rows)
     return attempts
 
@@ -261,7 +304,7 @@ def score_response(
     response.graded_by = grader
     response.graded_at = now
     response.save(update_fields=["manual_score", "comment", "graded_by", "graded_at"])
-    score_attempt(attempt, now=now)
+    total_attempt(attempt, now=now)
     if attempt.state == Attempt.State.GRADED:
         signals.announce_graded(quiz_id=attempt.quiz_id)
     return response

@@ -21,7 +21,7 @@ from courses.models import CohortMembership
 
 from .. import selectors, signals
 from ..models import Assignment, Attempt, GradeAudit, GradeOverride, Response
-from .marking import score_attempt
+from .marking import total_attempt
 
 __all__ = ["clear_grade_override", "override_response_score", "set_grade_override"]
 
@@ -208,7 +208,7 @@ def override_response_score(
             "override_at",
         ]
     )
-    score_attempt(attempt, now=now)
+    total_attempt(attempt, now=now)
     if attempt.state == Attempt.State.GRADED:
         signals.announce_graded(quiz_id=attempt.quiz_id)
     return response

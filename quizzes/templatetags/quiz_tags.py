@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from django import template
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from quizzes import standings
+from quizzes import grading, standings
 from quizzes.models import Question, Quiz
 from quizzes.textformats import render_inline
 
@@ -109,9 +110,42 @@ def answer_lines(question: dict) -> list[str]:
                 "right": question.get("right", ""),
             }
         ]
-    if answer.get("justification"):
-        lines.append(_("Justification: %(text)s") % {"text": answer["justification"]})
+    justification = answer.get("justification")
+    if isinstance(justification, dict):
+        # In the order the parts are asked for (JSON storage does not keep it).
+        lines += [
+            f"{grading.PART_LABELS[part]}: {justification[part]}"
+            for part in grading.PARTS
+            if justification.get(part)
+        ]
+    elif justification:
+        lines.append(_("Justification: %(text)s") % {"text": justification})
     return lines
+
+
+_PART_PROBLEMS = {
+    "missing": gettext_lazy("not written"),
+    "short": gettext_lazy("too short to say much"),
+    "thin": gettext_lazy("too general: say what, who and why"),
+    "repeated": gettext_lazy("repeats another part"),
+    "no_value": gettext_lazy("name the value you put first"),
+}
+
+
+def _parts_text(verdicts: dict) -> str:
+    done = sum(1 for verdict in verdicts.values() if not verdict)
+    text = _(
+        "Your justification is complete in %(done)s of %(total)s parts (the automatic "
+        "share of this question; your position itself earns and loses nothing)."
+    ) % {"done": done, "total": len(verdicts)}
+    missing = [
+        f"{grading.PART_LABELS.get(part, part)} — {_PART_PROBLEMS.get(verdict, verdict)}"
+        for part, verdict in verdicts.items()
+        if verdict
+    ]
+    if missing:
+        text += " " + _("To complete: %(parts)s.") % {"parts": "; ".join(missing)}
+    return text
 
 
 @register.filter
@@ -136,6 +170,8 @@ def feedback_items(question: dict) -> list[dict]:
                 )
                 if entry.get(name)
             ]
+        elif kind == "parts":
+            item["text"] = _parts_text(entry.get("parts") or {})
         elif kind == "distance":
             distance = entry.get("distance") or 0
             item["text"] = (

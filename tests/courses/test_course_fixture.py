@@ -22,7 +22,11 @@ BUILD_SCRIPT = REPO_ROOT / "fixtures" / "build_course.py"
 
 EXPECTED_TRADEOFFS = {
     1: ("security-human-rights", "Security", "Human rights"),
-    2: ("labour-demand-job-competition", "Labour demand", "Job-competition fears"),
+    2: (
+        "labour-demand-job-competition",
+        "Labour demand",
+        "Protecting local wages and jobs",
+    ),
     3: ("remittances-brain-drain", "Remittances", "Brain drain"),
     4: ("sovereignty-cooperation", "National sovereignty", "Multilateral cooperation"),
     5: ("humanitarian-duty-burden-sharing", "Humanitarian duty", "Fair burden sharing"),

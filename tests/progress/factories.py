@@ -99,9 +99,15 @@ def seed_cohort() -> Seeded:
     security = TradeoffFactory(left_value="Security", right_value="Human rights")
     labour = TradeoffFactory(left_value="Labour demand", right_value="Job fears")
     quiz = QuizFactory(lesson=lessons[0], title="Borders check")
-    q1 = make_single_choice(quiz, lesson=lessons[0], paragraph=1, points=Decimal(2))
-    q2 = make_short_answer(quiz, lesson=lessons[0], paragraph=2, name="Who decides?")
-    q3 = make_true_false(quiz, lesson=lessons[1], paragraph=1)
+    # At apply level: mastery of a tradeoff counts these, not recall.
+    applied = {"cognitive_level": Question.Level.APPLY}
+    q1 = make_single_choice(
+        quiz, lesson=lessons[0], paragraph=1, points=Decimal(2), **applied
+    )
+    q2 = make_short_answer(
+        quiz, lesson=lessons[0], paragraph=2, name="Who decides?", **applied
+    )
+    q3 = make_true_false(quiz, lesson=lessons[1], paragraph=1, **applied)
     q1.tradeoffs.set([security])
     q2.tradeoffs.set([security, labour])
     q3.tradeoffs.set([labour])

@@ -1,5 +1,6 @@
 """The pure builders: periods, quiz changes, mastery, passages, due work, digests, retries."""
 
+import dataclasses
 import random
 import smtplib
 from datetime import UTC, date, datetime, timedelta
@@ -111,6 +112,21 @@ class TestMasteryAndReview:
         assert [(m.tradeoff, m.percent, m.rest) for m in mastery] == [
             ("Labour ↔ Fears", 50, 50),
             ("Security ↔ Rights", 67, 33),
+        ]
+
+    def test_recall_questions_do_not_count_towards_mastery(self):
+        questions = {
+            **self.questions,
+            1: dataclasses.replace(self.questions[1], applied=False),
+        }
+        latest = reports.latest_responses(
+            [_response(1, 2, 2, 18), _response(2, 0, 1, 18)]
+        )
+        mastery = reports.mastery_by_tradeoff(latest, questions, self.names)
+        # Only question 2 (apply level) counts for Security ↔ Rights: 0 of 1.
+        assert [(m.tradeoff, m.percent) for m in mastery] == [
+            ("Labour ↔ Fears", 0),
+            ("Security ↔ Rights", 0),
         ]
 
     def test_negative_scores_count_as_nothing_earned(self):

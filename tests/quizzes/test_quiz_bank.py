@@ -94,6 +94,7 @@ def test_bank_has_a_quiz_per_lesson_and_a_final(bank):
         assert quiz.review_after_close == Quiz.ReviewLevel.ANSWERS
         assert quiz.access == Quiz.Access.ASSIGNED_ONLY
         assert quiz.shuffle_choices
+        assert quiz.shuffle_questions
         assert quiz.pass_mark == 60
         assert quiz.time_limit_minutes is None
 
@@ -190,7 +191,7 @@ def test_course_mixes_in_short_answer_true_false_and_at_most_two_numeric(bank):
     assert kinds[Question.Kind.NUMERIC] <= 2
 
 
-def test_tradeoff_questions_admit_a_wide_range_and_ask_for_a_two_sided_justification(
+def test_tradeoff_questions_score_the_argument_against_a_rubric_not_the_position(
     bank,
 ):
     tradeoff_questions = Question.objects.filter(kind__in=TRADEOFF_KINDS)
@@ -198,18 +199,25 @@ def test_tradeoff_questions_admit_a_wide_range_and_ask_for_a_two_sided_justifica
     assert tradeoff_questions.count() >= 13
     for question in tradeoff_questions:
         data = question.data
-        assert question.points == 2
+        # Scoring 2: a small automatic share for completeness, the rest by rubric.
+        assert data["scoring"] == grading.SCORING_V2
+        assert question.points == 1
         assert question.tradeoffs.exists(), question
-        assert data["justification"]["points"] == 2
+        assert data["justification"]["points"] == 3
         assert data["justification"]["rubric"].startswith(RUBRIC_LEAD)
-        assert data["falloff"] >= 20
+        # The shared Rubric row gives the criteria; the data keeps only its text.
+        assert question.rubric_id == 1
+        assert question.marking_criteria() == question.rubric.criteria
+        assert question.rubric.points == data["justification"]["points"]
+        assert "falloff" not in data
         if question.kind == Question.Kind.TRADEOFF_POSITION:
             low, high = data["range"]
             tradeoff = question.tradeoffs.get(left_value=data["left"])
             assert data["right"] == tradeoff.right_value
-            assert high - low >= 40, question
+            # The instructor's note of usual positions leans to neither pole.
+            assert low + high == 100, question
         else:
-            assert all(high - low >= 30 for low, high in data["ranges"]), question
+            assert len({tuple(r) for r in data["ranges"]}) == 1, question
 
 
 def test_every_question_is_answered_in_full_by_its_own_key(bank):
@@ -222,6 +230,9 @@ def test_every_question_is_answered_in_full_by_its_own_key(bank):
         result = grading.grade(key, grading.key_answer(key))
         justification = question.data.get("justification", {}).get("points", 0)
 
+        if question.kind == Question.Kind.ESSAY:
+            assert result.needs_manual, question
+            continue
         assert result.fraction == 1, question
         assert grading.max_points(key) == float(question.points) + justification
 
