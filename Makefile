@@ -40,9 +40,11 @@ stack:
 	@test -f .env || { echo "Create .env first: cp .env.example .env (then set DJANGO_SECRET_KEY)"; exit 1; }
 	docker-compose up --build
 
+# Style, then the import rules of .importlinter (layers, pure modules, tasks over services).
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install-dev
 	$(BIN)/ruff format .

@@ -10,7 +10,6 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -212,29 +211,15 @@ def _held(pk: int, lease_end: datetime):
 
 # _held(pk, lease_end).update(...) in SQL: this runs once per message, and building the
 # query through the ORM cost more CPU than the database spends running it.
-_MARK_SENT_SQL = (
-    f"UPDATE {ProgressReport._meta.db_table} SET state = %s, sent_at = %s, "
-    "last_error = '' WHERE id = %s AND state = %s AND next_attempt_at = %s"
-)
-
-
 def _mark_sent(pk: int, lease_end: datetime) -> None:
     """Record one accepted message, in its own commit before the next one is sent.
 
     One statement per message, not one per batch: a run killed mid-batch then re-sends
     at most the message it was sending, not every message it had sent in the batch.
     """
-    with db_connection.cursor() as cursor:
-        cursor.execute(
-            _MARK_SENT_SQL,
-            [
-                ProgressReport.State.SENT,
-                timezone.now(),
-                pk,
-                ProgressReport.State.SENDING,
-                lease_end,
-            ],
-        )
+    ProgressReport.objects.filter(
+        pk=pk, state=ProgressReport.State.SENDING, next_attempt_at=lease_end
+    ).update(state=ProgressReport.State.SENT, sent_at=timezone.now(), last_error="")
 
 
 def _mark_failure(
@@ -322,7 +307,6 @@ def deliver_batch(
     is_open = False
     # Stop sending well before the lease ends, so no other run can hold the row by then.
     stop_at = lease_end - lease / 5
-    _commit_without_flush_wait(True)
     try:
         for index, (report, message) in enumerate(zip(reports_, messages, strict=True)):
             if timezone.now() >= stop_at:
@@ -366,26 +350,9 @@ def deliver_batch(
             _mark_sent(report.pk, lease_end)
             result.sent += 1
     finally:
-        _commit_without_flush_wait(False)
         if is_open:
             _close(connection)
     return result
-
-
-def _commit_without_flush_wait(on: bool) -> None:
-    """Let each mark's commit return before its WAL reaches disk, while a batch sends.
-
-    A mark is still visible to every other transaction the moment it commits, so a
-    killed worker re-sends at most the message on the wire, as before. Only a crash of
-    PostgreSQL itself could lose the last fraction of a second of marks (and re-send
-    those few messages); waiting for the disk on every message would halve the rate.
-    """
-    if db_connection.vendor != "postgresql":
-        return
-    with db_connection.cursor() as cursor:
-        cursor.execute(
-            "SET synchronous_commit TO off" if on else "RESET synchronous_commit"
-        )
 
 
 def send_due_reports(

@@ -3,8 +3,6 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from config.serializers import ResponseSerializer
-
 from .models import Attempt, Quiz
 
 
@@ -18,7 +16,7 @@ class GradeOverrideViewSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class QuizForStudentSerializer(ResponseSerializer):
+class QuizForStudentSerializer(serializers.Serializer):
     """A quiz's rules and my standing on it; never a question key."""
 
     # Declared rather than derived from the model: a ModelSerializer rebuilds its fields
@@ -109,7 +107,7 @@ class QuizForStudentSerializer(ResponseSerializer):
         return attempt.pk if attempt else None
 
 
-class AttemptSummarySerializer(ResponseSerializer):
+class AttemptSummarySerializer(serializers.Serializer):
     """One of my attempts in a list: state and, once graded, the score."""
 
     # Declared rather than derived from the model, as QuizForStudentSerializer: this is

@@ -17,7 +17,7 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from config.api import DomainError
+from core.errors import DomainError
 
 from . import forms, presentation, reviews, selectors, services
 from .errors import AttemptFinished, DeadlinePassed

@@ -4,6 +4,9 @@ import os
 
 import pytest
 
+# What manage.py and wsgi.py do: load the Celery app so tasks sent in tests use its broker.
+import config.celery  # noqa: F401
+
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM use.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

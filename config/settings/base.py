@@ -38,8 +38,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "config.security.SecurityHeadersMiddleware",
-    "config.security.DatabaseUnavailableMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -67,8 +67,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
-            # {% url %} reversing each distinct URL once per process (config/url_once.py).
-            "builtins": ["config.url_once"],
         },
     },
 ]
@@ -94,9 +92,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Forwarding headers (X-Forwarded-For) are believed only from these peers: addresses or
 # networks of our own reverse proxies, e.g. "127.0.0.1,172.28.0.0/16". Empty: the peer
-# itself is the client, whatever headers it sends (config/client_ip.py).
+# itself is the client, whatever headers it sends (core/client_ip.py).
 TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=[])
-# Log-in limits (django-axes, config/login_limits.py), each over the cool-off time:
+# Log-in limits (django-axes, accounts/login_limits.py), each over the cool-off time:
 # one e-mail from one address (a student's typos lock only that student, there); one
 # e-mail from any address (guessing one account's password from many addresses); one
 # address over every e-mail (password spraying). A classroom shares one public address,
@@ -107,15 +105,15 @@ LOGIN_FAILURE_LIMITS = {
     "ip_address": env.int("LOGIN_FAILURES_PER_ADDRESS", default=60),
 }
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
-AXES_HANDLER = "config.login_limits.LoginLimitsHandler"
-AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
+AXES_HANDLER = "accounts.login_limits.LoginLimitsHandler"
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
 AXES_VERBOSE = False
 AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMITS["username+ip_address"]
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_USERNAME_CALLABLE = "config.security.axes_username"
-AXES_LOCKOUT_CALLABLE = "config.security.lockout_response"
+AXES_USERNAME_CALLABLE = "accounts.lockout.axes_username"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 403
 # Password-reset requests allowed per hour, counted in the cache before anything is
 # looked up, so the answer and its timing say nothing about whether an account exists.
@@ -199,10 +197,10 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     # JSON with a nesting limit that refuses text which is not valid Unicode.
     "DEFAULT_PARSER_CLASSES": [
-        "config.parsers.StrictJSONParser",
+        "core.parsers.StrictJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -269,7 +267,7 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"outage": {"()": "config.outage.OneLineWarning"}},
+    "filters": {"outage": {"()": "core.outage.OneLineWarning"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {

@@ -6,11 +6,9 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-
-from config import bulk
 
 from .. import grading, selectors
 from ..models import Attempt, Response
@@ -103,22 +101,21 @@ def _scored(
 
 
 def _store_scores(attempts: list[Attempt], rows: list[Response]) -> None:
-    # One INSERT ... ON CONFLICT DO UPDATE writes every response, new or old, without
-    # touching a stored answer; one UPDATE sets every attempt's totals.
-    bulk.upsert(
-        rows,
-        fields=[
-            "attempt",
-            "question",
-            "answer",
-            "saved_at",
-            "comment",
-            *_SCORED_FIELDS,
-        ],
-        unique_fields=["attempt", "question"],
-        update_fields=_SCORED_FIELDS,
-    )
-    bulk.set_fields(attempts, _ATTEMPT_FIELDS)
+    # One UPDATE sets the scored columns of every stored response (the rows were read
+    # with only the fields grading needs, so a stored answer is never rewritten); rows
+    # for questions added after the attempt started go in with one upsert; one UPDATE
+    # sets every attempt's totals.
+    stored = [row for row in rows if row.pk is not None]
+    new = [row for row in rows if row.pk is None]
+    Response.objects.bulk_update(stored, _SCORED_FIELDS)
+    if new:
+        Response.objects.bulk_create(
+            new,
+            update_conflicts=True,
+            unique_fields=["attempt", "question"],
+            update_fields=_SCORED_FIELDS,
+        )
+    Attempt.objects.bulk_update(attempts, _ATTEMPT_FIELDS)
 
 
 def _checked_keys(questions) -> list[tuple[int, grading.CheckedKey]]:
@@ -160,17 +157,12 @@ def grade_submitted(
 
 
 def _state_of(attempt_id: int) -> str | None:
-    # Most tasks of a drained queue end here (a batch graded their attempt), so this is
-    # plain SQL: compiling the ORM's query cost more than running it.
-    meta = Attempt._meta
-    with connections[router.db_for_read(Attempt)].cursor() as cursor:
-        cursor.execute(
-            f'SELECT "{meta.get_field("state").column}" FROM "{meta.db_table}" '
-            f'WHERE "{meta.pk.column}" = %s',
-            [attempt_id],
-        )
-        row = cursor.fetchone()
-    return row[0] if row else None
+    return (
+        Attempt.objects.filter(pk=attempt_id)
+        .order_by()
+        .values_list("state", flat=True)
+        .first()
+    )
 
 
 @transaction.atomic

@@ -331,7 +331,7 @@ def test_a_submit_of_someone_elses_attempt_is_not_found(api, other_student):
     assert attempt.state == Attempt.State.IN_PROGRESS
 
 
-def test_a_submit_without_answers_is_one_statement(
+def test_a_submit_without_answers_locks_the_attempt_and_closes_it(
     api, student, django_capture_on_commit_callbacks
 ):
     attempt, _ = services.start_attempt(quiz=_quiz_of(12), student=student)
@@ -341,7 +341,12 @@ def test_a_submit_without_answers_is_one_statement(
             submitted = api.post(url, {}, format="json")
     assert submitted.status_code == 202, submitted.content
     # The client is authenticated already: with a token, its lookup comes on top.
-    assert [q["sql"].split()[0] for q in queries] == ["UPDATE"]
+    assert [q["sql"].split()[0] for q in queries] == [
+        "SAVEPOINT",
+        "SELECT",
+        "UPDATE",
+        "RELEASE",
+    ]
     assert submitted.json()["state"] == "submitted"
     assert submitted.json()["id"] == attempt.pk
     assert len(callbacks) == 1

@@ -20,7 +20,7 @@ from kombu import pools as kombu_pools
 from rest_framework.test import APIClient
 
 from config.celery import app as celery_app
-from config.security import DatabaseUnavailableMiddleware
+from core.middleware import DatabaseUnavailableMiddleware
 from quizzes import services
 from quizzes.models import Attempt, Question, Response
 from quizzes.tasks import sweep_attempts
