@@ -101,20 +101,15 @@ def _scored(
 
 
 def _store_scores(attempts: list[Attempt], rows: list[Response]) -> None:
-    # One UPDATE sets the scored columns of every stored response (the rows were read
-    # with only the fields grading needs, so a stored answer is never rewritten); rows
-    # for questions added after the attempt started go in with one upsert; one UPDATE
-    # sets every attempt's totals.
-    stored = [row for row in rows if row.pk is not None]
-    new = [row for row in rows if row.pk is None]
-    Response.objects.bulk_update(stored, _SCORED_FIELDS)
-    if new:
-        Response.objects.bulk_create(
-            new,
-            update_conflicts=True,
-            unique_fields=["attempt", "question"],
-            update_fields=_SCORED_FIELDS,
-        )
+    # One INSERT ... ON CONFLICT DO UPDATE writes every response, new or stored, changing
+    # only the scored columns (a stored answer is never rewritten); one UPDATE sets every
+    # attempt's totals.
+    Response.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["attempt", "question"],
+        update_fields=_SCORED_FIELDS,
+    )
     Attempt.objects.bulk_update(attempts, _ATTEMPT_FIELDS)
 
 
@@ -182,19 +177,9 @@ def _grade_batch(attempt_id: int, now: datetime, batch: int) -> list[Attempt]:
     attempts = [attempt, *others]
     keys = _checked_keys(selectors.questions_for_grading(quiz_id=attempt.quiz_id))
     responses: dict[int, dict[int, Response]] = {a.pk: {} for a in attempts}
-    stored = Response.objects.filter(attempt__in=attempts).order_by()
-    # Every column the upsert sends back (it checks the row it would insert): the
-    # scored ones are set before they are read, the others must be loaded.
-    for response in stored.only(
-        "attempt_id",
-        "question_id",
-        "answer",
-        "saved_at",
-        "comment",
-        "manual_score",
-        "override_score",
-        "graded_at",
-    ):
+    # Whole rows: the upsert sends every column back (PostgreSQL checks the row it would
+    # insert even when the conflict turns it into an update).
+    for response in Response.objects.filter(attempt__in=attempts).order_by():
         responses[response.attempt_id][response.question_id] = response
     rows = []
     for each in attempts:
