@@ -16,6 +16,7 @@ from quizzes import grading, selectors, services
 from quizzes.models import Attempt, Question, Quiz
 from quizzes.tasks import grade_attempt_task
 from tests.accounts.factories import UserFactory
+from tests.helpers.queries import count_queries
 from tests.quizzes.factories import (
     QuizFactory,
     make_question,
@@ -231,12 +232,6 @@ def _quiz_of(size: int) -> Quiz:
     return quiz
 
 
-def _count(call) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        call()
-    return len(queries)
-
-
 def _flow_counts(size: int, django_capture_on_commit_callbacks) -> dict[str, int]:
     student = UserFactory()
     api = APIClient()
@@ -250,13 +245,13 @@ def _flow_counts(size: int, django_capture_on_commit_callbacks) -> dict[str, int
         return response
 
     counts = {
-        "quiz detail": _count(
+        "quiz detail": count_queries(
             lambda: ok(api.get(reverse("api-quiz-detail", args=[quiz.pk])))
         ),
-        "attempt": _count(
+        "attempt": count_queries(
             lambda: ok(api.get(reverse("api-attempt-detail", args=[attempt_id])))
         ),
-        "save": _count(
+        "save": count_queries(
             lambda: ok(
                 api.put(
                     reverse("api-attempt-responses", args=[attempt_id]),
@@ -267,7 +262,7 @@ def _flow_counts(size: int, django_capture_on_commit_callbacks) -> dict[str, int
         ),
     }
     with django_capture_on_commit_callbacks():
-        counts["submit"] = _count(
+        counts["submit"] = count_queries(
             lambda: ok(
                 api.post(
                     reverse("api-attempt-submit", args=[attempt_id]), {}, format="json"
@@ -275,8 +270,10 @@ def _flow_counts(size: int, django_capture_on_commit_callbacks) -> dict[str, int
                 202,
             )
         )
-    counts["grade"] = _count(lambda: services.grade_attempt(attempt_id=attempt_id))
-    counts["result"] = _count(
+    counts["grade"] = count_queries(
+        lambda: services.grade_attempt(attempt_id=attempt_id)
+    )
+    counts["result"] = count_queries(
         lambda: ok(api.get(reverse("api-attempt-detail", args=[attempt_id])))
     )
     return counts

@@ -11,13 +11,13 @@ import pytest
 import redis
 from django.conf import settings
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from quizzes import selectors, services
 from quizzes.errors import DeadlinePassed, NoAttemptsLeft
 from quizzes.models import Attempt, Quiz, Response
 from tests.accounts.factories import InstructorFactory, UserFactory
+from tests.helpers.queries import captured_sql
 from tests.quizzes.factories import (
     AttemptFactory,
     QuizFactory,
@@ -113,12 +113,6 @@ def test_the_sweep_closes_an_expired_attempt_at_its_deadline():
 # --------------------------------------------------------------- submit by the owner
 
 
-def _statements(work):
-    with CaptureQueriesContext(connection) as queries:
-        result = work()
-    return result, [q["sql"] for q in queries]
-
-
 @pytest.mark.django_db
 def test_submitting_my_attempt_without_answers_locks_it_and_closes_it(
     django_capture_on_commit_callbacks,
@@ -127,7 +121,7 @@ def test_submitting_my_attempt_without_answers_locks_it_and_closes_it(
     attempt, _ = services.start_attempt(quiz=_timed_quiz(), student=student)
     now = timezone.now()
     with django_capture_on_commit_callbacks() as callbacks:
-        closed, statements = _statements(
+        closed, statements = captured_sql(
             lambda: services.submit_own_attempt(
                 attempt_id=attempt.pk, student=student, now=now
             )
@@ -476,7 +470,7 @@ def test_off_postgresql_my_submit_takes_the_locked_path(
     attempt, _ = services.start_attempt(quiz=_timed_quiz(), student=student)
     now = timezone.now()
     with django_capture_on_commit_callbacks() as callbacks:
-        closed, statements = _statements(
+        closed, statements = captured_sql(
             lambda: services.submit_own_attempt(
                 attempt_id=attempt.pk, student=student, now=now
             )

@@ -34,7 +34,7 @@ from tests.quizzes.factories import (
 )
 from tests.quizzes.handles import as_student_sends
 
-pytestmark = [pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 TIMEOUT = 30
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
