@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from . import forms, presentation, selectors
+from . import answer_form, presentation, selectors
 from .admin_forms import MAX_VALUES, TRADEOFF_KINDS, QuestionAdminForm
 from .gift_admin import GiftImportAdminMixin
 from .models import (
@@ -153,7 +153,7 @@ class QuizAdmin(GiftImportAdminMixin, admin.ModelAdmin):
             for number, question in enumerate(quiz.questions.all(), start=1)
         ]
         questions = [
-            forms.bind(question, forms.state_from_answer(question, None))
+            answer_form.bind(question, answer_form.state_from_answer(question, None))
             for question in questions
         ]
         context = {

@@ -55,7 +55,11 @@ def copy_of_the_project(tmp_path: Path) -> Path:
         # A pure module importing models.
         ("quizzes/grading/_planted.py", "from quizzes import models", "quizzes.models"),
         # A service importing its app's tasks at the top, not lazily on commit.
-        ("progress/services.py", "from progress import tasks", "progress.tasks"),
+        (
+            "progress/services/sending.py",
+            "from progress import tasks",
+            "progress.tasks",
+        ),
     ],
 )
 def test_a_wrong_way_import_breaks_the_check(copy_of_the_project, module, line, broken):

@@ -256,6 +256,19 @@ CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
     "retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
 }
 
+# Progress reports (progress/services): users rendered per build batch, rows per send
+# batch, how long a send run holds the rows it claimed, other worker processes the weekly
+# run asks to send beside it, and the retry tiers of a failed send: MAX_ATTEMPTS tries
+# with doubling waits (about half an hour), then SLOW_RETRIES more, one per
+# SLOW_RETRY_EVERY, before a transient failure is final.
+PROGRESS_REPORT_BUILD_BATCH = env.int("PROGRESS_REPORT_BUILD_BATCH", default=200)
+PROGRESS_REPORT_SEND_BATCH = env.int("PROGRESS_REPORT_SEND_BATCH", default=200)
+PROGRESS_REPORT_LEASE_SECONDS = env.int("PROGRESS_REPORT_LEASE_SECONDS", default=600)
+PROGRESS_REPORT_EXTRA_SENDERS = env.int("PROGRESS_REPORT_EXTRA_SENDERS", default=1)
+PROGRESS_REPORT_MAX_ATTEMPTS = 6
+PROGRESS_REPORT_SLOW_RETRIES = 24
+PROGRESS_REPORT_SLOW_RETRY_EVERY = timedelta(hours=1)
+
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default="Tradeoffs <noreply@tradeoffs.local>"
