@@ -20,7 +20,7 @@ class QuizForStudentSerializer(serializers.Serializer):
     """A quiz's rules and my standing on it; never a question key."""
 
     # Declared rather than derived from the model: a ModelSerializer rebuilds its fields
-    # for every response, a third of this endpoint's own work. Same types, same schema.
+    # for every response. Same types, same schema.
     id = serializers.IntegerField(read_only=True)
     course = serializers.CharField(source="course.slug", read_only=True)
     lesson = serializers.IntegerField(

@@ -50,9 +50,8 @@ def _scored(
 ) -> list[Response]:
     """Score one attempt's answers and set its totals and state; returns the rows to write.
 
-    The stored response rows are scored in place (building a new model instance per row
-    was a third of a grading batch's work); a question added after the attempt started
-    gets a row now. Manual scores already given are kept, so a regrade after a key
+    The stored response rows are scored in place, not rebuilt; a question added after
+    the attempt started gets a row now. Manual scores already given are kept, so a regrade after a key
     change touches only the automatic part.
     """
     rows = []
