@@ -7,8 +7,10 @@ LOCAL := DJANGO_SETTINGS_MODULE=config.settings.local
 RUN_ADDR ?= 127.0.0.1:8000
 # Extra pytest arguments, e.g. `make test PYTEST_ARGS="tests/quizzes -x"`.
 PYTEST_ARGS ?=
+# pytest-xdist processes; browser tests share one of them, worker tests another.
+TEST_WORKERS ?= auto
 
-.PHONY: run test install install-dev setup lint format bench bench-exam-day clean stack
+.PHONY: run test test-fast install install-dev setup lint format bench bench-exam-day clean stack
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -33,16 +35,24 @@ run: setup
 	$(LOCAL) $(BIN)/python manage.py runserver $(RUN_ADDR)
 
 test: install-dev
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+
+# The inner loop: everything but the tests that need Chromium, a Celery worker or an SMTP
+# server. `make test-fast PYTEST_ARGS=--lf` reruns only what failed last time.
+test-fast:
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup \
+		-m "not browser and not worker and not smtp" $(PYTEST_ARGS)
 
 # The full stack in containers (see README and docs/operations.md).
 stack:
 	@test -f .env || { echo "Create .env first: cp .env.example .env (then set DJANGO_SECRET_KEY)"; exit 1; }
 	docker-compose up --build
 
+# Style, then the import rules of .importlinter (layers, pure modules, tasks over services).
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install-dev
 	$(BIN)/ruff format .

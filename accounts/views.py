@@ -13,8 +13,8 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from config import ratelimit
-from config.client_ip import client_ip
+from core import ratelimit
+from core.client_ip import client_ip
 
 from . import services
 from .forms import EmailAuthenticationForm, ProfileForm, SignUpForm

@@ -16,7 +16,7 @@ from courses.models import Cohort
 from quizzes import moodle_weights
 from quizzes.models import Question, Quiz
 
-from . import selectors, tasks
+from . import selectors
 from . import statistics as qstats
 from .models import ExportJob, QuizStatistics
 
@@ -151,8 +151,10 @@ def _queue_export(job: ExportJob) -> None:
     A job whose message was never sent would stay pending forever. Marked failed, it
     says why at once, and the instructor asks again once the service is back.
     """
+    from .tasks import run_export_task  # lazy: tasks call services, not the reverse
+
     try:
-        tasks.run_export_task.apply_async((job.pk,), retry=False, ignore_result=True)
+        run_export_task.apply_async((job.pk,), retry=False, ignore_result=True)
     except Exception:  # noqa: BLE001 - any broker failure
         logger.warning("Could not queue export %s: broker unreachable", job.pk)
         job.state = ExportJob.State.FAILED

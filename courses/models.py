@@ -3,10 +3,9 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-from config.url_once import reverse_once
 
 from . import join_codes
 from .join_codes import JOIN_CODE_LENGTH, JOIN_CODE_PATTERN
@@ -60,7 +59,7 @@ class Course(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse_once("courses:course", kwargs={"slug": self.slug})
+        return reverse("courses:course", kwargs={"slug": self.slug})
 
     @property
     def is_published(self) -> bool:
@@ -137,7 +136,7 @@ class Lesson(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse_once(
+        return reverse(
             "courses:lesson",
             kwargs={"course_slug": self.course.slug, "slug": self.slug},
         )

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.lineitem import LineItem
 
-from config.security import CSP_HEADER, SITE_POLICY, render_policy
+from core.middleware import CSP_HEADER, SITE_POLICY, render_policy
 from courses.models import Course, Lesson
 from quizzes.models import Quiz
 

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from lti_tool.models import LtiRegistration
 
-from config.security import CSP_HEADER, SITE_POLICY, render_policy
+from core.middleware import CSP_HEADER, SITE_POLICY, render_policy
 
 SESSION_KEY = "lti_embedding"
 # Paths a launch may open inside the LMS's frame.

@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from . import forms, presentation, selectors
+from . import answer_form, presentation, selectors
 from .admin_actions import regrade_selected_quizzes
 from .admin_forms import MAX_VALUES, TRADEOFF_KINDS, QuestionAdminForm
 from .gift_admin import GiftImportAdminMixin
@@ -149,7 +149,7 @@ class QuizAdmin(GiftImportAdminMixin, admin.ModelAdmin):
         # The student's own presentation and widgets, with nothing answered: the
         # preview renders the take page's question template, so it cannot drift.
         questions = [
-            forms.bind(view, forms.state_from_answer(view, None))
+            answer_form.bind(view, answer_form.state_from_answer(view, None))
             for view in presentation.questions_for_preview(quiz)
         ]
         context = {

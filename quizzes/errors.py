@@ -1,8 +1,8 @@
-"""Domain errors of the quizzes app: each becomes a 409 (or 400) with its message."""
+"""Domain errors of the quizzes app: the API answers each with a 409 (or a 403)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from config.api import DomainError
+from core.errors import DomainError, NotPermitted
 
 
 class QuizNotOpen(DomainError):
@@ -42,7 +42,7 @@ class NothingToGrade(DomainError):
         super().__init__(str(message), code="nothing_to_grade")
 
 
-class NotAssigned(DomainError):
+class NotAssigned(NotPermitted):
     def __init__(self):
         super().__init__(
             str(
@@ -52,11 +52,10 @@ class NotAssigned(DomainError):
                 )
             ),
             code="not_assigned",
-            status_code=403,
         )
 
 
-class EmailNotVerified(DomainError):
+class EmailNotVerified(NotPermitted):
     def __init__(self):
         super().__init__(
             str(
@@ -66,5 +65,4 @@ class EmailNotVerified(DomainError):
                 )
             ),
             code="email_not_verified",
-            status_code=403,
         )

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from config import rows
+from core import rows
 from courses.models import CohortMembership
 
 from . import coursework, pools
@@ -116,10 +116,10 @@ def _quiz_rules(quiz: Quiz) -> quiz_rules.Rules:
     )
 
 
-# A student's assignments, extensions and attempts are read on every quiz page and quiz
-# API call. As SQL they skip the ORM's query compilation, which cost more than running
-# them, and they travel in one round trip (config.rows). The columns are the models' own
-# (SELECT *), so a new field needs no change here.
+# A student's assignments, extensions, attempts and overrides are read on every quiz
+# page and quiz API call: as SQL, in one round trip (core.rows; why, and when to go back
+# to the ORM: docs/decisions/0001). The columns are the models' own (SELECT *), so a new
+# field needs no change here.
 
 
 def _student_statements(student, quiz_ids: list[int]) -> dict[str, rows.Statement]:
@@ -170,7 +170,7 @@ def _student_statements(student, quiz_ids: list[int]) -> dict[str, rows.Statemen
 
 
 def _student_rows(student, quiz_ids: list[int], *wanted: str) -> list[list]:
-    """The wanted row lists (assignments, extensions, attempts) in one round trip."""
+    """The wanted row lists (assignments, extensions, attempts, ...) in one round trip."""
     if not quiz_ids:
         return [[] for _ in wanted]
     statements = _student_statements(student, quiz_ids)

@@ -18,7 +18,7 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import forms, presentation, selectors, services
+from . import answer_form, presentation, selectors, services
 from .errors import AttemptFinished, DeadlinePassed
 from .models import Attempt
 
@@ -59,7 +59,9 @@ def _take_url(attempt: Attempt, page: int, one_per_page: bool) -> str:
 def _render_take(
     request, attempt, payload, page, pages, questions, states, errors, **flags
 ):
-    bound = [forms.bind(q, states[q["id"]], errors.get(q["id"], "")) for q in questions]
+    bound = [
+        answer_form.bind(q, states[q["id"]], errors.get(q["id"], "")) for q in questions
+    ]
     return render(
         request,
         "quizzes/take.html",
@@ -92,7 +94,7 @@ def _counts(payload: dict) -> dict:
 def _saved_state(question: dict) -> dict:
     # A draft is the latest thing the student wrote: it is what the widgets show.
     shown = question["draft"] if question["draft"] is not None else question["answer"]
-    return forms.state_from_answer(question, shown)
+    return answer_form.state_from_answer(question, shown)
 
 
 def _save_from_post(request, attempt: Attempt, questions: list[dict], now):
@@ -102,7 +104,7 @@ def _save_from_post(request, attempt: Attempt, questions: list[dict], now):
     answer refused the whole request and nothing was saved. An answer whose widgets
     cannot be read is left as it was, but a justification beside it is still saved.
     """
-    answers, unreadable, states = forms.read_answers(questions, request.POST)
+    answers, unreadable, states = answer_form.read_answers(questions, request.POST)
     try:
         outcome = services.save_responses(
             attempt=attempt,

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from config.api import DomainError
+from core.errors import DomainError
 
 from .limits import MAX_ATTEMPTS, MAX_MINUTES
 

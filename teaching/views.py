@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.api import DomainError
+from core.errors import DomainError
 from quizzes import grading, services
 from quizzes import selectors as quiz_selectors
 

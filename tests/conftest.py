@@ -4,8 +4,35 @@ import os
 
 import pytest
 
+# What manage.py and wsgi.py do: load the Celery app so tasks sent in tests use its broker.
+import config.celery  # noqa: F401
+
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM use.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+# Fixtures that start a real service. A test using one gets the service's marker, so
+# `make test-fast` (-m "not browser and not worker and not smtp") leaves it out, and under
+# pytest-xdist (--dist loadgroup) every browser test runs on one worker (one Chromium) and
+# every worker test on one other (one Celery worker at a time on 2 cores).
+SERVICE_FIXTURES = {
+    "browser": {"page", "browser_page", "chromium_browser", "a11y_browser"},
+    "worker": {"celery_worker_proc"},
+    "smtp": {"smtp_server", "smtp_settings"},
+}
+GROUPED = ("browser", "worker")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        for marker, names in SERVICE_FIXTURES.items():
+            if fixtures & names and item.get_closest_marker(marker) is None:
+                item.add_marker(getattr(pytest.mark, marker))
+        group = next((m for m in GROUPED if item.get_closest_marker(m)), None)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture

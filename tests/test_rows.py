@@ -1,4 +1,4 @@
-"""config.rows: model instances from SQL, equal to what the ORM would have built."""
+"""core.rows: model instances from SQL in one round trip, equal to what the ORM builds."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
-from config import rows
+from core import rows
 from quizzes import services
 from quizzes.models import Attempt, Quiz
 from tests.accounts.factories import UserFactory
@@ -27,6 +27,11 @@ def attempt():
     return started
 
 
+def fetch(model, sql, params):
+    (found,) = rows.fetch_together([(model, sql, params)])
+    return found
+
+
 def _values(instance) -> dict:
     return {
         field.attname: getattr(instance, field.attname)
@@ -35,7 +40,7 @@ def _values(instance) -> dict:
 
 
 def test_fetch_builds_the_instances_the_orm_builds(attempt):
-    (fetched,) = rows.fetch(Attempt, ATTEMPTS, [attempt.student_id])
+    (fetched,) = fetch(Attempt, ATTEMPTS, [attempt.student_id])
     from_orm = Attempt.objects.get(pk=attempt.pk)
 
     assert _values(fetched) == _values(from_orm)
@@ -46,7 +51,7 @@ def test_fetch_builds_the_instances_the_orm_builds(attempt):
 
 
 def test_a_column_left_out_is_deferred_and_loads_on_access(attempt):
-    (fetched,) = rows.fetch(
+    (fetched,) = fetch(
         Attempt,
         f"SELECT id, state FROM {Attempt._meta.db_table} WHERE id = %s",
         [attempt.pk],
@@ -58,7 +63,7 @@ def test_a_column_left_out_is_deferred_and_loads_on_access(attempt):
 
 
 def test_columns_map_by_name_whatever_their_order(attempt):
-    (fetched,) = rows.fetch(
+    (fetched,) = fetch(
         Attempt,
         f"SELECT state, number, id FROM {Attempt._meta.db_table} WHERE id = %s",
         [attempt.pk],
@@ -72,7 +77,7 @@ def test_columns_map_by_name_whatever_their_order(attempt):
 
 
 def test_no_rows_is_an_empty_list():
-    assert rows.fetch(Attempt, ATTEMPTS, [0]) == []
+    assert fetch(Attempt, ATTEMPTS, [0]) == []
 
 
 def test_fetch_together_answers_each_statement_in_order_in_one_round_trip(attempt):

@@ -42,8 +42,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "config.security.SecurityHeadersMiddleware",
-    "config.security.DatabaseUnavailableMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside SessionMiddleware: it re-marks the session cookie for LMS iframes.
     "lti.embedding.EmbeddingMiddleware",
@@ -74,8 +74,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "lti.context_processors.embedding",
             ],
-            # {% url %} reversing each distinct URL once per process (config/url_once.py).
-            "builtins": ["config.url_once"],
         },
     },
 ]
@@ -101,9 +99,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Forwarding headers (X-Forwarded-For) are believed only from these peers: addresses or
 # networks of our own reverse proxies, e.g. "127.0.0.1,172.28.0.0/16". Empty: the peer
-# itself is the client, whatever headers it sends (config/client_ip.py).
+# itself is the client, whatever headers it sends (core/client_ip.py).
 TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=[])
-# Log-in limits (django-axes, config/login_limits.py), each over the cool-off time:
+# Log-in limits (django-axes, accounts/login_limits.py), each over the cool-off time:
 # one e-mail from one address (a student's typos lock only that student, there); one
 # e-mail from any address (guessing one account's password from many addresses); one
 # address over every e-mail (password spraying). A classroom shares one public address,
@@ -114,15 +112,15 @@ LOGIN_FAILURE_LIMITS = {
     "ip_address": env.int("LOGIN_FAILURES_PER_ADDRESS", default=60),
 }
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
-AXES_HANDLER = "config.login_limits.LoginLimitsHandler"
-AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
+AXES_HANDLER = "accounts.login_limits.LoginLimitsHandler"
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
 AXES_VERBOSE = False
 AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMITS["username+ip_address"]
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_USERNAME_CALLABLE = "config.security.axes_username"
-AXES_LOCKOUT_CALLABLE = "config.security.lockout_response"
+AXES_USERNAME_CALLABLE = "accounts.lockout.axes_username"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 403
 # Password-reset requests allowed per hour, counted in the cache before anything is
 # looked up, so the answer and its timing say nothing about whether an account exists.
@@ -206,10 +204,10 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     # JSON with a nesting limit that refuses text which is not valid Unicode.
     "DEFAULT_PARSER_CLASSES": [
-        "config.parsers.StrictJSONParser",
+        "core.parsers.StrictJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -265,6 +263,19 @@ CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
     "retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
 }
 
+# Progress reports (progress/services): users rendered per build batch, rows per send
+# batch, how long a send run holds the rows it claimed, other worker processes the weekly
+# run asks to send beside it, and the retry tiers of a failed send: MAX_ATTEMPTS tries
+# with doubling waits (about half an hour), then SLOW_RETRIES more, one per
+# SLOW_RETRY_EVERY, before a transient failure is final.
+PROGRESS_REPORT_BUILD_BATCH = env.int("PROGRESS_REPORT_BUILD_BATCH", default=200)
+PROGRESS_REPORT_SEND_BATCH = env.int("PROGRESS_REPORT_SEND_BATCH", default=200)
+PROGRESS_REPORT_LEASE_SECONDS = env.int("PROGRESS_REPORT_LEASE_SECONDS", default=600)
+PROGRESS_REPORT_EXTRA_SENDERS = env.int("PROGRESS_REPORT_EXTRA_SENDERS", default=1)
+PROGRESS_REPORT_MAX_ATTEMPTS = 6
+PROGRESS_REPORT_SLOW_RETRIES = 24
+PROGRESS_REPORT_SLOW_RETRY_EVERY = timedelta(hours=1)
+
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default="Tradeoffs <noreply@tradeoffs.local>"
@@ -284,7 +295,7 @@ LTI_EXTRA_FRAME_ORIGINS = env.json("LTI_EXTRA_FRAME_ORIGINS", default={})
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"outage": {"()": "config.outage.OneLineWarning"}},
+    "filters": {"outage": {"()": "core.outage.OneLineWarning"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {

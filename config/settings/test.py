@@ -1,5 +1,8 @@
 """Test settings: the real PostgreSQL and Redis on 127.0.0.1."""
 
+import os
+from urllib.parse import urlsplit, urlunsplit
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, env
 
@@ -16,10 +19,24 @@ DATABASES["default"]["TEST"] = {
     "NAME": env("TEST_DATABASE_NAME", default="test_tradeoffs")
 }
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/15")
+# Under pytest-xdist each worker (gw0, gw1, ...) queues tasks in a Redis database of its
+# own, counted up from the one CELERY_BROKER_URL names (db 12 with -n 2: 12 and 13), so
+# one worker's tests never take another's messages. The test database gets its suffix
+# (_gw0, _gw1) from pytest-django. Celery reads CELERY_BROKER_URL from the environment
+# before settings, so the environment is changed too; the worker subprocesses a test
+# starts inherit it, and the marker keeps their settings from counting up again.
+# (PYTEST_XDIST_WORKER is set by xdist, not by deployers.)
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if XDIST_WORKER and os.environ.get("TRADEOFFS_XDIST_BROKER") != XDIST_WORKER:
+    _broker = urlsplit(CELERY_BROKER_URL)
+    _db = int(_broker.path.strip("/") or 0) + int(XDIST_WORKER.removeprefix("gw"))
+    CELERY_BROKER_URL = urlunsplit(_broker._replace(path=f"/{_db % 16}"))
+    os.environ["CELERY_BROKER_URL"] = CELERY_BROKER_URL
+    os.environ["TRADEOFFS_XDIST_BROKER"] = XDIST_WORKER
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-EXPORTS_ROOT = BASE_DIR / "var" / "test-exports"
+EXPORTS_ROOT = BASE_DIR / "var" / "test-exports" / (XDIST_WORKER or "main")
 REST_FRAMEWORK = {**REST_FRAMEWORK}  # noqa: F405
 # Off by default: tests call authenticate() without a request, which axes refuses
 # (AxesBackendRequestParameterRequired). tests/security turns it on where it is tested.

@@ -4,14 +4,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.url_once import reverse_once
-
 from .. import coursework
 from .questions import Question
-from .quiz import Quiz, choice_label
+from .quiz import Quiz
 
 
 class AttemptQuerySet(models.QuerySet):
@@ -73,10 +72,7 @@ class Attempt(models.Model):
         return f"{self.student} – {self.quiz} #{self.number}"
 
     def get_absolute_url(self) -> str:
-        return reverse_once("quizzes:attempt", kwargs={"pk": self.pk})
-
-    def get_state_display(self) -> str:
-        return choice_label(self.State, self.state)
+        return reverse("quizzes:attempt", kwargs={"pk": self.pk})
 
     @property
     def is_finished(self) -> bool:

@@ -1,27 +1,18 @@
-"""Define the quiz, its queryset, and the enum label helper the quiz models share."""
+"""Define the quiz and its queryset."""
 
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.url_once import reverse_once
 from courses.collation import NATURAL
 from courses.models import Course, Lesson
 
 from ..rules import ReviewLevels
-
-
-def choice_label(choices: type[models.Choices], value) -> str:
-    """What get_FOO_display() answers, found through the enum: Django's own rebuilds a
-    dict of every choice on each call, and the quiz pages call it for every row."""
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return value
 
 
 class QuizQuerySet(models.QuerySet):
@@ -157,22 +148,7 @@ class Quiz(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse_once("quizzes:intro", kwargs={"pk": self.pk})
-
-    def get_grading_method_display(self) -> str:
-        return choice_label(self.GradingMethod, self.grading_method)
-
-    def get_review_immediately_display(self) -> str:
-        return choice_label(self.ReviewLevel, self.review_immediately)
-
-    def get_review_while_open_display(self) -> str:
-        return choice_label(self.ReviewLevel, self.review_while_open)
-
-    def get_review_after_close_display(self) -> str:
-        return choice_label(self.ReviewLevel, self.review_after_close)
-
-    def get_access_display(self) -> str:
-        return choice_label(self.Access, self.access)
+        return reverse("quizzes:intro", kwargs={"pk": self.pk})
 
     @property
     def review_levels(self):

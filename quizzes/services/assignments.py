@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.api import DomainError
+from core.errors import DomainError, NotPermitted
 from courses.models import Cohort, CohortMembership, teaches_every_cohort
 
 from ..models import Assignment, Extension, Quiz
@@ -36,12 +36,11 @@ class _Unset:
 UNSET = _Unset()
 
 
-class NotCohortInstructor(DomainError):
+class NotCohortInstructor(NotPermitted):
     def __init__(self):
         super().__init__(
             str(_("Only an instructor of this cohort may do that.")),
             code="not_cohort_instructor",
-            status_code=403,
         )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 import random
 from dataclasses import dataclass, field
@@ -11,11 +10,10 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config import bulk, rows
 from courses import services as course_services
 
 from .. import grading, pools, selectors
@@ -216,7 +214,7 @@ def _store_answers(
     if new:
         Response.objects.bulk_create(new)
     existing = [r for qid, r in responses.items() if qid not in missing]
-    bulk.set_fields(existing, ["answer", "draft", "saved_at"])
+    Response.objects.bulk_update(existing, ["answer", "draft", "saved_at"])
     return SaveOutcome(attempt, saved, drafts)
 
 
@@ -284,38 +282,7 @@ def submit_attempt(
     )
 
 
-@functools.cache
-def _close_own_sql() -> str:
-    meta = Attempt._meta
-
-    def column(name: str) -> str:
-        return f'"{meta.get_field(name).column}"'
-
-    state, deadline = column("state"), column("deadline")
-    return (
-        f'UPDATE "{meta.db_table}" SET {state} = %s, {column("submitted_at")} = '
-        f"CASE WHEN {deadline} IS NULL OR %s < {deadline} THEN %s ELSE {deadline} END "
-        f'WHERE "{meta.pk.column}" = %s AND {column("student")} = %s AND {state} = %s '
-        "RETURNING *"
-    )
-
-
-def _close_own_in_one_statement(
-    attempt_id: int, *, student, now: datetime, using: str
-) -> Attempt | None:
-    """Close the student's in-progress attempt in one UPDATE; None if none matched."""
-    params = [
-        Attempt.State.SUBMITTED,
-        now,
-        now,
-        attempt_id,
-        student.pk,
-        Attempt.State.IN_PROGRESS,
-    ]
-    closed = rows.fetch(Attempt, _close_own_sql(), params, using=using)
-    return closed[0] if closed else None
-
-
+@transaction.atomic
 def submit_own_attempt(
     *,
     attempt_id: int,
@@ -324,28 +291,9 @@ def submit_own_attempt(
     now: datetime | None = None,
 ) -> Attempt:
     """Submit the student's own attempt, as submit_attempt; not theirs is DoesNotExist."""
-    now = now or timezone.now()
-    using = router.db_for_write(Attempt)
-    if answers or connections[using].vendor != "postgresql":
-        with transaction.atomic(using=using):
-            return _submit_locked(attempt_id, student=student, answers=answers, now=now)
-    # Answers are autosaved, so most submits only close the attempt: one statement in
-    # autocommit, where the locked path costs BEGIN, SELECT FOR UPDATE, UPDATE, COMMIT.
-    # The WHERE on the state makes concurrent submits close it once, like the lock.
-    closed = _close_own_in_one_statement(
-        attempt_id, student=student, now=now, using=using
+    return _submit_locked(
+        attempt_id, student=student, answers=answers, now=now or timezone.now()
     )
-    if closed is None:
-        # Nothing reopens an attempt, so a row the UPDATE skipped is finished (a
-        # repeat, answered with the attempt as it is) or not this student's.
-        return (
-            Attempt.objects.using(using)
-            .filter(student=student)
-            .order_by()
-            .get(pk=attempt_id)
-        )
-    transaction.on_commit(lambda: _enqueue_grading(closed.pk), using=using)
-    return closed
 
 
 @transaction.atomic

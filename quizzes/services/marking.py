@@ -6,12 +6,10 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-
-from config import bulk
 
 from .. import grading, pools, selectors, signals
 from ..models import Attempt, Response
@@ -54,9 +52,8 @@ def _scored(
 ) -> list[Response]:
     """Score one attempt's answers and set its totals and state; returns the rows to write.
 
-    The stored response rows are scored in place (building a new model instance per row
-    was a third of a grading batch's work); a question added after the attempt started
-    gets a row now. Manual scores already given are kept, so a regrade after a key
+    The stored response rows are scored in place, not rebuilt; a question added after
+    the attempt started gets a row now. Manual scores already given are kept, so a regrade after a key
     change touches only the automatic part.
     """
     rows = []
@@ -105,22 +102,16 @@ def _scored(
 
 
 def _store_scores(attempts: list[Attempt], rows: list[Response]) -> None:
-    # One INSERT ... ON CONFLICT DO UPDATE writes every response, new or old, without
-    # touching a stored answer; one UPDATE sets every attempt's totals.
-    bulk.upsert(
+    # One INSERT ... ON CONFLICT DO UPDATE writes every response, new or stored, changing
+    # only the scored columns (a stored answer is never rewritten); one UPDATE sets every
+    # attempt's totals.
+    Response.objects.bulk_create(
         rows,
-        fields=[
-            "attempt",
-            "question",
-            "answer",
-            "saved_at",
-            "comment",
-            *_SCORED_FIELDS,
-        ],
+        update_conflicts=True,
         unique_fields=["attempt", "question"],
         update_fields=_SCORED_FIELDS,
     )
-    bulk.set_fields(attempts, _ATTEMPT_FIELDS)
+    Attempt.objects.bulk_update(attempts, _ATTEMPT_FIELDS)
     signals.attempts_scored.send(sender=Attempt, attempts=attempts)
 
 
@@ -198,17 +189,12 @@ def grade_submitted(
 
 
 def _state_of(attempt_id: int) -> str | None:
-    # Most tasks of a drained queue end here (a batch graded their attempt), so this is
-    # plain SQL: compiling the ORM's query cost more than running it.
-    meta = Attempt._meta
-    with connections[router.db_for_read(Attempt)].cursor() as cursor:
-        cursor.execute(
-            f'SELECT "{meta.get_field("state").column}" FROM "{meta.db_table}" '
-            f'WHERE "{meta.pk.column}" = %s',
-            [attempt_id],
-        )
-        row = cursor.fetchone()
-    return row[0] if row else None
+    return (
+        Attempt.objects.filter(pk=attempt_id)
+        .order_by()
+        .values_list("state", flat=True)
+        .first()
+    )
 
 
 @transaction.atomic
@@ -230,19 +216,9 @@ def _grade_batch(attempt_id: int, now: datetime, batch: int) -> list[Attempt]:
     attempts = [attempt, *others]
     keys = _checked_keys(selectors.questions_for_grading(quiz_id=attempt.quiz_id))
     responses: dict[int, dict[int, Response]] = {a.pk: {} for a in attempts}
-    stored = Response.objects.filter(attempt__in=attempts).order_by()
-    # Every column the upsert sends back (it checks the row it would insert): the
-    # scored ones are set before they are read, the others must be loaded.
-    for response in stored.only(
-        "attempt_id",
-        "question_id",
-        "answer",
-        "saved_at",
-        "comment",
-        "manual_score",
-        "override_score",
-        "graded_at",
-    ):
+    # Whole rows: the upsert sends every column back (PostgreSQL checks the row it would
+    # insert even when the conflict turns it into an update).
+    for response in Response.objects.filter(attempt__in=attempts).order_by():
         responses[response.attempt_id][response.question_id] = response
     rows = []
     for each in attempts:

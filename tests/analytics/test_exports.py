@@ -9,7 +9,6 @@ import time
 import tracemalloc
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 import redis
@@ -844,7 +843,9 @@ def test_progress_bar_follows_the_job_and_offers_the_download(
 def test_a_real_worker_writes_a_requested_export(celery_worker_proc, settings):
 
     # The worker process keeps the test settings' folder, not this test's tmp_path.
-    settings.EXPORTS_ROOT = Path(settings.BASE_DIR) / "var" / "test-exports"
+    from config.settings import test as test_settings
+
+    settings.EXPORTS_ROOT = test_settings.EXPORTS_ROOT
     cohort, instructor = grades_cohort(30)
 
     job = report_services.request_export(

@@ -9,17 +9,12 @@ from django.test.utils import CaptureQueriesContext
 
 from progress import services
 from progress.models import ProgressReport
+from tests.helpers.queries import count_queries
 
 from .factories import PERIOD, add_busy_students, seed_cohort
 
 pytestmark = pytest.mark.django_db
 Kind = ProgressReport.Kind
-
-
-def _queries(func) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        func()
-    return len(captured.captured_queries)
 
 
 def test_build_writes_one_pending_row_per_report_with_both_bodies():
@@ -87,7 +82,7 @@ def test_build_reads_users_in_batches_each_at_the_same_fixed_cost():
 
     def build(weeks: int, batch_size: int) -> int:
         period = PERIOD + timedelta(days=7 * weeks)
-        queries = _queries(
+        queries = count_queries(
             lambda: services.build_reports(
                 period=period, kinds=(Kind.STUDENT,), batch_size=batch_size
             )
@@ -103,11 +98,13 @@ def test_build_reads_users_in_batches_each_at_the_same_fixed_cost():
 def test_build_query_count_is_the_same_for_20_and_200_students():
     seeded = seed_cohort()
     add_busy_students(seeded, 18)
-    small = _queries(lambda: services.build_reports(period=PERIOD, batch_size=500))
+    small = count_queries(lambda: services.build_reports(period=PERIOD, batch_size=500))
     assert ProgressReport.objects.filter(period=PERIOD).count() == 21
     add_busy_students(seeded, 180)
     next_week = PERIOD + timedelta(days=7)
-    large = _queries(lambda: services.build_reports(period=next_week, batch_size=500))
+    large = count_queries(
+        lambda: services.build_reports(period=next_week, batch_size=500)
+    )
     assert ProgressReport.objects.filter(period=next_week).count() == 201
     assert small == large
 
@@ -116,11 +113,11 @@ def test_send_query_count_is_fixed_plus_one_update_per_message():
     seeded = seed_cohort()
     add_busy_students(seeded, 18)
     services.build_reports(period=PERIOD)
-    small = _queries(lambda: services.send_due_reports(batch_size=500))
+    small = count_queries(lambda: services.send_due_reports(batch_size=500))
     assert len(django_mail.outbox) == 21
     add_busy_students(seeded, 180)
     services.build_reports(period=PERIOD + timedelta(days=7))
-    large = _queries(lambda: services.send_due_reports(batch_size=500))
+    large = count_queries(lambda: services.send_due_reports(batch_size=500))
     assert len(django_mail.outbox) == 21 + 201
     # Each accepted message is marked sent by its own UPDATE; nothing else grows.
     assert small - 21 == large - 201
@@ -199,14 +196,14 @@ def test_instructor_digest_query_count_is_the_same_for_2_and_12_instructors():
             add_busy_students(type(seeded)(**{**seeded.__dict__, "cohort": cohort}), 3)
 
     add_instructors(1)
-    small = _queries(
+    small = count_queries(
         lambda: services.build_reports(
             period=PERIOD, kinds=(Kind.INSTRUCTOR,), batch_size=50
         )
     )
     add_instructors(10)
     next_week = PERIOD + timedelta(days=7)
-    large = _queries(
+    large = count_queries(
         lambda: services.build_reports(
             period=next_week, kinds=(Kind.INSTRUCTOR,), batch_size=50
         )

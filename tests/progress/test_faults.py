@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from progress import services
 from progress.models import ProgressReport
+from progress.services import sending
 
 from .factories import PERIOD, quiet_students
 
@@ -185,15 +186,15 @@ def test_a_row_is_marked_sent_only_under_the_lease_that_sent_it():
     ProgressReport.objects.filter(pk=taken_over.pk).update(
         next_attempt_at=lease_end + timedelta(minutes=1)
     )
-    services._mark_sent(taken_over.pk, lease_end)
-    services._mark_sent(held.pk, lease_end)
+    sending._mark_sent(taken_over.pk, lease_end)
+    sending._mark_sent(held.pk, lease_end)
     taken_over.refresh_from_db()
     held.refresh_from_db()
     assert taken_over.state == State.SENDING and taken_over.sent_at is None
     assert held.state == State.SENT and held.sent_at is not None
     # Marking again changes nothing: the row no longer looks held.
     first_sent_at = held.sent_at
-    services._mark_sent(held.pk, lease_end)
+    sending._mark_sent(held.pk, lease_end)
     held.refresh_from_db()
     assert held.sent_at == first_sent_at
 

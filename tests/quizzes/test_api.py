@@ -16,6 +16,7 @@ from quizzes import grading, selectors, services
 from quizzes.models import Attempt, Question, Quiz
 from quizzes.tasks import grade_attempt_task
 from tests.accounts.factories import UserFactory
+from tests.helpers.queries import count_queries
 from tests.quizzes.factories import (
     QuizFactory,
     make_question,
@@ -231,12 +232,6 @@ def _quiz_of(size: int) -> Quiz:
     return quiz
 
 
-def _count(call) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        call()
-    return len(queries)
-
-
 def _flow_counts(size: int, django_capture_on_commit_callbacks) -> dict[str, int]:
     student = UserFactory()
     api = APIClient()
@@ -250,13 +245,13 @@ def _flow_counts(size: int, django_capture_on_commit_callbacks) -> dict[str, int
         return response
 
     counts = {
-        "quiz detail": _count(
+        "quiz detail": count_queries(
             lambda: ok(api.get(reverse("api-quiz-detail", args=[quiz.pk])))
         ),
-        "attempt": _count(
+        "attempt": count_queries(
             lambda: ok(api.get(reverse("api-attempt-detail", args=[attempt_id])))
         ),
-        "save": _count(
+        "save": count_queries(
             lambda: ok(
                 api.put(
                     reverse("api-attempt-responses", args=[attempt_id]),
@@ -267,7 +262,7 @@ def _flow_counts(size: int, django_capture_on_commit_callbacks) -> dict[str, int
         ),
     }
     with django_capture_on_commit_callbacks():
-        counts["submit"] = _count(
+        counts["submit"] = count_queries(
             lambda: ok(
                 api.post(
                     reverse("api-attempt-submit", args=[attempt_id]), {}, format="json"
@@ -275,8 +270,10 @@ def _flow_counts(size: int, django_capture_on_commit_callbacks) -> dict[str, int
                 202,
             )
         )
-    counts["grade"] = _count(lambda: services.grade_attempt(attempt_id=attempt_id))
-    counts["result"] = _count(
+    counts["grade"] = count_queries(
+        lambda: services.grade_attempt(attempt_id=attempt_id)
+    )
+    counts["result"] = count_queries(
         lambda: ok(api.get(reverse("api-attempt-detail", args=[attempt_id])))
     )
     return counts
@@ -331,7 +328,7 @@ def test_a_submit_of_someone_elses_attempt_is_not_found(api, other_student):
     assert attempt.state == Attempt.State.IN_PROGRESS
 
 
-def test_a_submit_without_answers_is_one_statement(
+def test_a_submit_without_answers_locks_the_attempt_and_closes_it(
     api, student, django_capture_on_commit_callbacks
 ):
     attempt, _ = services.start_attempt(quiz=_quiz_of(12), student=student)
@@ -341,7 +338,12 @@ def test_a_submit_without_answers_is_one_statement(
             submitted = api.post(url, {}, format="json")
     assert submitted.status_code == 202, submitted.content
     # The client is authenticated already: with a token, its lookup comes on top.
-    assert [q["sql"].split()[0] for q in queries] == ["UPDATE"]
+    assert [q["sql"].split()[0] for q in queries] == [
+        "SAVEPOINT",
+        "SELECT",
+        "UPDATE",
+        "RELEASE",
+    ]
     assert submitted.json()["state"] == "submitted"
     assert submitted.json()["id"] == attempt.pk
     assert len(callbacks) == 1

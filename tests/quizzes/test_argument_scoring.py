@@ -4,7 +4,7 @@ import copy
 
 import pytest
 
-from quizzes import forms, grading
+from quizzes import answer_form, grading
 from quizzes.grading import InvalidAnswer, InvalidKey
 from quizzes.templatetags.quiz_tags import feedback_items
 
@@ -214,14 +214,14 @@ def test_the_take_form_reads_and_shows_the_parts():
         def getlist(self, name):
             return []
 
-    state = forms.state_from_post(question, Post(post))
-    given = forms.answer_from_state(question, state)
+    state = answer_form.state_from_post(question, Post(post))
+    given = answer_form.answer_from_state(question, state)
 
     assert given == {
         "position": 0,
         "justification": {"value": FULL["value"], "costs": FULL["costs"]},
     }
-    shown = forms.bind(question, forms.state_from_answer(question, given))
+    shown = answer_form.bind(question, answer_form.state_from_answer(question, given))
     assert [w["value"] for w in shown["justification_widgets"]] == [
         FULL["value"],
         "",

@@ -252,7 +252,7 @@ def test_the_take_page_loads_the_pinned_htmx_and_no_api_answer_mapping(
     pinned = ROOT / "node_modules" / "htmx.org" / "dist" / "htmx.min.js"
     assert vendored == pinned.read_bytes(), "static/vendor must be the npm-pinned htmx"
     script = (ROOT / "static" / "js" / "quiz.js").read_text()
-    # One parser of the answer form: the server's (quizzes/forms.py).
+    # One parser of the answer form: the server's (quizzes/answer_form.py).
     assert "answerOf" not in script and "JSON.stringify" not in script
 
 

@@ -2,14 +2,13 @@
 counts, attempts, marking to come and feedback; constant queries at any size."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from quizzes.models import Attempt, Quiz
 from tests.accounts.factories import UserFactory
 from tests.courses.factories import CourseFactory, EnrollmentFactory, LessonFactory
+from tests.helpers.queries import count_get
 from tests.quizzes.factories import QuizFactory, QuizWithoutLessonFactory
 from tests.quizzes.test_course_plan import attempt
 
@@ -107,19 +106,13 @@ def test_grades_page_with_no_course_says_so(client, student):
     assert "not enrolled in any course" in html
 
 
-def _count(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 @pytest.mark.parametrize("name", ["grades", "api-grades"])
 def test_grades_do_not_grow_with_courses_quizzes_or_attempts(
     client, student, django_assert_num_queries, name
 ):
     client.force_login(student)
     _course(student, lessons=1)
-    baseline = _count(client, reverse(name))
+    baseline = count_get(client, reverse(name))
     for _ in range(4):
         _course(student, lessons=5)
     with django_assert_num_queries(baseline):
@@ -132,7 +125,7 @@ def test_course_page_with_quizzes_does_not_grow(
     client.force_login(student)
     small, _ = _course(student, lessons=2)
     big, _ = _course(student, lessons=20)
-    baseline = _count(client, small.get_absolute_url())
+    baseline = count_get(client, small.get_absolute_url())
     with django_assert_num_queries(baseline):
         client.get(big.get_absolute_url())
 
@@ -148,7 +141,7 @@ def test_lesson_page_with_quizzes_does_not_grow(
     small_url, big_url = (
         course.lessons.get(position=1).get_absolute_url() for course in (small, big)
     )
-    baseline = _count(client, small_url)
+    baseline = count_get(client, small_url)
     with django_assert_num_queries(baseline):
         client.get(big_url)
 
@@ -158,7 +151,7 @@ def test_home_with_attempts_in_progress_does_not_grow(
 ):
     client.force_login(student)
     _course(student, lessons=1)
-    baseline = _count(client, reverse("home"))
+    baseline = count_get(client, reverse("home"))
     for _ in range(4):
         _course(student, lessons=3)
     with django_assert_num_queries(baseline):

@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from quizzes import forms, presentation, selectors, services
+from quizzes import answer_form, presentation, selectors, services
 from quizzes.models import Attempt, Question, Quiz, Response
 from tests.accounts.factories import UserFactory
 from tests.quizzes.factories import (
@@ -618,11 +618,11 @@ def test_ordering_items_come_back_by_their_handles():
     }
     post = QueryDict(mutable=True)
     post.update({"q7_pos_03ab": "1", "q7_pos_9f2c": "2"})
-    answers, errors, states = forms.read_answers([question], post)
+    answers, errors, states = answer_form.read_answers([question], post)
     assert answers == {7: {"order": ["03ab", "9f2c"]}}
     assert errors == {}
-    bound = forms.bind(question, states[7])
+    bound = answer_form.bind(question, states[7])
     assert [w["item"] for w in bound["widgets"]] == ["9f2c", "03ab"]
-    assert forms.state_from_answer(question, {"order": ["03ab", "9f2c"]}) == {
+    assert answer_form.state_from_answer(question, {"order": ["03ab", "9f2c"]}) == {
         "positions": {"9f2c": "2", "03ab": "1"}
     }

@@ -7,7 +7,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from config.parsers import MAX_DEPTH
+from core.parsers import MAX_DEPTH
 from quizzes import services
 from quizzes.models import Attempt, Response
 from tests.accounts.factories import UserFactory

@@ -17,7 +17,7 @@ from bench.drill import checks, seed
 from bench.drill.stack import NGINX, REDIS_SERVER, DrillStack
 from tests.helpers.worker import database_url
 
-pytestmark = [pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 SPRAY_LIMIT = 12
 

@@ -20,7 +20,7 @@ from kombu import pools as kombu_pools
 from rest_framework.test import APIClient
 
 from config.celery import app as celery_app
-from config.security import DatabaseUnavailableMiddleware
+from core.middleware import DatabaseUnavailableMiddleware
 from quizzes import services
 from quizzes.models import Attempt, Question, Response
 from quizzes.tasks import sweep_attempts
@@ -34,7 +34,7 @@ from tests.quizzes.factories import (
 )
 from tests.quizzes.handles import as_student_sends
 
-pytestmark = [pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 TIMEOUT = 30
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"

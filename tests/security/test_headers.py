@@ -8,8 +8,8 @@ import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 
-from config import security
-from config.client_ip import client_ip
+from core import middleware as security
+from core.client_ip import client_ip
 from tests.accounts.factories import DEFAULT_PASSWORD, InstructorFactory, StaffFactory
 from tests.courses.factories import EnrollmentFactory, LessonFactory
 from tests.quizzes.factories import make_quiz_with_every_kind
@@ -199,7 +199,7 @@ def test_production_sends_hsts_redirects_to_https_and_marks_cookies_secure():
     assert shown["session_engine"] == "django.contrib.sessions.backends.db"
     # Forwarding headers are believed from no one until a proxy is configured.
     assert shown["trusted_proxies"] == []
-    assert shown["axes_ip"] == "config.client_ip.client_ip"
+    assert shown["axes_ip"] == "core.client_ip.client_ip"
 
 
 @pytest.mark.parametrize(

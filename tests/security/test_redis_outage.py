@@ -29,7 +29,7 @@ from tests.quizzes.handles import as_student_sends
 from tests.security.test_fault_drills import OwnRedis, celery_pointed_at, wait_for
 from tests.teaching.factories import cohort_with
 
-pytestmark = [pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 # Generous: each request with Redis down should take well under a second.
 SLOW = 3.0

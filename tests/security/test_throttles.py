@@ -143,11 +143,11 @@ def test_a_two_mebibyte_body_is_refused_with_a_clear_4xx(quiz, student, attempt)
     response = client.put(responses_url(attempt), body, content_type="application/json")
 
     # Django refuses the body (RequestDataTooBig): never a 500. The API should also say
-    # why in JSON, as every other API error does (see SECURITY.md, config/api.py).
+    # why in JSON, as every other API error does (see SECURITY.md, core/api.py).
     assert response.status_code in (400, 413), response.status_code
     assert response["Content-Type"] == "application/json", (
         f"{response.status_code} {response['Content-Type']}: "
-        f"{response.content[:80]!r} (config/api.py does not map RequestDataTooBig)"
+        f"{response.content[:80]!r} (core/api.py does not map RequestDataTooBig)"
     )
     assert "too large" in response.json()["detail"]
     assert Response.objects.get(attempt=attempt, question=essay).answer is None

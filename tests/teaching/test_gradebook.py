@@ -4,8 +4,6 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +13,7 @@ from quizzes.models import Attempt, Extension
 from quizzes.rules import ExtensionTerms
 from teaching import selectors
 from tests.accounts.factories import UserFactory
+from tests.helpers.queries import count_queries
 from tests.teaching.factories import (
     AssignmentFactory,
     QuizFactory,
@@ -210,12 +209,6 @@ def _cohort(students: int, assignments: int, now):
     return cohort, instructor
 
 
-def _queries(fn) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        fn()
-    return len(ctx.captured_queries)
-
-
 @pytest.mark.django_db
 class TestGradebookSelector:
     def test_cells_come_from_the_database_rows(self):
@@ -247,8 +240,8 @@ class TestGradebookSelector:
         now = timezone.now()
         small, _ = _cohort(10, 2, now)
         large, _ = _cohort(200, 2, now)
-        few = _queries(lambda: selectors.gradebook(cohort=small, now=now))
-        many = _queries(lambda: selectors.gradebook(cohort=large, now=now))
+        few = count_queries(lambda: selectors.gradebook(cohort=small, now=now))
+        many = count_queries(lambda: selectors.gradebook(cohort=large, now=now))
         assert few == many == 5
         assert len(selectors.gradebook(cohort=large, now=now).rows) == 200
 
@@ -256,9 +249,9 @@ class TestGradebookSelector:
         now = timezone.now()
         two, _ = _cohort(5, 2, now)
         six, _ = _cohort(5, 6, now)
-        assert _queries(lambda: selectors.gradebook(cohort=two, now=now)) == _queries(
-            lambda: selectors.gradebook(cohort=six, now=now)
-        )
+        assert count_queries(
+            lambda: selectors.gradebook(cohort=two, now=now)
+        ) == count_queries(lambda: selectors.gradebook(cohort=six, now=now))
         assert len(selectors.gradebook(cohort=six, now=now).columns) == 6
 
     def test_gradebook_page_and_api_queries_do_not_grow(self, client, api_client):
@@ -279,8 +272,8 @@ class TestGradebookSelector:
                 reverse("api-cohort-gradebook", kwargs={"pk": cohort.pk})
             )
 
-        assert _queries(page(small)) == _queries(page(large))
-        assert _queries(api(small)) == _queries(api(large))
+        assert count_queries(page(small)) == count_queries(page(large))
+        assert count_queries(api(small)) == count_queries(api(large))
         response = client.get(reverse("instructor:gradebook", kwargs={"pk": large.pk}))
         assert response.status_code == 200
         assert response.content.decode().count('class="gradebook__cell') == 60 * 6

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from quizzes.models import GradeAudit, GradeOverride
 from tests.accounts.factories import InstructorFactory, StaffFactory
+from tests.helpers.queries import count_get
 from tests.teaching.factories import (
     AssignmentFactory,
     EssayQuestionFactory,
@@ -134,12 +133,6 @@ def test_outside_instructors_and_students_find_nothing(api_client, world):
     assert api_client.get(urls[1][1]).status_code == 200
 
 
-def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured.captured_queries)
-
-
 def test_attempt_review_api_queries_do_not_grow(api_client):
     cohort, instructor, (ada, ben) = cohort_with(students=2)
     attempts = []
@@ -152,7 +145,7 @@ def test_attempt_review_api_queries_do_not_grow(api_client):
         attempts.append(take(quiz, student, answers))
     api_client.force_authenticate(instructor)
     few, many = (
-        _queries(api_client, reverse("api-instructor-attempt", args=[a.pk]))
+        count_get(api_client, reverse("api-instructor-attempt", args=[a.pk]))
         for a in attempts
     )
     assert few == many

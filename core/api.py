@@ -10,20 +10,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-
-class DomainError(Exception):
-    """A rule of the domain refused the request (a 409 unless said otherwise)."""
-
-    status_code = status.HTTP_409_CONFLICT
-
-    def __init__(
-        self, message: str, *, code: str = "conflict", status_code: int | None = None
-    ):
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        if status_code is not None:
-            self.status_code = status_code
+from core.errors import DomainError, NotPermitted
 
 
 def _validation_detail(exc: DjangoValidationError):
@@ -48,8 +35,10 @@ def exception_handler(exc, context):
             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
     if isinstance(exc, DomainError):
+        refused = isinstance(exc, NotPermitted)
         return Response(
-            {"detail": exc.message, "code": exc.code}, status=exc.status_code
+            {"detail": exc.message, "code": exc.code},
+            status=status.HTTP_403_FORBIDDEN if refused else status.HTTP_409_CONFLICT,
         )
     if isinstance(exc, DjangoValidationError):
         return Response(_validation_detail(exc), status=status.HTTP_400_BAD_REQUEST)

@@ -1,11 +1,10 @@
-"""Model instances from hand-written SQL, for the few reads every request makes.
+"""Model instances from several SELECT statements sent in one round trip.
 
-The ORM compiles a query on every call, and for the small reads behind each page (the
-signed-in user, a student's attempts and assignments) compiling cost more than running
-them. `fetch` runs a statement and builds model instances the way the ORM would: the
-columns map to fields by name, each field's converters run (JSON, and SQLite's dates and
-decimals), and a column the statement left out is deferred. `fetch_together` sends several
-statements in one round trip on PostgreSQL.
+`fetch_together` runs statements written as SQL and builds model instances the way the
+ORM does (`Model.from_db`, each field's converters; a column left out is deferred), with
+all the statements in one `execute` on PostgreSQL. Why this exists instead of
+`Model.objects.raw()` one statement at a time, what it was measured to save and when to
+remove it: docs/decisions/0001-student-rows-in-one-round-trip.md.
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
 
-__all__ = ["Statement", "fetch", "fetch_together"]
+__all__ = ["Statement", "fetch_together"]
 
 # (model, SQL, params): one statement whose rows become instances of the model.
 Statement = tuple[type[models.Model], str, Sequence[Any]]
@@ -57,11 +56,6 @@ def _instances(connection, alias: str, model, description, rows) -> list:
             values.append(value)
         instances.append(model.from_db(alias, names, values))
     return instances
-
-
-def fetch(model, sql: str, params: Sequence[Any] = (), *, using: str | None = None):
-    """Run one SELECT (or ... RETURNING) and return its rows as instances of `model`."""
-    return fetch_together([(model, sql, params)], using=using)[0]
 
 
 def _one_round_trip(cursor) -> bool:

@@ -1,0 +1,84 @@
+"""The run's record: the machine's facts and RESULTS.md.
+
+Imported by bench.runner after django.setup(); not a module to run on its own."""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+from datetime import datetime
+from importlib import metadata
+from pathlib import Path
+
+from django.db import connection
+
+from bench.common import CONNECTIONS, RESULTS, Figure
+
+
+def machine_facts(broker) -> dict[str, str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    memory = next(
+        line.split(":")[1].strip()
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.machine(),
+    )
+    wrk_version = (
+        subprocess.run(["wrk", "-v"], capture_output=True, text=True)
+        .stdout.split("[")[0]
+        .strip()
+    )
+    return {
+        "nproc": str(os.cpu_count()),
+        "CPU": model,
+        "memory": f"{int(memory.split()[0]) // 1024} MiB",
+        "OS": platform.platform(),
+        "Python": platform.python_version(),
+        "PostgreSQL": postgres,
+        "Redis": broker.info("server")["redis_version"],
+        "Django": metadata.version("django"),
+        "gunicorn": metadata.version("gunicorn") + " (2 sync workers)",
+        "Celery": metadata.version("celery") + " (prefork, concurrency 2)",
+        "load generator": f"{wrk_version}, 1 thread, {CONNECTIONS} connections",
+    }
+
+
+def write_results(
+    figures: list[Figure], facts: dict, started: datetime, seconds: float
+):
+    lines = [
+        "# Bench results",
+        "",
+        "Written by `python -m bench` (`make bench`); every run overwrites this file.",
+        f"Run started {started:%Y-%m-%d %H:%M} UTC and took {seconds / 60:.1f} minutes.",
+        "",
+        "Each ratio divides the figure by its baseline measured minutes apart on the same",
+        "stack (HTTP figures sit between two B0 runs). The CPU per request or task (the",
+        "serving processes plus their PostgreSQL backends) moves less than throughput when",
+        "others load the machine; the load average is under Machine. Method and findings:",
+        "[README.md](README.md).",
+        "",
+        "| Figure | Measured | Baseline (same run) | Ratio | Goal | Verdict |",
+        "|---|---|---|---|---|---|",
+    ]
+    for f in figures:
+        ratio = "-" if f.ratio is None else f"{f.ratio:.2f}"
+        verdict = {True: "met", False: "**short**", None: "n/a"}[f.met]
+        measured = f"{f.measured}; {f.note}" if f.note else f.measured
+        lines.append(
+            f"| {f.name} | {measured} | {f.baseline} | {ratio} | {f.goal} | {verdict} |"
+        )
+    lines += ["", "## Machine", "", "| | |", "|---|---|"]
+    lines += [f"| {key} | {value} |" for key, value in facts.items()]
+    lines.append("")
+    RESULTS.write_text("\n".join(lines))
