@@ -60,7 +60,7 @@ def _grade_tasks_held(broker) -> int:
     """Grade tasks the worker has taken and not yet acknowledged.
 
     Not the whole unacked hash: it also holds messages waiting for their ETA, such as
-    the statistics refresh that grading schedules 30 s ahead (quizzes.reports.tasks),
+    the statistics refresh that grading schedules 30 s ahead (analytics.tasks),
     which is not grading work and would make every drain last at least 30 s.
     """
     name = grade_attempt_task.name

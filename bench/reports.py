@@ -11,10 +11,10 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from analytics.exports import run_export
+from analytics.models import ExportJob
 from bench import baseline, stack
 from bench.common import MAILS, Figure, log, wait_for, worker_meter
-from quizzes.models import ExportJob
-from quizzes.reports.exports import run_export
 
 
 def csv_figure(seeded, instructor) -> Figure:
