@@ -172,8 +172,10 @@ def redis_cache(location: str) -> dict:
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 DJANGO_REDIS_LOGGER = "tradeoffs.cache"
 
-# Sessions live in the database: a cache outage must not sign anyone out or fail a page.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database, read through the cache: the cache fails open (see
+# redis_cache), so while Redis is down every read falls through to the database and
+# nobody is signed out, and while it is up a page costs no session query.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Throttle counters (REST_FRAMEWORK rates) live here. Per-process memory is enough for one
 # process; production.py points it at Redis so every web worker shares the counts.

@@ -192,11 +192,12 @@ def test_production_sends_hsts_redirects_to_https_and_marks_cookies_secure():
     assert shown["hsts_subdomains"] is True
     assert shown["ssl_redirect"] is True
     # Throttle counts are shared between web processes through Redis, a database of
-    # its own; the cache fails open and sessions never depend on it.
+    # its own; the cache fails open, so sessions read through it fall back to the
+    # database while Redis is down (tests/security/test_redis_outage.py).
     assert shown["cache"] == "django_redis.cache.RedisCache"
     assert shown["cache_ignores_errors"] is True
     assert shown["cache_location"] != shown["broker"]
-    assert shown["session_engine"] == "django.contrib.sessions.backends.db"
+    assert shown["session_engine"] == "django.contrib.sessions.backends.cached_db"
     # Forwarding headers are believed from no one until a proxy is configured.
     assert shown["trusted_proxies"] == []
     assert shown["axes_ip"] == "core.client_ip.client_ip"
