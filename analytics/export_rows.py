@@ -1,7 +1,11 @@
 """The rows of each CSV export: cohort grades and quiz responses, read in chunks.
 
-Rows come from one server-side cursor per export (`iterator(chunk_size=...)`), so
-memory stays flat however many students a cohort has; `exports` writes them.
+An export first reads the ids of what it covers in file order (students, or attempts),
+then the rows of CHUNK_SIZE of them at a time, each chunk one ordinary query. Memory
+stays flat however many students a cohort has, and no cursor outlives a query: a
+transaction-mode pooler (PgBouncer) may hand the connection to someone else between
+any two of them, and a long query on a read replica would hold back its replay or be
+cancelled by it. `exports` writes the rows.
 """
 
 from __future__ import annotations
@@ -37,8 +41,13 @@ from quizzes.models import (
 from .models import ExportJob
 from .readable import QuestionText, answer_text, justification_text
 
-# Rows fetched per round trip of the server-side cursor: the most held in memory.
+# Rows fetched per query: about the most held in memory at once.
 CHUNK_SIZE = 500
+
+
+def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
 
 
 def _name_order(prefix: str = "") -> list[str]:
@@ -150,9 +159,17 @@ class CohortGrades:
         return ["" if grade is None else str(grade), "; ".join(marks)]
 
     def rows(self) -> Iterator[list[str]]:
-        users = get_user_model().objects.filter(
-            cohort_memberships__cohort_id=self.cohort_id
+        student_ids = list(
+            get_user_model()
+            .objects.filter(cohort_memberships__cohort_id=self.cohort_id)
+            .order_by(*_name_order())
+            .values_list("id", flat=True)
         )
+        for chunk in _chunks(student_ids, CHUNK_SIZE):
+            yield from self._chunk_rows(chunk)
+
+    def _chunk_rows(self, student_ids: list[int]) -> Iterator[list[str]]:
+        users = get_user_model().objects.filter(id__in=student_ids)
         fields = ["id", "last_name", "first_name", "email"]
         quiz_ids = [a.quiz_id for a in self.assignments]
         if quiz_ids:
@@ -178,7 +195,7 @@ class CohortGrades:
             if quiz_ids
             else users.order_by(*_name_order())
         )
-        records = stream.values(*fields).iterator(chunk_size=CHUNK_SIZE)
+        records = stream.values(*fields)
         for student_id, group in itertools.groupby(records, key=lambda r: r["id"]):
             group = list(group)
             first = group[0]
@@ -226,19 +243,23 @@ class QuizResponses:
             if choice_id is not None:
                 self.questions[qid][1].choices[choice_id] = choice_text
 
-    def _queryset(self):
-        qs = Response.objects.filter(attempt__quiz=self.quiz).exclude(
-            attempt__state=Attempt.State.IN_PROGRESS
+    def _attempts(self) -> QuerySet:
+        """The finished attempts of students the requester teaches, in file order."""
+        qs = Attempt.objects.filter(quiz=self.quiz).exclude(
+            state=Attempt.State.IN_PROGRESS
         )
         if not teaches_every_cohort(self.user):
             # Only students in a cohort of this course that the requester teaches.
             taught = CohortMembership.objects.filter(
-                student_id=OuterRef("attempt__student_id"),
+                student_id=OuterRef("student_id"),
                 cohort__course_id=self.quiz.course_id,
                 cohort__instructors=self.user,
             )
             qs = qs.filter(Exists(taught))
-        return qs
+        return qs.order_by(*_name_order("student__"), "number", "id")
+
+    def _queryset(self):
+        return Response.objects.filter(attempt__in=self._attempts().values("id"))
 
     def counted(self) -> QuerySet:
         """One row per line the file will have (bar the header)."""
@@ -263,12 +284,20 @@ class QuizResponses:
         ]
 
     def rows(self) -> Iterator[list[str]]:
+        attempt_ids = list(self._attempts().values_list("id", flat=True))
+        # About CHUNK_SIZE responses per query: one per question of each attempt.
+        per_chunk = max(1, CHUNK_SIZE // max(1, len(self.questions)))
+        for chunk in _chunks(attempt_ids, per_chunk):
+            yield from self._chunk_rows(chunk)
+
+    def _chunk_rows(self, attempt_ids: list[int]) -> Iterator[list[str]]:
         states = dict(Attempt.State.choices)
         records = (
-            self._queryset()
+            Response.objects.filter(attempt_id__in=attempt_ids)
             .order_by(
                 *_name_order("attempt__student__"),
                 "attempt__number",
+                "attempt_id",
                 "question__position",
                 "question_id",
             )
@@ -288,7 +317,6 @@ class QuizResponses:
                 "needs_manual",
                 "manual_score",
             )
-            .iterator(chunk_size=CHUNK_SIZE)
         )
         for (
             last,

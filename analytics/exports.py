@@ -1,10 +1,10 @@
 """Stream CSV exports to files: cohort grades and quiz responses, rows read in chunks.
 
-Rows come from one server-side cursor per export (`iterator(chunk_size=...)`), are
-written as they arrive and forgotten, so memory stays flat however many students a
-cohort has. A cohort-grades export is five queries whatever its size: read the job,
-claim it (counting its rows), read the assignments with their extensions, the cursor,
-finish. An export running longer than PROGRESS_SECONDS adds one progress write per
+Rows come in chunks of CHUNK_SIZE (export_rows), are written as they arrive and
+forgotten, so memory stays flat however many students a cohort has. A cohort-grades
+export of up to CHUNK_SIZE students is seven queries: read the job, claim it (counting
+its rows), the overrides, the assignments with their extensions, the student ids, one
+chunk of rows, finish; each further CHUNK_SIZE students add one. An export running longer than PROGRESS_SECONDS adds one progress write per
 PROGRESS_SECONDS, so a poller still sees it move.
 """
 
@@ -30,6 +30,8 @@ from django.db.models import (
     Subquery,
 )
 from django.utils import timezone
+
+from core.replica import replica_reads
 
 from .export_rows import CohortGrades, QuizResponses
 from .models import ExportJob
@@ -173,9 +175,11 @@ def run_export(
     final_name = f"export-{job.pk}.csv"
     done = 0
     try:
-        exporter.prepare()
         root.mkdir(parents=True, exist_ok=True)
-        with open(temp, "w", newline="", encoding="utf-8") as handle:
+        # The rows may come from a read replica (core/replica.py); the job's own
+        # state is read and written on the primary.
+        with replica_reads(), open(temp, "w", newline="", encoding="utf-8") as handle:
+            exporter.prepare()
             writer = csv.writer(handle)
             writer.writerow([_cell(value) for value in exporter.header()])
             reported = _clock()

@@ -15,6 +15,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.replica import reads_from_replica
 from quizzes.instructing import may_instruct
 from quizzes.services import regrading
 
@@ -67,6 +68,7 @@ def _shaped_questions(questions: list[dict]) -> list[dict]:
 
 
 @login_required
+@reads_from_replica
 def index(request):
     """List the quizzes and cohorts this instructor may report on, and their exports."""
     _require_teacher(request.user)
@@ -85,6 +87,7 @@ def index(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@reads_from_replica
 def quiz_statistics(request, pk):
     """Show a quiz's stored statistics (computing them if none yet); POST recomputes."""
     quiz = selectors.quiz_for_instructor(quiz_id=pk, user=request.user)
@@ -192,6 +195,7 @@ def export_cohort_grades(request, pk):
 
 
 @login_required
+@reads_from_replica
 def export_detail(request, pk):
     """Show an export's progress to the user who asked for it."""
     job = selectors.export_for_requester(job_id=pk, user=request.user)

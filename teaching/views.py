@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.replica import reads_from_replica
 from quizzes import grading, services
 from quizzes import selectors as quiz_selectors
 
@@ -310,6 +311,7 @@ def score_response(request, pk: int):
 
 
 @instructor_required
+@reads_from_replica
 def gradebook(request, pk: int):
     """Students by assignments: grades, late and missing work, answers to review."""
     cohort = selectors.cohort_for(user=request.user, cohort_id=pk)

@@ -47,6 +47,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside SessionMiddleware: it re-marks the session cookie for LMS iframes.
     "lti.embedding.EmbeddingMiddleware",
+    # Outside SessionMiddleware: a session saved on the way out counts as a write.
+    "core.replica.ReplicaPinMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -78,9 +80,44 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": env.db("DATABASE_URL", default="sqlite:///:memory:")}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+def databases(default: dict) -> dict:
+    """DATABASES around the primary's settings (docs/operations.md, *Scaling out*).
+
+    `DATABASE_REPLICA_URL` adds a `replica` alias, a streaming replica that
+    core.replica.ReplicaRouter sends report reads to. `DATABASE_TRANSACTION_POOLER=true`
+    says connections go through a transaction-mode pooler (PgBouncer), where a server
+    connection serves other clients between transactions: no server-side cursor may
+    outlive a transaction (Django's `.iterator()` declares them WITH HOLD outside one)
+    and no prepared statement may be kept (psycopg's automatic ones).
+    """
+    aliases = {"default": default}
+    replica_url = env("DATABASE_REPLICA_URL", default="")
+    if replica_url:
+        replica = environ.Env.db_url_config(replica_url)
+        replica["CONN_MAX_AGE"] = default.get("CONN_MAX_AGE", 0)
+        replica["CONN_HEALTH_CHECKS"] = True
+        # Under test the replica serves the test database streamed from the primary.
+        replica["TEST"] = {"MIRROR": "default"}
+        aliases["replica"] = replica
+    if env.bool("DATABASE_TRANSACTION_POOLER", default=False):
+        for alias in aliases.values():
+            alias["DISABLE_SERVER_SIDE_CURSORS"] = True
+            alias.setdefault("OPTIONS", {})["prepare_threshold"] = None
+    return aliases
+
+
+DATABASES = databases(
+    {
+        **env.db("DATABASE_URL", default="sqlite:///:memory:"),
+        "CONN_MAX_AGE": env.int("CONN_MAX_AGE", default=60),
+        "CONN_HEALTH_CHECKS": True,
+    }
+)
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+# After a browser writes, its pages read the primary this long (core/replica.py); keep it
+# above the replica's usual replay lag.
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -264,6 +301,14 @@ CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
     "retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
 }
+# Redis behind Sentinel (docs/operations.md, *Broker failover*): the broker URL lists the
+# sentinels, `sentinel://host:26379;sentinel://host2:26379;...`, and this names the
+# primary they watch; clients ask a sentinel for the current primary on every reconnect.
+# The result backend takes the same form (`sentinel://...`) and the same name.
+CELERY_SENTINEL_MASTER = env("CELERY_SENTINEL_MASTER", default="")
+if CELERY_SENTINEL_MASTER:
+    CELERY_BROKER_TRANSPORT_OPTIONS["master_name"] = CELERY_SENTINEL_MASTER
+    CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS["master_name"] = CELERY_SENTINEL_MASTER
 
 # Progress reports (progress/services): users rendered per build batch, rows per send
 # batch, how long a send run holds the rows it claimed, other worker processes the weekly

@@ -4,20 +4,20 @@ import os
 from urllib.parse import urlsplit, urlunsplit
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, env
+from .base import BASE_DIR, databases, env
 
 SECRET_KEY = "test-secret-key-not-for-production"
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
-DATABASES = {
-    "default": env.db(
-        "DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/tradeoffs"
-    )
-}
-DATABASES["default"]["CONN_MAX_AGE"] = 0
-DATABASES["default"]["TEST"] = {
-    "NAME": env("TEST_DATABASE_NAME", default="test_tradeoffs")
-}
+DATABASES = databases(
+    {
+        **env.db(
+            "DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/tradeoffs"
+        ),
+        "CONN_MAX_AGE": 0,
+        "TEST": {"NAME": env("TEST_DATABASE_NAME", default="test_tradeoffs")},
+    }
+)
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/15")
 # Under pytest-xdist each worker (gw0, gw1, ...) queues tasks in a Redis database of its
 # own, counted up from the one CELERY_BROKER_URL names (db 12 with -n 2: 12 and 13), so

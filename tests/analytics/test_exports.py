@@ -696,8 +696,9 @@ def test_a_grades_export_is_six_queries_for_3_or_30_students():
                 )
 
     # Read the job, claim it with its row count, grade overrides, assignments with
-    # their extensions, the student cursor, finish: no progress write this fast.
-    assert export_queries(*small) == export_queries(*large) == 6
+    # their extensions, the student ids, their rows, finish: no progress write this
+    # fast.
+    assert export_queries(*small) == export_queries(*large) == 7
 
 
 def responses_quiz(count: int):
@@ -742,8 +743,9 @@ def test_a_responses_export_is_five_queries_for_10_or_200_students():
         assert job.rows_done == job.rows_total == 2 * size
         counts.append(len(ctx.captured_queries))
 
-    # Read the job, claim it with its row count, choices, the response cursor, finish.
-    assert counts == [5, 5]
+    # Read the job, claim it with its row count, choices, the attempt ids, their
+    # responses, finish.
+    assert counts == [6, 6]
 
 
 def export_peak(count: int) -> tuple[ExportJob, int]:
@@ -767,7 +769,7 @@ def test_a_1000_student_export_runs_in_flat_memory():
     assert (job.state, job.rows_done, job.rows_total) == ("done", 1000, 1000)
     assert len(read_csv(job)) == 1001
     # Measured here: 0.83 MB at 1,000 students, 0.88 MB at 3,000 (Python objects only;
-    # tracemalloc does not see libpq's C buffers). One 500-row cursor chunk is the most
+    # tracemalloc does not see libpq's C buffers). One 500-student chunk is the most
     # held at once, so the peak stops growing past 500 rows; keeping all 3,000 rows
     # as dicts alone measured 2.7 MB. 5 MB leaves room for allocator noise.
     assert peak < 5 * 1024 * 1024, f"peak {peak / 1024 / 1024:.2f} MB"
