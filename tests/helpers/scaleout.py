@@ -404,3 +404,158 @@ def drop_database(url: str, name: str) -> None:
 
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+SENTINEL_CONF = """\
+port {port}
+bind 127.0.0.1
+daemonize no
+dir {dir}
+sentinel resolve-hostnames no
+sentinel monitor {master} 127.0.0.1 {primary_port} {quorum}
+sentinel down-after-milliseconds {master} {down_after_ms}
+sentinel failover-timeout {master} 10000
+sentinel parallel-syncs {master} 1
+"""
+
+
+@dataclass
+class SentinelRedis:
+    """A Redis primary, a replica of it and three sentinels watching them.
+
+    The first `primary` is the one started first; after a failover `current_primary()`
+    asks a sentinel which one it is now.
+    """
+
+    master: str = "tradeoffs"
+    sentinels: int = 3
+    quorum: int = 2
+    down_after_ms: int = 1000
+    dir: Path | None = None
+    servers: list[tuple[int, Process]] = field(default_factory=list)
+    watchers: list[tuple[int, Process]] = field(default_factory=list)
+
+    @property
+    def broker_url(self) -> str:
+        """Celery's `sentinel://` URL naming every sentinel (database 0)."""
+        return ";".join(f"sentinel://127.0.0.1:{port}/0" for port, _ in self.watchers)
+
+    def start(self) -> None:
+        require(REDIS_SERVER, "redis-server")
+        require(REDIS_SENTINEL, "redis-sentinel")
+        self.dir = Path(tempfile.mkdtemp(prefix="tradeoffs-sentinel-"))
+        primary_port = free_port()
+        for index, port in enumerate((primary_port, free_port())):
+            args = [
+                REDIS_SERVER,
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.dir),
+                "--dbfilename",
+                f"dump-{port}.rdb",
+            ]
+            if index:
+                args += ["--replicaof", "127.0.0.1", str(primary_port)]
+            process = Process(f"redis-{port}", args, self.dir / f"redis-{port}.log")
+            process.start()
+            wait_for_port(port, process=process)
+            self.servers.append((port, process))
+        self.wait_for(lambda: self._replica_linked(), "the replica to sync")
+        for _ in range(self.sentinels):
+            port = free_port()
+            conf = self.dir / f"sentinel-{port}.conf"
+            conf.write_text(
+                SENTINEL_CONF.format(
+                    port=port,
+                    dir=self.dir,
+                    master=self.master,
+                    primary_port=primary_port,
+                    quorum=self.quorum,
+                    down_after_ms=self.down_after_ms,
+                )
+            )
+            process = Process(
+                f"sentinel-{port}",
+                [REDIS_SENTINEL, str(conf)],
+                conf.with_suffix(".log"),
+            )
+            process.start()
+            wait_for_port(port, process=process)
+            self.watchers.append((port, process))
+        self.wait_for(
+            lambda: all(self._sentinel_sees(port) for port, _ in self.watchers),
+            "every sentinel to see the replica and the other sentinels",
+        )
+
+    def _client(self, port: int):
+        import redis
+
+        return redis.Redis(
+            host="127.0.0.1", port=port, socket_timeout=1, socket_connect_timeout=1
+        )
+
+    def _replica_linked(self) -> bool:
+        import redis
+
+        try:
+            info = self._client(self.servers[1][0]).info("replication")
+        except redis.RedisError:
+            return False
+        return info.get("master_link_status") == "up"
+
+    def _sentinel_sees(self, port: int) -> bool:
+        import redis
+
+        try:
+            state = self._client(port).sentinel_master(self.master)
+        except redis.RedisError:
+            return False
+        return (
+            int(state["num-slaves"]) >= 1
+            and int(state["num-other-sentinels"]) >= self.sentinels - 1
+        )
+
+    def current_primary(self) -> int | None:
+        """The primary's port as the first answering sentinel tells it."""
+        import redis
+
+        for port, _ in self.watchers:
+            try:
+                _host, primary = self._client(port).sentinel_get_master_addr_by_name(
+                    self.master
+                )
+            except (redis.RedisError, TypeError, ValueError):
+                continue
+            return int(primary)
+        return None
+
+    def process_on(self, port: int) -> Process:
+        return next(process for p, process in self.servers if p == port)
+
+    @staticmethod
+    def wait_for(check, what: str, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if check():
+                return
+            time.sleep(0.1)
+        raise RuntimeError(f"Gave up waiting for {what} after {timeout:.0f}s")
+
+    def logs(self) -> str:
+        return "\n".join(
+            f"--- {process.name}\n{process.tail(15)}"
+            for _, process in self.servers + self.watchers
+        )
+
+    def stop(self) -> None:
+        for _, process in self.watchers + self.servers:
+            process.stop()
+        if self.dir:
+            shutil.rmtree(self.dir, ignore_errors=True)

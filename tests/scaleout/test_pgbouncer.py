@@ -1,0 +1,77 @@
+"""The database tests again, through PgBouncer in transaction mode (issue 20, part 3).
+
+Starts Debian's pgbouncer (pool_mode = transaction) on a loopback port in front of the
+suite's PostgreSQL server, and runs a selection of the database tests in a pytest
+subprocess whose DATABASE_URL points at it, with DATABASE_TRANSACTION_POOLER=true (no
+server-side cursor outliving a transaction, no prepared statements). pytest-django
+creates and migrates its own test database through the pooler too.
+
+The selection (SELECTION) is what leans on the database hardest in ways a pooler could
+break: analytics (CSV exports read in chunks and streamed, statistics upserts, the
+export claim's compare-and-swap), teaching (gradebook, grading queue, overrides with
+row locks) and progress (the outbox claimed with SKIP LOCKED, leases) - about 400
+tests, 2-3 minutes on two cores. Worker, browser and SMTP tests are left out: they test
+other processes, not the connection. Reproduce: `pytest tests/scaleout/test_pgbouncer.py`.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+
+from tests.helpers.scaleout import PgBouncer, child_env, drop_database, run_pytest
+from tests.helpers.worker import database_url
+
+SELECTION = [
+    "tests/scaleout/pooler_cases.py",
+    "tests/analytics",
+    "tests/teaching",
+    "tests/progress",
+]
+MARKERS = "not browser and not worker and not smtp"
+
+
+@pytest.fixture(scope="module")
+def pooler():
+    server = connection.settings_dict
+    bouncer = PgBouncer(
+        server_host=server["HOST"] or "127.0.0.1",
+        server_port=int(server["PORT"] or 5432),
+        user=server["USER"] or "postgres",
+    )
+    try:
+        bouncer.start()
+        yield bouncer
+    finally:
+        bouncer.stop()
+
+
+def test_the_database_tests_pass_through_pgbouncer_in_transaction_mode(pooler):
+    server = connection.settings_dict
+    # A database of its own: the suite's own may be in use by this very run.
+    name = f"{server['TEST']['NAME']}_pgbouncer"
+    url = database_url({**server, "HOST": "127.0.0.1", "PORT": pooler.port})
+
+    try:
+        code, output = run_pytest(
+            [*SELECTION, "-m", MARKERS, "--create-db", "-q"],
+            env=child_env(
+                DATABASE_URL=url,
+                TEST_DATABASE_NAME=name,
+                DATABASE_TRANSACTION_POOLER="true",
+                POOLED_SERVER_PORT=str(pooler.server_port),
+            ),
+            timeout=900,
+        )
+        stats = {row["database"]: row for row in pooler.show("STATS")}
+    finally:
+        pooler.stop()
+        drop_database(database_url({**server, "NAME": "postgres"}), name)
+
+    assert code == 0, output[-20000:]
+    passed = int(re.search(r"(\d+) passed", output).group(1))
+    assert passed > 300, output[-3000:]
+    # Every one of those transactions went through the pooler.
+    assert stats[name]["total_xact_count"] > 1000
