@@ -222,7 +222,8 @@ class PgBouncer:
 
     def stop(self) -> None:
         if self.process:
-            self.process.stop(sig=signal.SIGINT)
+            # SIGTERM: immediate shutdown (SIGINT would wait for clients to leave).
+            self.process.stop(sig=signal.SIGTERM)
         if self.dir:
             shutil.rmtree(self.dir, ignore_errors=True)
 

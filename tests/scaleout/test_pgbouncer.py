@@ -6,12 +6,16 @@ subprocess whose DATABASE_URL points at it, with DATABASE_TRANSACTION_POOLER=tru
 server-side cursor outliving a transaction, no prepared statements). pytest-django
 creates and migrates its own test database through the pooler too.
 
-The selection (SELECTION) is what leans on the database hardest in ways a pooler could
-break: analytics (CSV exports read in chunks and streamed, statistics upserts, the
-export claim's compare-and-swap), teaching (gradebook, grading queue, overrides with
-row locks) and progress (the outbox claimed with SKIP LOCKED, leases) - about 400
-tests, 2-3 minutes on two cores. Worker, browser and SMTP tests are left out: they test
-other processes, not the connection. Reproduce: `pytest tests/scaleout/test_pgbouncer.py`.
+The selection (SELECTION) is the tests that lean on the database in ways a pooler
+could break: analytics (CSV exports read in chunks and streamed, statistics upserts,
+the export claim's compare-and-swap), the gradebook, grading queue and grade overrides
+(row locks, audit rows) and progress (the outbox claimed with SKIP LOCKED, leases), plus
+pooler_cases.py (the settings, and that the connection really is the pooler's). About
+250 tests: 2-3 minutes alone on two cores, most of it creating and migrating the
+database. Left out: the permission matrix and page-polish tests (many requests, nothing
+a pooler changes), the migration test (slow, one connection), and worker, browser and
+SMTP tests (other processes, not this connection).
+Reproduce: `pytest tests/scaleout/test_pgbouncer.py`.
 """
 
 from __future__ import annotations
@@ -27,7 +31,12 @@ from tests.helpers.worker import database_url
 SELECTION = [
     "tests/scaleout/pooler_cases.py",
     "tests/analytics",
-    "tests/teaching",
+    "--ignore=tests/analytics/test_migrations.py",
+    "--ignore=tests/analytics/test_report_pages_polish.py",
+    "tests/teaching/test_gradebook.py",
+    "tests/teaching/test_grading_queue.py",
+    "tests/teaching/test_override_api.py",
+    "tests/teaching/test_override_pages.py",
     "tests/progress",
 ]
 MARKERS = "not browser and not worker and not smtp"
@@ -48,6 +57,8 @@ def pooler():
         bouncer.stop()
 
 
+# The subprocess runs a few hundred tests: above the suite's per-test timeout.
+@pytest.mark.timeout(900)
 def test_the_database_tests_pass_through_pgbouncer_in_transaction_mode(pooler):
     server = connection.settings_dict
     # A database of its own: the suite's own may be in use by this very run.
@@ -72,6 +83,6 @@ def test_the_database_tests_pass_through_pgbouncer_in_transaction_mode(pooler):
 
     assert code == 0, output[-20000:]
     passed = int(re.search(r"(\d+) passed", output).group(1))
-    assert passed > 300, output[-3000:]
+    assert passed > 200, output[-3000:]
     # Every one of those transactions went through the pooler.
     assert stats[name]["total_xact_count"] > 1000
