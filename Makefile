@@ -38,10 +38,11 @@ test: install-dev
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # The inner loop: everything but the tests that need Chromium, a Celery worker or an SMTP
-# server. `make test-fast PYTEST_ARGS=--lf` reruns only what failed last time.
+# server, and the scale-out drills. `make test-fast PYTEST_ARGS=--lf` reruns only what
+# failed last time.
 test-fast:
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup \
-		-m "not browser and not worker and not smtp" $(PYTEST_ARGS)
+		-m "not browser and not worker and not smtp and not drill" $(PYTEST_ARGS)
 
 # The full stack in containers (see README and docs/operations.md).
 stack:

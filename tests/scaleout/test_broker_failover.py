@@ -30,7 +30,11 @@ from tests.helpers.worker import CeleryWorkerProcess, database_url
 from tests.quizzes.factories import QuizFactory, make_single_choice
 from tests.security.test_fault_drills import _reset_celery_connections
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.drill,
+    pytest.mark.django_db(transaction=True),
+]
 
 STUDENTS = 150
 KILL_AFTER = 50

@@ -28,6 +28,8 @@ from django.db import connection
 from tests.helpers.scaleout import PgBouncer, child_env, drop_database, run_pytest
 from tests.helpers.worker import database_url
 
+pytestmark = pytest.mark.drill
+
 SELECTION = [
     "tests/scaleout/pooler_cases.py",
     "tests/analytics",
@@ -84,5 +86,6 @@ def test_the_database_tests_pass_through_pgbouncer_in_transaction_mode(pooler):
     assert code == 0, output[-20000:]
     passed = int(re.search(r"(\d+) passed", output).group(1))
     assert passed > 200, output[-3000:]
-    # Every one of those transactions went through the pooler.
-    assert stats[name]["total_xact_count"] > 1000
+    # They went through the pooler: at least one transaction per test (a test's
+    # own transaction, rolled back at its end), besides creating the database.
+    assert stats[name]["total_xact_count"] >= passed

@@ -19,6 +19,8 @@ from tests.helpers.scaleout import (
     run_pytest,
 )
 
+pytestmark = pytest.mark.drill
+
 CASES = "tests/scaleout/replica_cases.py"
 
 
