@@ -29,7 +29,6 @@ __all__ = [
     "REPLICA",
     "ReplicaPinMiddleware",
     "ReplicaRouter",
-    "primary_reads",
     "replica_reads",
     "reads_from_replica",
 ]
@@ -57,16 +56,6 @@ def replica_reads() -> Iterator[None]:
         yield
     finally:
         _scope.reset(scope)
-
-
-@contextlib.contextmanager
-def primary_reads() -> Iterator[None]:
-    """Read from the primary inside this block, even within a replica scope."""
-    pinned = _pinned.set(True)
-    try:
-        yield
-    finally:
-        _pinned.reset(pinned)
 
 
 def reads_from_replica(view: Callable) -> Callable:
