@@ -61,7 +61,7 @@ def level_text(level: dict) -> str:
     return _("%(level)s: %(answers)s, %(right)s%% right (%(ideal)s)") % {
         "level": short,
         "answers": answers,
-        "right": level["accuracy"],
+        "right": f"{level['accuracy']:g}",
         "ideal": _ideal_words(level),
     }
 
