@@ -162,11 +162,16 @@ def question_for_student(
 
 
 def questions_for_preview(quiz) -> list[dict]:
-    """A quiz's questions as a student sees them before answering (authoring order)."""
-    return [
-        question_for_student(question, {}, number)
-        for number, question in enumerate(quiz.questions.all(), start=1)
-    ]
+    """A quiz's questions as a student sees them before answering (authoring order),
+    with the certainty groups a CBM quiz asks for."""
+    views = []
+    for number, question in enumerate(quiz.questions.all(), start=1):
+        view = question_for_student(question, {}, number)
+        view["takes_certainty"] = quiz.certainty_based_marking and (
+            grading.takes_certainty(question.kind)
+        )
+        views.append(view)
+    return views
 
 
 def key_for_review(question: Question, handles: Handles | None = None) -> dict:

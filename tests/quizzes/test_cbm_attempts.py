@@ -516,4 +516,4 @@ def test_statistics_page_shows_the_average_cbm_bonus(client):
     assert html.status_code == 200
     assert "Average CBM bonus" in text
     summary = certainty.class_summary(quiz_id=quiz.pk)
-    assert f'<dd class="cbm-bonus">{summary["bonus"]}%</dd>' in text
+    assert f'<dd class="cbm-bonus">{summary["bonus"]:g}%</dd>' in text
