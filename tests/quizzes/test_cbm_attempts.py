@@ -20,6 +20,7 @@ from quizzes import certainty, presentation, selectors, services
 from quizzes.models import Attempt, Quiz, Response
 from tests.accounts.factories import InstructorFactory, UserFactory
 from tests.courses.factories import CohortFactory
+from tests.helpers.queries import count_get
 from tests.quizzes.factories import (
     QuizFactory,
     make_essay,
@@ -517,3 +518,49 @@ def test_statistics_page_shows_the_average_cbm_bonus(client):
     assert "Average CBM bonus" in text
     summary = certainty.class_summary(quiz_id=quiz.pk)
     assert f'<dd class="cbm-bonus">{summary["bonus"]:g}%</dd>' in text
+
+
+def _graded_with_questions(student, count: int) -> Attempt:
+    quiz = QuizFactory(certainty_based_marking=True)
+    singles = [make_single_choice(quiz, position=n) for n in range(count)]
+    attempt, _ = services.start_attempt(quiz=quiz, student=student)
+    services.submit_attempt(
+        attempt=attempt,
+        answers={q.id: {"choice": _right(q)} for q in singles},
+        certainties={q.id: 1 + n % 3 for n, q in enumerate(singles)},
+    )
+    services.grade_attempt(attempt_id=attempt.pk)
+    return attempt
+
+
+def test_result_page_and_api_queries_do_not_grow_with_cbm_questions(
+    student_client, api, student
+):
+    small = _graded_with_questions(student, 2)
+    large = _graded_with_questions(student, 8)
+    for name in ("quizzes:result", "api-attempt-detail"):
+        client = student_client if name == "quizzes:result" else api
+        counts = [
+            count_get(client, reverse(name, args=[attempt.pk]))
+            for attempt in (small, large)
+        ]
+        assert counts[0] == counts[1], (name, counts)
+
+
+def test_statistics_survive_negative_cbm_marks(client):
+    quiz, single, *_ = _cbm_quiz()
+    _graded_cbm_attempts(quiz, single, 1)
+    reckless, _ = services.start_attempt(quiz=quiz, student=UserFactory())
+    services.submit_attempt(
+        attempt=reckless,
+        answers={single.id: {"choice": _wrong(single)}},
+        certainties={single.id: 3},
+    )
+    services.grade_attempt(attempt_id=reckless.pk)
+    instructor = InstructorFactory()
+    CohortFactory(course=quiz.course, instructors=[instructor])
+    client.force_login(instructor)
+    html = client.get(reverse("reports:quiz-statistics", args=[quiz.pk]) + "?which=all")
+    assert html.status_code == 200
+    summary = certainty.class_summary(quiz_id=quiz.pk)
+    assert summary["attempts"] == 2 and summary["bonus"] < 0
