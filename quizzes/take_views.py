@@ -296,6 +296,11 @@ def submit(request, pk):
         for q in payload["questions"]
         if not q["answered"]
     ]
+    without_certainty = [
+        {**q, "url": _take_url(attempt, q["number"], one_per_page)}
+        for q in payload["questions"]
+        if q["takes_certainty"] and q["answered"] and q["certainty"] is None
+    ]
     return render(
         request,
         "quizzes/submit.html",
@@ -304,6 +309,7 @@ def submit(request, pk):
             "quiz": attempt.quiz,
             "payload": payload,
             "unanswered": unanswered,
+            "without_certainty": without_certainty,
             "back_url": _take_url(attempt, 1, one_per_page),
         },
     )

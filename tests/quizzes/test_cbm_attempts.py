@@ -564,3 +564,40 @@ def test_statistics_survive_negative_cbm_marks(client):
     assert html.status_code == 200
     summary = certainty.class_summary(quiz_id=quiz.pk)
     assert summary["attempts"] == 2 and summary["bonus"] < 0
+
+
+def test_the_submit_page_lists_answers_without_a_certainty(student_client, student):
+    quiz, single, true_false, *_ = _cbm_quiz()
+    attempt, _ = services.start_attempt(quiz=quiz, student=student)
+    services.save_responses(
+        attempt=attempt,
+        answers={
+            single.id: {"choice": _right(single)},
+            true_false.id: {"choice": _right(true_false)},
+        },
+        certainties={true_false.id: 2},
+    )
+    html = student_client.get(reverse("quizzes:submit", args=[attempt.pk]))
+    text = html.content.decode()
+    assert "1 answer does not say how sure you are; C=1 (unsure) will count" in text
+    listed = text.split('class="without-certainty-list"')[1].split("</ul>")[0]
+    assert f"#question-{single.id}" in listed
+    assert f"#question-{true_false.id}" not in listed
+
+
+def test_the_instructor_sees_each_answers_certainty(client, student):
+    quiz, single, *_ = _cbm_quiz()
+    instructor = InstructorFactory()
+    CohortFactory(course=quiz.course, instructors=[instructor], students=[student])
+    attempt, _ = services.start_attempt(quiz=quiz, student=student)
+    services.submit_attempt(
+        attempt=attempt,
+        answers={single.id: {"choice": _wrong(single)}},
+        certainties={single.id: 2},
+    )
+    services.grade_attempt(attempt_id=attempt.pk)
+    client.force_login(instructor)
+    page = client.get(reverse("instructor:attempt", args=[attempt.pk]))
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "C=2 (mid); 0 before certainty-based marking" in text
