@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.replica import reads_from_replica
+from quizzes import certainty
 from quizzes.instructing import may_instruct
 from quizzes.services import regrading
 
@@ -113,6 +114,8 @@ def quiz_statistics(request, pk):
             "test": stats.data.get("test", {}),
             "too_few": stats.attempt_count < MEANINGFUL_ATTEMPTS,
             "meaningful_attempts": MEANINGFUL_ATTEMPTS,
+            # Read live (two queries), not stored with the statistics.
+            "cbm": certainty.class_summary(quiz_id=quiz.pk, which=which),
         },
     )
 

@@ -87,6 +87,7 @@ class QuizAdmin(GiftImportAdminMixin, admin.ModelAdmin):
                     "attempts_allowed",
                     "grading_method",
                     "pass_mark",
+                    "certainty_based_marking",
                     "opens_at",
                     "closes_at",
                 ]

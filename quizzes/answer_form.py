@@ -18,6 +18,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from . import certainty_form
 from .grading import PARTS
 from .models import Question
 
@@ -93,6 +94,8 @@ def state_from_post(question: dict, post) -> dict:
             }
         else:
             state["justification"] = get(field_name(qid, "justification"), "")
+    if question.get("takes_certainty"):
+        state["certainty"] = get(certainty_form.field_name(qid), "")
     return state
 
 
@@ -156,6 +159,8 @@ def state_from_answer(question: dict, answer: Any) -> dict:
             state["justification"] = {part: written.get(part, "") for part in PARTS}
         else:
             state["justification"] = written if isinstance(written, str) else ""
+    if question.get("takes_certainty"):
+        state["certainty"] = certainty_form.saved_state(question)
     return state
 
 
@@ -357,6 +362,8 @@ def bind(question: dict, state: dict, error: str = "") -> dict:
             bound["slider"] = "50"
         if _blank(shown):
             bound["slider"] = "50"
+    if question.get("takes_certainty"):
+        bound["certainty_widgets"] = certainty_form.widgets(qid, state)
     if kind in TRADEOFF_KINDS:
         bound["justification_name"] = field_name(qid, "justification")
         if _in_parts(question):

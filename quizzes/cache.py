@@ -26,7 +26,7 @@ EXPIRES_SECONDS = 60
 
 
 def _key(quiz_id: int) -> str:
-    return f"quizzes:quiz:v1:{quiz_id}"
+    return f"quizzes:quiz:v2:{quiz_id}"
 
 
 def cached_quiz(quiz_id: int) -> Quiz | None:

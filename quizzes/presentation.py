@@ -7,7 +7,7 @@ review policy allows): the feedback, the explanation, the key and the lesson pas
 
 from __future__ import annotations
 
-from . import grading, selectors, spreads
+from . import certainty, grading, selectors, spreads
 from .handles import Handles
 from .models import Attempt, Question, Response
 from .textformats import render_inline, render_text
@@ -162,11 +162,16 @@ def question_for_student(
 
 
 def questions_for_preview(quiz) -> list[dict]:
-    """A quiz's questions as a student sees them before answering (authoring order)."""
-    return [
-        question_for_student(question, {}, number)
-        for number, question in enumerate(quiz.questions.all(), start=1)
-    ]
+    """A quiz's questions as a student sees them before answering (authoring order),
+    with the certainty groups a CBM quiz asks for."""
+    views = []
+    for number, question in enumerate(quiz.questions.all(), start=1):
+        view = question_for_student(question, {}, number)
+        view["takes_certainty"] = quiz.certainty_based_marking and (
+            grading.takes_certainty(question.kind)
+        )
+        views.append(view)
+    return views
 
 
 def key_for_review(question: Question, handles: Handles | None = None) -> dict:
@@ -244,6 +249,17 @@ def _tradeoff_map(question: Question, view: dict, handles: Handles) -> list[dict
     ]
 
 
+def _cbm_review(response: Response) -> dict:
+    """How CBM marked one answer: the certainty used and the mark before it applied."""
+    used = response.certainty or grading.cbm.default_certainty()
+    return {
+        "certainty": used,
+        "label": certainty.level_label(used),
+        "assumed": response.certainty is None,
+        "base_score": float(response.base_score),
+    }
+
+
 def _problem(key: dict, draft) -> str:
     """What an unfinished draft still lacks ("" when there is no draft)."""
     if draft is None:
@@ -290,6 +306,13 @@ def attempt_for_student(
             and grading.is_answered(key, response.answer)
         )
         view["max_score"] = float(response.max_score) if response else None
+        # Certainty-based marking: how sure the student said they were; not a key.
+        view["takes_certainty"] = attempt.certainty_based and grading.takes_certainty(
+            question.kind
+        )
+        view["certainty"] = (
+            response.certainty if view["takes_certainty"] and response else None
+        )
         if response and attempt.is_finished and response.comment:
             view["comment"] = response.comment
         if response and attempt.is_finished and response.override_score is not None:
@@ -308,6 +331,8 @@ def attempt_for_student(
                 "passage_url": question.passage_url,
                 "key": key_for_review(question, handles) if show_key else {},
             }
+            if response.base_score is not None:
+                view["review"]["cbm"] = _cbm_review(response)
             tradeoff_map = _tradeoff_map(question, view, handles)
             if tradeoff_map:
                 view["review"]["map"] = tradeoff_map
@@ -331,5 +356,13 @@ def attempt_for_student(
         else None,
         "review_available": review,
         "key_available": show_key,
+        "certainty_based": attempt.certainty_based,
+        # The figures once the score shows; the breakdown by certainty with the
+        # per-question marks (it tells which levels were right).
+        "cbm": certainty.attempt_summary(
+            certainty.answers_of(ordered, responses), levels=review
+        )
+        if attempt.certainty_based and show_score
+        else None,
         "questions": questions,
     }

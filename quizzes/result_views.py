@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from . import presentation, reviews, selectors
+from . import calibration_chart, presentation, reviews, selectors
 from .instructing import attempt_for_instructor, may_instruct
 from .models import Attempt
 
@@ -39,6 +39,12 @@ def result(request, pk):
         quizzes=[attempt.quiz], student=request.user, now=now
     )[attempt.quiz_id]["override"]
     quiz = attempt.quiz
+    cbm = payload["cbm"]
+    chart = (
+        calibration_chart.calibration_svg(cbm["levels"], element_id="calibration-chart")
+        if cbm and cbm["levels"]
+        else ""
+    )
     passed = None
     if payload["percent"] is not None and attempt.state == Attempt.State.GRADED:
         passed = payload["percent"] >= float(quiz.pass_mark)
@@ -57,6 +63,8 @@ def result(request, pk):
             "needs_review": attempt.state == Attempt.State.NEEDS_REVIEW,
             "review_opens_at": rules.closes_at,
             "override": override,
+            "cbm": cbm,
+            "calibration_chart": chart,
             "api_attempt_url": reverse("api-attempt-detail", kwargs={"pk": attempt.pk}),
         },
     )

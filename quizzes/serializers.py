@@ -48,6 +48,10 @@ class QuizForStudentSerializer(serializers.Serializer):
         choices=Quiz.ReviewLevel.choices, required=False
     )
     one_question_per_page = serializers.BooleanField(required=False)
+    certainty_based_marking = serializers.BooleanField(
+        required=False,
+        help_text=Quiz._meta.get_field("certainty_based_marking").help_text,
+    )
     question_count = serializers.IntegerField(read_only=True)
     attempts_allowed = serializers.SerializerMethodField()
     attempts_used = serializers.SerializerMethodField()
@@ -150,6 +154,59 @@ class OrderingItemViewSerializer(serializers.Serializer):
     text = serializers.CharField()
 
 
+class CbmReviewSerializer(serializers.Serializer):
+    """How certainty-based marking marked one answer."""
+
+    certainty = serializers.IntegerField(help_text="The certainty used: 1, 2 or 3.")
+    label = serializers.CharField()
+    assumed = serializers.BooleanField(
+        help_text="No certainty was given, so the lowest (1) was used, as in Moodle."
+    )
+    base_score = serializers.FloatField(
+        help_text="The points the answer earned before CBM, which multiplies a right "
+        "answer's by 1, 2 or 3 and gives a wrong one 0, -2 or -6 times the points."
+    )
+
+
+class CbmTotalsSerializer(serializers.Serializer):
+    """Moodle's CBM figures over a set of questions, in percent."""
+
+    questions = serializers.IntegerField()
+    accuracy = serializers.FloatField(
+        help_text="Percent right ignoring certainty, weighted by points."
+    )
+    average_mark = serializers.FloatField(
+        help_text="Average CBM mark per point (-6 to 3; 1 = all right at C=1)."
+    )
+    cbm_grade = serializers.FloatField(
+        help_text="The average CBM mark as a percentage: 100 = all right at C=1."
+    )
+    bonus = serializers.FloatField(help_text="Moodle's CBM bonus, in percent.")
+    accuracy_and_bonus = serializers.FloatField()
+
+
+class CbmLevelSerializer(serializers.Serializer):
+    """The answers given at one certainty against that certainty's ideal range."""
+
+    certainty = serializers.IntegerField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+    accuracy = serializers.FloatField(allow_null=True)
+    ideal_low = serializers.FloatField()
+    ideal_high = serializers.FloatField()
+    judgement = serializers.CharField(allow_null=True)
+    judgement_text = serializers.CharField(allow_blank=True)
+
+
+class CbmSummarySerializer(CbmTotalsSerializer):
+    """My calibration on a CBM attempt (the levels only when the review shows marks)."""
+
+    answered = CbmTotalsSerializer(
+        allow_null=True, help_text="The same over the answered questions alone."
+    )
+    levels = CbmLevelSerializer(many=True)
+
+
 class ReviewSerializer(serializers.Serializer):
     score = serializers.FloatField(allow_null=True)
     awaiting_manual = serializers.BooleanField()
@@ -165,6 +222,7 @@ class ReviewSerializer(serializers.Serializer):
             "objection, in the order shown (no credits)."
         ),
     )
+    cbm = CbmReviewSerializer(required=False)
     spread = serializers.DictField(
         required=False,
         allow_null=True,
@@ -223,6 +281,12 @@ class QuestionViewSerializer(serializers.Serializer):
         allow_blank=True, help_text="What the draft still lacks; empty without one."
     )
     answered = serializers.BooleanField()
+    takes_certainty = serializers.BooleanField(
+        help_text="Certainty-based marking asks how sure I am of this answer."
+    )
+    certainty = serializers.IntegerField(
+        allow_null=True, help_text="How sure I said I was: 1, 2, 3 or null."
+    )
     comment = serializers.CharField(required=False)
     override_reason = serializers.CharField(
         required=False, help_text="Why an instructor overrode this question's score."
@@ -254,19 +318,43 @@ class AttemptDetailSerializer(serializers.Serializer):
         choices=[("nothing", "nothing"), *Quiz.ReviewLevel.choices],
         help_text="What the quiz's review options allow for this attempt now.",
     )
+    certainty_based = serializers.BooleanField(
+        help_text="This attempt uses certainty-based marking."
+    )
+    cbm = CbmSummarySerializer(
+        allow_null=True,
+        help_text="Once scored, on a CBM attempt: my CBM figures and calibration.",
+    )
     questions = QuestionViewSerializer(many=True)
+
+
+_CERTAINTIES_HELP = (
+    "Certainty-based marking: question id -> how sure I am of that answer, 1 (unsure), "
+    "2 (mid) or 3 (quite sure); null clears it. Only right-or-wrong questions of a "
+    "CBM attempt take one; a question not named keeps its certainty."
+)
+
+
+def _certainties_field() -> serializers.DictField:
+    return serializers.DictField(
+        child=serializers.IntegerField(min_value=1, max_value=3, allow_null=True),
+        required=False,
+        help_text=_CERTAINTIES_HELP,
+    )
 
 
 class AnswersInputSerializer(serializers.Serializer):
     """Answers keyed by question id; each is checked against its question's type."""
 
     answers = serializers.DictField(child=serializers.JSONField(allow_null=True))
+    certainties = _certainties_field()
 
 
 class SubmitInputSerializer(serializers.Serializer):
     answers = serializers.DictField(
         child=serializers.JSONField(allow_null=True), required=False
     )
+    certainties = _certainties_field()
 
 
 class SaveResultSerializer(serializers.Serializer):

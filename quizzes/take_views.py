@@ -18,7 +18,7 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import answer_form, presentation, selectors, services
+from . import answer_form, certainty_form, presentation, selectors, services
 from .errors import AttemptFinished, DeadlinePassed
 from .models import Attempt
 
@@ -109,6 +109,7 @@ def _save_from_post(request, attempt: Attempt, questions: list[dict], now):
         outcome = services.save_responses(
             attempt=attempt,
             answers=presentation.answers_from_student(attempt, answers),
+            certainties=certainty_form.read(questions, states),
             now=now,
         )
     except ValidationError as error:
@@ -295,6 +296,11 @@ def submit(request, pk):
         for q in payload["questions"]
         if not q["answered"]
     ]
+    without_certainty = [
+        {**q, "url": _take_url(attempt, q["number"], one_per_page)}
+        for q in payload["questions"]
+        if q["takes_certainty"] and q["answered"] and q["certainty"] is None
+    ]
     return render(
         request,
         "quizzes/submit.html",
@@ -303,6 +309,7 @@ def submit(request, pk):
             "quiz": attempt.quiz,
             "payload": payload,
             "unanswered": unanswered,
+            "without_certainty": without_certainty,
             "back_url": _take_url(attempt, 1, one_per_page),
         },
     )

@@ -170,6 +170,7 @@ class AttemptResponsesView(APIView):
                 answers=presentation.answers_from_student(
                     attempt, data.validated_data["answers"]
                 ),
+                certainties=data.validated_data.get("certainties"),
                 now=now,
             )
         except DeadlinePassed:
@@ -205,6 +206,7 @@ class AttemptSubmitView(APIView):
             get_object_or_404(Attempt.objects.filter(student=request.user), pk=pk)
             raise
         answers = data.validated_data.get("answers")
+        certainties = data.validated_data.get("certainties")
         try:
             if answers:
                 # Answers name choices by this attempt's handles, read off its layout.
@@ -215,7 +217,10 @@ class AttemptSubmitView(APIView):
                 answers = presentation.answers_from_student(owned, answers)
             # Scoped to the caller: the service's one statement is also the owner check.
             attempt = services.submit_own_attempt(
-                attempt_id=pk, student=request.user, answers=answers
+                attempt_id=pk,
+                student=request.user,
+                answers=answers,
+                certainties=certainties,
             )
         except Attempt.DoesNotExist:
             raise Http404 from None

@@ -9,11 +9,15 @@ Call sites use the package: `grading.grade(key, answer)`. What lives where:
 - `graders`: the grader of each kind (`grade`) and `key_answer`.
 - `text`: short-answer normalisation and `*` pattern matching.
 - `rubrics`: structured rubrics, criteria with levels (`criteria_of`).
+- `cbm`: certainty-based marking as Moodle does it (`grade_with_certainty`, the
+  summary of an attempt's calibration).
 - `justification`: scoring 2 of the tradeoff kinds, the justification's five parts and
   their completeness (`completeness`, `justification_text`).
 """
 
+from . import cbm
 from .answers import is_answered, split_answer, validate_answer
+from .cbm import grade_with_certainty, takes_certainty
 from .graders import grade, is_unusual, key_answer
 from .justification import PART_LABELS, PARTS, SCORING_V2, completeness, is_v2
 from .justification import text_of as justification_text
@@ -74,8 +78,11 @@ __all__ = [
     "InvalidAnswer",
     "Split",
     "InvalidKey",
+    "cbm",
     "check_key",
     "grade",
+    "grade_with_certainty",
+    "takes_certainty",
     "is_answered",
     "key_answer",
     "max_points",

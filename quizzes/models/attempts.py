@@ -45,6 +45,9 @@ class Attempt(models.Model):
     )
     # The question and choice order this student sees, fixed when the attempt starts.
     layout = models.JSONField(default=dict, blank=True)
+    # The quiz's certainty-based marking when the attempt started: changing the quiz
+    # later neither asks a running attempt for certainties nor regrades it differently.
+    certainty_based = models.BooleanField(default=False, db_default=False)
 
     objects = AttemptQuerySet.as_manager()
 
@@ -109,6 +112,22 @@ class Response(models.Model):
         max_digits=8, decimal_places=3, default=Decimal("0")
     )
     feedback = models.JSONField(default=list, blank=True)
+    # Certainty-based marking: how sure the student said they were (None: not said,
+    # marked as the lowest), and the automatic points before CBM adjusted them (None
+    # when CBM did not mark this answer). `auto_score` is the CBM mark, -6 to 3 times
+    # the question's points.
+    certainty = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        choices=[
+            (1, _("C=1 (unsure)")),
+            (2, _("C=2 (mid)")),
+            (3, _("C=3 (quite sure)")),
+        ],
+    )
+    base_score = models.DecimalField(
+        max_digits=8, decimal_places=3, null=True, blank=True
+    )
     needs_manual = models.BooleanField(default=False)
     comment = models.TextField(blank=True)
     graded_by = models.ForeignKey(
@@ -146,6 +165,11 @@ class Response(models.Model):
                 condition=models.Q(override_score__isnull=True)
                 | models.Q(override_score__gte=0),
                 name="quizzes_response_override_nonnegative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(certainty__isnull=True)
+                | models.Q(certainty__in=[1, 2, 3]),
+                name="quizzes_response_certainty_range",
             ),
         ]
         indexes = [models.Index(fields=["needs_manual", "graded_at"])]

@@ -112,6 +112,17 @@ class Quiz(models.Model):
         ),
     )
     one_question_per_page = models.BooleanField(default=False)
+    certainty_based_marking = models.BooleanField(
+        _("certainty-based marking"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "Students also say how sure they are (1, 2 or 3) of each right-or-wrong "
+            "answer, and marks follow Moodle's scale: right 1, 2 or 3, wrong 0, -2 or "
+            "-6 times the question's points. Positions, allocations and essays never "
+            "take a certainty. Attempts keep the setting they started with."
+        ),
+    )
     opens_at = models.DateTimeField(null=True, blank=True)
     closes_at = models.DateTimeField(null=True, blank=True)
     published = models.BooleanField(default=False)

@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +25,8 @@ from ..errors import (
     NotAssigned,
     QuizNotOpen,
 )
-from ..models import Attempt, Question, Quiz, Response
+from ..models import Attempt, Quiz, Response
+from .answer_input import checked_input
 from .layout import deal_layout
 from .marking import as_points
 
@@ -90,6 +90,7 @@ def start_attempt(
         quiz=quiz,
         student=student,
         number=number,
+        certainty_based=quiz.certainty_based_marking,
         started_at=now,
         deadline=quiz_rules.attempt_deadline(rules, now),
         layout=deal_layout(
@@ -127,43 +128,6 @@ class SaveOutcome:
     drafts: dict[int, str] = field(default_factory=dict)
 
 
-def _split_answers(
-    questions: dict[int, Question], answers: dict[Any, Any]
-) -> dict[int, grading.Split | None]:
-    """Split every answer into gradable part and draft; a malformed one fails them all.
-
-    An unfinished answer is not an error: it is kept as a draft. A malformed one (not an
-    object, a field of the wrong type, a choice the question does not have) refuses the
-    whole request, so a broken client changes nothing.
-    """
-    if not isinstance(answers, dict):
-        raise ValidationError(_("Send answers as an object keyed by question id."))
-    split: dict[int, grading.Split | None] = {}
-    errors: dict[str, str] = {}
-    for raw_id, answer in answers.items():
-        try:
-            question_id = int(raw_id)
-        except (TypeError, ValueError):
-            errors[str(raw_id)] = _("Not a question id.")
-            continue
-        question = questions.get(question_id)
-        if question is None:
-            errors[str(raw_id)] = _("This question is not part of the attempt.")
-            continue
-        if answer is None:
-            split[question_id] = None
-            continue
-        try:
-            split[question_id] = grading.split_answer(
-                selectors.question_key(question), answer
-            )
-        except grading.InvalidAnswer as exc:
-            errors[str(raw_id)] = str(exc)
-    if errors:
-        raise ValidationError(errors)
-    return split
-
-
 def _lock_attempt(attempt_id: int, *, student=None) -> Attempt:
     # The row alone: a submit without answers needs nothing else, and the questions are
     # loaded only when there are answers to check (_store_answers). With a student, only
@@ -175,22 +139,28 @@ def _lock_attempt(attempt_id: int, *, student=None) -> Attempt:
 
 
 def _store_answers(
-    attempt: Attempt, answers: dict[Any, Any], now: datetime
+    attempt: Attempt,
+    answers: dict[Any, Any],
+    now: datetime,
+    certainties: dict[Any, Any] | None = None,
 ) -> SaveOutcome:
     """Save each answer on its own: complete ones as answers, unfinished ones as drafts.
 
-    A malformed answer refuses the whole request (ValidationError) and saves nothing.
+    A certainty is saved with its question's row like the answer, draft or not. A
+    malformed answer or certainty refuses the whole request (ValidationError) and
+    saves nothing.
     """
     questions = {
         q.id: q for q in selectors.questions_for_grading(quiz_id=attempt.quiz_id)
     }
-    split = _split_answers(questions, answers)
-    if not split:
+    split, sure = checked_input(attempt, questions, answers, certainties)
+    if not split and not sure:
         return SaveOutcome(attempt)
+    touched = set(split) | set(sure)
     responses = {
-        r.question_id: r for r in attempt.responses.filter(question_id__in=split)
+        r.question_id: r for r in attempt.responses.filter(question_id__in=touched)
     }
-    missing = [qid for qid in split if qid not in responses]
+    missing = [qid for qid in touched if qid not in responses]
     for qid in missing:
         # A question added after the attempt started: its row is made now.
         responses[qid] = Response(
@@ -210,11 +180,14 @@ def _store_answers(
             drafts[qid] = part.problem
         elif row.answer is not None:
             saved.append(qid)
+    for qid, certainty in sure.items():
+        responses[qid].certainty = certainty
+        responses[qid].saved_at = now
     new = [responses[qid] for qid in missing]
     if new:
         Response.objects.bulk_create(new)
     existing = [r for qid, r in responses.items() if qid not in missing]
-    Response.objects.bulk_update(existing, ["answer", "draft", "saved_at"])
+    Response.objects.bulk_update(existing, ["answer", "draft", "certainty", "saved_at"])
     return SaveOutcome(attempt, saved, drafts)
 
 
@@ -241,12 +214,18 @@ def _close(attempt: Attempt, *, at: datetime) -> Attempt:
 
 @transaction.atomic
 def save_responses(
-    *, attempt: Attempt, answers: dict[Any, Any], now: datetime | None = None
+    *,
+    attempt: Attempt,
+    answers: dict[Any, Any],
+    certainties: dict[Any, Any] | None = None,
+    now: datetime | None = None,
 ) -> SaveOutcome:
     """Autosave answers of an attempt in progress, each question on its own.
 
     Complete answers are saved; unfinished ones are kept as drafts (their gradable
-    part, a justification, saved as the answer). Refused once the attempt is over.
+    part, a justification, saved as the answer). With certainty-based marking,
+    `certainties` (question id -> 1, 2, 3 or None) are saved beside them; a question
+    not named keeps its certainty. Refused once the attempt is over.
     """
     now = now or timezone.now()
     locked = _lock_attempt(attempt.pk)
@@ -254,18 +233,23 @@ def save_responses(
         raise AttemptFinished()
     if locked.deadline and now >= locked.deadline:
         raise DeadlinePassed()
-    return _store_answers(locked, answers, now)
+    return _store_answers(locked, answers, now, certainties)
 
 
 def _submit_locked(
-    attempt_id: int, *, student, answers: dict[Any, Any] | None, now: datetime
+    attempt_id: int,
+    *,
+    student,
+    answers: dict[Any, Any] | None,
+    now: datetime,
+    certainties: dict[Any, Any] | None = None,
 ) -> Attempt:
     locked = _lock_attempt(attempt_id, student=student)
     if locked.is_finished:
         return locked
     on_time = locked.deadline is None or now < locked.deadline
-    if answers and on_time:
-        _store_answers(locked, answers, now)
+    if (answers or certainties) and on_time:
+        _store_answers(locked, answers or {}, now, certainties)
     return _close(locked, at=now if on_time else locked.deadline)
 
 
@@ -274,11 +258,16 @@ def submit_attempt(
     *,
     attempt: Attempt,
     answers: dict[Any, Any] | None = None,
+    certainties: dict[Any, Any] | None = None,
     now: datetime | None = None,
 ) -> Attempt:
     """Submit once; a repeat returns the same attempt. Late submits close at the deadline."""
     return _submit_locked(
-        attempt.pk, student=None, answers=answers, now=now or timezone.now()
+        attempt.pk,
+        student=None,
+        answers=answers,
+        certainties=certainties,
+        now=now or timezone.now(),
     )
 
 
@@ -288,11 +277,16 @@ def submit_own_attempt(
     attempt_id: int,
     student,
     answers: dict[Any, Any] | None = None,
+    certainties: dict[Any, Any] | None = None,
     now: datetime | None = None,
 ) -> Attempt:
     """Submit the student's own attempt, as submit_attempt; not theirs is DoesNotExist."""
     return _submit_locked(
-        attempt_id, student=student, answers=answers, now=now or timezone.now()
+        attempt_id,
+        student=student,
+        answers=answers,
+        certainties=certainties,
+        now=now or timezone.now(),
     )
 
 

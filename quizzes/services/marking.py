@@ -16,6 +16,7 @@ from ..models import Attempt, Response
 
 __all__ = [
     "as_points",
+    "floored_total",
     "grade_attempt",
     "grade_submitted",
     "score_attempt",
@@ -29,6 +30,7 @@ GRADE_BATCH = 25
 _Q = Decimal("0.001")
 _SCORED_FIELDS = (
     "auto_score",
+    "base_score",
     "manual_score",
     "score",
     "max_score",
@@ -44,6 +46,20 @@ def as_points(value: float) -> Decimal:
     return Decimal(str(value)).quantize(_Q)
 
 
+def floored_total(total: Decimal) -> Decimal:
+    """An attempt's score from its questions' scores: their sum, never below 0.
+
+    Only certainty-based marking gives a question a negative score (a confident wrong
+    answer loses up to 6 times its points). Moodle lets such a quiz grade go negative
+    and its gradebook floors it at 0; here the attempt's score is floored at once, so
+    every page, export and LMS reads the floored grade. The questions keep their
+    negative marks, and the CBM summary (quizzes.certainty) shows the unfloored average
+    beside the accuracy. As in Moodle, the maximum stays the points of every question
+    right at C=1, so a CBM grade may exceed 100 % (up to 300 %, all right at C=3).
+    """
+    return max(total, Decimal(0))
+
+
 def _scored(
     attempt: Attempt,
     keys: list[tuple[int, grading.CheckedKey]],
@@ -54,7 +70,9 @@ def _scored(
 
     The stored response rows are scored in place, not rebuilt; a question added after
     the attempt started gets a row now. Manual scores already given are kept, so a regrade after a key
-    change touches only the automatic part.
+    change touches only the automatic part. An attempt made with certainty-based marking
+    has its right-or-wrong answers marked by CBM (grading.cbm), at the certainty stored
+    with each answer.
     """
     rows = []
     total = Decimal(0)
@@ -65,7 +83,10 @@ def _scored(
         if row is None:
             row = Response(attempt_id=attempt.pk, question_id=question_id, answer=None)
         try:
-            result = grading.grade(key, row.answer)
+            if attempt.certainty_based:
+                result = grading.grade_with_certainty(key, row.answer, row.certainty)
+            else:
+                result = grading.grade(key, row.answer)
         except grading.InvalidAnswer as exc:
             # The key changed under a stored answer: it earns nothing, and says why.
             result = grading.GradeResult(
@@ -81,6 +102,8 @@ def _scored(
         if not row.needs_manual:
             row.manual_score = None
         row.auto_score = as_points(result.auto_points)
+        cbm = result.detail.get("cbm")
+        row.base_score = as_points(cbm["raw_points"]) if cbm else None
         row.max_score = as_points(key.max_points)
         row.feedback = result.feedback
         row.score = row.auto_score + (row.manual_score or Decimal(0))
@@ -94,7 +117,7 @@ def _scored(
         total += row.score
         maximum += row.max_score
         rows.append(row)
-    attempt.score = total
+    attempt.score = floored_total(total)
     attempt.max_score = maximum
     attempt.state = Attempt.State.NEEDS_REVIEW if waiting else Attempt.State.GRADED
     attempt.graded_at = now
@@ -157,7 +180,7 @@ def total_attempt(attempt: Attempt, *, now: datetime) -> Attempt:
             row.graded_at = row.graded_at or now
         total += row.score
         maximum += row.max_score
-    attempt.score = total
+    attempt.score = floored_total(total)
     attempt.max_score = maximum
     attempt.state = Attempt.State.NEEDS_REVIEW if waiting else Attempt.State.GRADED
     attempt.graded_at = now
@@ -209,7 +232,7 @@ def _grade_batch(attempt_id: int, now: datetime, batch: int) -> list[Attempt]:
         .filter(quiz_id=attempt.quiz_id, state=Attempt.State.SUBMITTED)
         .exclude(pk=attempt.pk)
         # Not the whole layout: grading reads only which pooled questions it skipped.
-        .only("id", "quiz_id", "state")
+        .only("id", "quiz_id", "state", "certainty_based")
         .annotate(skipped=F("layout__skipped"))
         .order_by("-submitted_at", "-id")[: max(0, batch - 1)]
     )
