@@ -7,7 +7,7 @@ review policy allows): the feedback, the explanation, the key and the lesson pas
 
 from __future__ import annotations
 
-from . import grading, selectors, spreads
+from . import frozen, grading, selectors, spreads
 from .handles import Handles
 from .models import Attempt, Question, Response
 from .textformats import render_inline, render_text
@@ -269,9 +269,13 @@ def attempt_for_student(
     # The class's spread comes with the answers, once the review shows them.
     class_spreads = spreads.class_spreads(attempt.quiz_id, ordered) if show_key else {}
     questions = []
-    for number, question in enumerate(ordered, start=1):
+    for number, live in enumerate(ordered, start=1):
+        response = responses.get(live.id)
+        # A graded answer shows the question as it was graded, whatever edits came since.
+        question = frozen.as_graded(
+            live, response.graded_question if response else None
+        )
         view = question_for_student(question, layout, number, handles)
-        response = responses.get(question.id)
         key = selectors.question_key(question)
         draft = response.draft if response else None
         view["answer"] = (
