@@ -98,6 +98,17 @@ def question_for_student(
             for cid in order
         ]
         view["multiple"] = question.kind == Question.Kind.MULTIPLE_RESPONSE
+        if grading.is_fit(data):
+            # Scored on fit: the argument is written in two parts beside the option.
+            view["fit"] = True
+            view["justification"] = {
+                "points": None,
+                "rubric": "",
+                "parts": [
+                    {"name": part, "label": str(grading.FIT_LABELS[part])}
+                    for part in grading.FIT_PARTS
+                ],
+            }
     elif question.kind == Question.Kind.ORDERING:
         items = {item["id"]: item for item in data.get("items", [])}
         order = _layout_order(sorted(items), layout.get("items", {}).get(qid))
@@ -172,6 +183,15 @@ def questions_for_preview(quiz) -> list[dict]:
 def key_for_review(question: Question, handles: Handles | None = None) -> dict:
     """The answer key, shown only at review (choices named by the attempt's handles)."""
     data = question.data or {}
+    if grading.is_fit(data) and question.is_choice_kind:
+        # No option is keyed: say which values each option serves.
+        options = data.get("options") or []
+        return {
+            "serves": [
+                {"text": c.text, "serves": list(option.get("serves", []))}
+                for c, option in zip(question.choices.all(), options, strict=False)
+            ]
+        }
     if question.is_choice_kind:
         return {
             "choices": [
