@@ -57,9 +57,10 @@ def _words(text: str) -> list[str]:
 
 
 def _terms(value: dict) -> list[str]:
-    """A value's terms: its name's words of four letters or more, and its `words`."""
-    named = [w for w in _words(value.get("name", "")) if len(w) >= 4]
-    return named + [str(w).casefold() for w in value.get("words", [])]
+    """A value's terms: its `words`, or else its name's words of four letters or more
+    (an author lists words where a name's word is too common to tell values apart)."""
+    words = [str(w).casefold() for w in value.get("words", [])]
+    return words or [w for w in _words(value.get("name", "")) if len(w) >= 4]
 
 
 def _first_at(words: list[str], terms: list[str]) -> int | None:

@@ -15,8 +15,8 @@ from tests.quizzes.factories import QuestionFactory, QuizFactory
 DATA = {
     "scoring": "fit",
     "values": [
-        {"name": "Humanitarian duty", "words": ["protect", "refuge"]},
-        {"name": "Fair burden sharing", "words": ["share", "shared"]},
+        {"name": "Humanitarian duty", "words": ["humanitarian", "protect"]},
+        {"name": "Fair burden sharing", "words": ["burden", "share", "fair"]},
     ],
     "options": [
         {"serves": ["Humanitarian duty"], "costs": ["clinics", "schools", "burden"]},
