@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from quizzes import grading, presentation, services
-from quizzes.models import Choice, Question, Quiz
+from quizzes.models import Attempt, Choice, Question, Quiz, Response
 from tests.accounts.factories import UserFactory
 from tests.quizzes.factories import QuestionFactory, QuizFactory
 
@@ -160,3 +160,38 @@ def test_a_student_submits_a_fit_scenario_and_the_review_says_how_it_scored(clie
 
     assert "your option serves it" in page
     assert "Keep the border open: serves Humanitarian duty" in page
+
+
+@pytest.mark.django_db
+def test_the_take_page_asks_for_the_two_parts_and_saves_them(student_client):
+    quiz = QuizFactory()
+    question = QuestionFactory(
+        quiz=quiz, kind=Question.Kind.SINGLE_CHOICE, points=2, data=DATA
+    )
+    choices = [
+        Choice.objects.create(question=question, position=n, text=c["text"], credit=0)
+        for n, c in enumerate(KEY["choices"])
+    ]
+    started = student_client.post(reverse("quizzes:start", args=[quiz.pk]))
+    url = started["Location"]
+    attempt_id = int(url.rstrip("/").split("/")[-1])
+    p = f"q{question.id}_"
+
+    page = student_client.get(url).content.decode()
+    assert f'name="{p}justification_value"' in page
+    assert f'name="{p}justification_costs"' in page
+    assert "any option can earn full marks" in page
+
+    attempt = Attempt.objects.get(pk=attempt_id)
+    handle = presentation.handles_for(attempt).of(question.pk, choices[1].pk)
+    student_client.post(
+        url,
+        {
+            p + "choice": handle,
+            p + "justification_value": CLOSED["value"],
+            p + "justification_costs": CLOSED["costs"],
+        },
+    )
+
+    saved = Response.objects.get(attempt=attempt).answer
+    assert saved == {"choice": choices[1].pk, "justification": CLOSED}
