@@ -7,16 +7,42 @@ from rest_framework import serializers
 
 from quizzes.models import RegradeRun
 
+from . import flags
 from .models import ExportJob, QuizStatistics
 
 
+class StatisticsFlagSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=["too_easy", "weak_discrimination"])
+    value = serializers.FloatField()
+    hint = serializers.CharField()
+    tentative = serializers.BooleanField(
+        help_text="Fewer graded attempts than the figures need to be meaningful."
+    )
+
+
+class FlaggedQuestionSerializer(serializers.Serializer):
+    question_id = serializers.IntegerField()
+    label = serializers.CharField()
+    flags = StatisticsFlagSerializer(many=True)
+
+
 class QuizStatisticsSerializer(serializers.ModelSerializer):
-    """Stored statistics of a quiz: per question and for the whole test."""
+    """Stored statistics of a quiz: per question and for the whole test, and the
+    questions flagged for revision (facility above 90 %, discrimination below 20 %)."""
+
+    flagged = serializers.SerializerMethodField()
 
     class Meta:
         model = QuizStatistics
-        fields = ["quiz", "which", "attempt_count", "computed_at", "data"]
+        fields = ["quiz", "which", "attempt_count", "computed_at", "data", "flagged"]
         read_only_fields = fields
+
+    @extend_schema_field(FlaggedQuestionSerializer(many=True))
+    def get_flagged(self, stats: QuizStatistics) -> list[dict]:
+        return flags.flagged(
+            (stats.data or {}).get("questions", []),
+            tentative=stats.attempt_count < flags.MEANINGFUL_ATTEMPTS,
+        )
 
 
 class ExportJobSerializer(serializers.ModelSerializer):

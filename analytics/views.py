@@ -20,12 +20,12 @@ from quizzes import certainty
 from quizzes.instructing import may_instruct
 from quizzes.services import regrading
 
-from . import exports, selectors, services
+from . import exports, flags, selectors, services
 from .models import ExportJob, QuizStatistics
 
 # Below this many graded attempts, item statistics and reliability are mostly noise
 # (Moodle's documentation and the psychometric texts it cites ask for far more).
-MEANINGFUL_ATTEMPTS = 10
+MEANINGFUL_ATTEMPTS = flags.MEANINGFUL_ATTEMPTS
 
 
 def _which(value: str | None) -> str:
@@ -47,11 +47,13 @@ def _with_bins(distribution: dict, caption: str) -> dict:
     return {**distribution, "bins": bins, "caption": caption}
 
 
-def _shaped_questions(questions: list[dict]) -> list[dict]:
-    """Add table-ready bins and captions to the stored distributions."""
+def _shaped_questions(questions: list[dict], *, tentative: bool = False) -> list[dict]:
+    """Add table-ready bins and captions to the stored distributions, and each
+    question's revision flags (analytics/flags.py)."""
     shaped = []
     for question in questions:
         question = dict(question)
+        question["flags"] = flags.flags_for(question, tentative=tentative)
         if "positions" in question:
             left, right = question.get("scale", ["", ""])
             question["positions"] = _with_bins(
@@ -102,6 +104,10 @@ def quiz_statistics(request, pk):
     if stats is None:
         # A cache miss: fill it now rather than show an empty page.
         stats = services.refresh_quiz_statistics(quiz_id=quiz.pk, which=which)
+    questions = _shaped_questions(
+        stats.data.get("questions", []),
+        tentative=stats.attempt_count < MEANINGFUL_ATTEMPTS,
+    )
     return render(
         request,
         "reports/statistics.html",
@@ -110,9 +116,12 @@ def quiz_statistics(request, pk):
             "stats": stats,
             "which": which,
             "which_choices": QuizStatistics.Which.choices,
-            "questions": _shaped_questions(stats.data.get("questions", [])),
+            "questions": questions,
+            "flagged": [q for q in questions if q["flags"]],
             "test": stats.data.get("test", {}),
             "too_few": stats.attempt_count < MEANINGFUL_ATTEMPTS,
+            "facility_max": flags.FACILITY_MAX,
+            "discrimination_min": flags.DISCRIMINATION_MIN,
             "meaningful_attempts": MEANINGFUL_ATTEMPTS,
             # Read live (two queries), not stored with the statistics.
             "cbm": certainty.class_summary(quiz_id=quiz.pk, which=which),

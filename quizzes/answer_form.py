@@ -19,7 +19,6 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from . import certainty_form
-from .grading import PARTS
 from .models import Question
 
 Kind = Question.Kind
@@ -87,10 +86,11 @@ def state_from_post(question: dict, post) -> dict:
         state["position"] = get(field_name(qid, "position"), "")
         state["slider"] = get(field_name(qid, "slider"), "")
         state["slider_initial"] = get(field_name(qid, "slider_initial"), "")
-    if kind in TRADEOFF_KINDS:
+    if _argued(question):
         if _in_parts(question):
             state["justification"] = {
-                part: get(field_name(qid, "justification", part), "") for part in PARTS
+                part: get(field_name(qid, "justification", part), "")
+                for part in _parts(question)
             }
         else:
             state["justification"] = get(field_name(qid, "justification"), "")
@@ -99,9 +99,18 @@ def state_from_post(question: dict, post) -> dict:
     return state
 
 
+def _argued(question: dict) -> bool:
+    """Whether the question takes a justification: a tradeoff, or a fit scenario."""
+    return question["kind"] in TRADEOFF_KINDS or bool(question.get("fit"))
+
+
 def _in_parts(question: dict) -> bool:
-    """Whether the question's justification is written in parts (scoring 2)."""
+    """Whether the question's justification is written in parts (scoring 2, fit)."""
     return bool((question.get("justification") or {}).get("parts"))
+
+
+def _parts(question: dict) -> list[str]:
+    return [part["name"] for part in question["justification"]["parts"]]
 
 
 def _plain(number: Any) -> str:
@@ -150,13 +159,15 @@ def state_from_answer(question: dict, answer: Any) -> dict:
         state["position"] = position
         state["slider"] = position or "50"
         state["slider_initial"] = state["slider"]
-    if kind in TRADEOFF_KINDS:
+    if _argued(question):
         written = answer.get("justification") or ""
         if _in_parts(question):
             if isinstance(written, str):
                 # Written as one text before the question asked for parts.
                 written = {"value": written} if written else {}
-            state["justification"] = {part: written.get(part, "") for part in PARTS}
+            state["justification"] = {
+                part: written.get(part, "") for part in _parts(question)
+            }
         else:
             state["justification"] = written if isinstance(written, str) else ""
     if question.get("takes_certainty"):
@@ -219,7 +230,7 @@ def answer_from_state(question: dict, state: dict) -> dict | None:
         value = _position_value(state)
         if not _blank(value):
             answer["position"] = _to_number(value)
-    if kind in TRADEOFF_KINDS and not _blank(state.get("justification", "")):
+    if _argued(question) and not _blank(state.get("justification", "")):
         answer["justification"] = _justification(state)
     return answer or None
 
@@ -364,7 +375,7 @@ def bind(question: dict, state: dict, error: str = "") -> dict:
             bound["slider"] = "50"
     if question.get("takes_certainty"):
         bound["certainty_widgets"] = certainty_form.widgets(qid, state)
-    if kind in TRADEOFF_KINDS:
+    if _argued(question):
         bound["justification_name"] = field_name(qid, "justification")
         if _in_parts(question):
             written = state.get("justification") or {}

@@ -7,7 +7,7 @@ review policy allows): the feedback, the explanation, the key and the lesson pas
 
 from __future__ import annotations
 
-from . import certainty, grading, selectors, spreads
+from . import certainty, frozen, grading, selectors, spreads
 from .handles import Handles
 from .models import Attempt, Question, Response
 from .textformats import render_inline, render_text
@@ -98,6 +98,17 @@ def question_for_student(
             for cid in order
         ]
         view["multiple"] = question.kind == Question.Kind.MULTIPLE_RESPONSE
+        if grading.is_fit(data):
+            # Scored on fit: the argument is written in two parts beside the option.
+            view["fit"] = True
+            view["justification"] = {
+                "points": None,
+                "rubric": "",
+                "parts": [
+                    {"name": part, "label": str(grading.FIT_LABELS[part])}
+                    for part in grading.FIT_PARTS
+                ],
+            }
     elif question.kind == Question.Kind.ORDERING:
         items = {item["id"]: item for item in data.get("items", [])}
         order = _layout_order(sorted(items), layout.get("items", {}).get(qid))
@@ -177,6 +188,15 @@ def questions_for_preview(quiz) -> list[dict]:
 def key_for_review(question: Question, handles: Handles | None = None) -> dict:
     """The answer key, shown only at review (choices named by the attempt's handles)."""
     data = question.data or {}
+    if grading.is_fit(data) and question.is_choice_kind:
+        # No option is keyed: say which values each option serves.
+        options = data.get("options") or []
+        return {
+            "serves": [
+                {"text": c.text, "serves": list(option.get("serves", []))}
+                for c, option in zip(question.choices.all(), options, strict=False)
+            ]
+        }
     if question.is_choice_kind:
         return {
             "choices": [
@@ -285,9 +305,13 @@ def attempt_for_student(
     # The class's spread comes with the answers, once the review shows them.
     class_spreads = spreads.class_spreads(attempt.quiz_id, ordered) if show_key else {}
     questions = []
-    for number, question in enumerate(ordered, start=1):
+    for number, live in enumerate(ordered, start=1):
+        response = responses.get(live.id)
+        # A graded answer shows the question as it was graded, whatever edits came since.
+        question = frozen.as_graded(
+            live, response.graded_question if response else None
+        )
         view = question_for_student(question, layout, number, handles)
-        response = responses.get(question.id)
         key = selectors.question_key(question)
         draft = response.draft if response else None
         view["answer"] = (

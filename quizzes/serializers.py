@@ -241,12 +241,13 @@ class JustificationPartSerializer(serializers.Serializer):
 
 class JustificationViewSerializer(serializers.Serializer):
     points = serializers.FloatField(allow_null=True)
-    rubric = serializers.CharField()
+    rubric = serializers.CharField(allow_blank=True)
     parts = JustificationPartSerializer(
         many=True,
         help_text=(
             "Scoring 2: the justification is sent as an object with these parts "
-            "(value, gains, costs, objection, evidence); empty when it is one text."
+            "(value, gains, costs, objection, evidence); a scenario scored on fit "
+            "takes value and costs; empty when it is one text."
         ),
     )
 
@@ -263,6 +264,13 @@ class QuestionViewSerializer(serializers.Serializer):
     tradeoffs = serializers.ListField(child=serializers.CharField())
     choices = ChoiceViewSerializer(many=True, required=False)
     multiple = serializers.BooleanField(required=False)
+    fit = serializers.BooleanField(
+        required=False,
+        help_text=(
+            "A scenario scored on fit: send the choice and a justification with the "
+            "value put first and the costs; no option is keyed."
+        ),
+    )
     items = OrderingItemViewSerializer(many=True, required=False)
     prompts = ItemViewSerializer(many=True, required=False)
     options = serializers.ListField(child=serializers.CharField(), required=False)

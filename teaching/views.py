@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
 from core.replica import reads_from_replica
-from quizzes import grading, services
+from quizzes import frozen, grading, services
 from quizzes import selectors as quiz_selectors
 
 from . import review, roster_views, selectors
@@ -261,7 +261,11 @@ def _next_in_queue(request, after_pk: int) -> str:
 def score_response(request, pk: int):
     """Show the prompt, rubric and answer; take a score and a comment."""
     response = selectors.response_for_grading(user=request.user, response_id=pk)
-    maximum = selectors.manual_max(response.question)
+    # Marked out of what the answer was graded against (as the service checks); the
+    # rubric is the live one, so a fixed typo in it reaches the marker.
+    maximum = selectors.manual_max(
+        frozen.as_graded(response.question, response.graded_question)
+    )
     initial = {}
     if response.manual_score is not None:
         initial = {"score": response.manual_score, "comment": response.comment}

@@ -11,13 +11,16 @@ Call sites use the package: `grading.grade(key, answer)`. What lives where:
 - `rubrics`: structured rubrics, criteria with levels (`criteria_of`).
 - `cbm`: certainty-based marking as Moodle does it (`grade_with_certainty`, the
   summary of an attempt's calibration).
+- `fit`: scenarios scored on the fit between the option and the value named first,
+  and on the costs named (`is_fit`, `FIT_PARTS`), not on a keyed option.
 - `justification`: scoring 2 of the tradeoff kinds, the justification's five parts and
   their completeness (`completeness`, `justification_text`).
 """
 
-from . import cbm
+from . import cbm, fit
 from .answers import is_answered, split_answer, validate_answer
 from .cbm import grade_with_certainty, takes_certainty
+from .fit import FIT_LABELS, FIT_PARTS, is_fit
 from .graders import grade, is_unusual, key_answer
 from .justification import PART_LABELS, PARTS, SCORING_V2, completeness, is_v2
 from .justification import text_of as justification_text
@@ -66,6 +69,10 @@ __all__ = [
     "TRADEOFF_POSITION",
     "TRUE_FALSE",
     "PARTS",
+    "FIT_LABELS",
+    "FIT_PARTS",
+    "fit",
+    "is_fit",
     "PART_LABELS",
     "SCORING_V2",
     "completeness",

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from .fit import FIT_PARTS, is_fit
 from .justification import PARTS, is_v2
 from .keys import CheckedKey, _checked
 from .kinds import (
@@ -206,7 +207,8 @@ def _clean(kind: str, data: dict, choices: list[dict], answer: Any) -> dict:
     if not isinstance(answer, dict):
         raise InvalidAnswer(_("An answer must be an object."))
     name = ANSWER_FIELDS[kind]
-    allowed = {name, "justification"} if kind in TRADEOFF_KINDS else {name}
+    argued = kind in TRADEOFF_KINDS or (kind == SINGLE_CHOICE and is_fit(data))
+    allowed = {name, "justification"} if argued else {name}
     if any(field_name not in allowed for field_name in answer):
         raise InvalidAnswer(
             _("This question takes only these answer fields: %(fields)s.")
@@ -215,9 +217,10 @@ def _clean(kind: str, data: dict, choices: list[dict], answer: Any) -> dict:
     cleaned = {}
     if not _blank(name, answer.get(name)):
         cleaned[name] = _CLEANERS[kind](answer[name], data, choices)
-    if kind in TRADEOFF_KINDS and not _blank(
-        "justification", answer.get("justification")
-    ):
+    if argued and not _blank("justification", answer.get("justification")):
+        if kind == SINGLE_CHOICE:
+            cleaned["justification"] = _clean_parts(answer["justification"], FIT_PARTS)
+            return cleaned
         if data.get("justification") is None:
             raise InvalidAnswer(_("This question takes no justification."))
         cleaned["justification"] = _clean_justification(answer["justification"], data)
@@ -230,13 +233,19 @@ def _clean_justification(value: Any, data: dict) -> str | dict[str, str]:
         return _text(value, _("The justification"))
     if not is_v2(data):
         raise InvalidAnswer(_("This question takes its justification as one text."))
-    unknown = sorted(set(value) - set(PARTS))
+    return _clean_parts(value, PARTS)
+
+
+def _clean_parts(value: Any, names: tuple[str, ...]) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise InvalidAnswer(_("The justification is written in parts."))
+    unknown = sorted(set(value) - set(names))
     if unknown:
         raise InvalidAnswer(
-            _("The justification's parts are %(parts)s.") % {"parts": ", ".join(PARTS)}
+            _("The justification's parts are %(parts)s.") % {"parts": ", ".join(names)}
         )
     parts = {}
-    for part in PARTS:
+    for part in names:
         if not _blank("text", value.get(part)):
             parts[part] = _text(value[part], _("The justification"))
     if sum(len(text) for text in parts.values()) > MAX_TEXT_LENGTH:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from . import fit
 from .answers import _clean
 from .justification import completeness, is_v2, model_justification
 from .keys import CheckedKey, _checked, check_key
@@ -208,6 +209,21 @@ def _grade_argument(kind: str, data: dict, cleaned: dict, points: float) -> Grad
     return GradeResult(fraction, auto, manual, manual > 0, feedback, detail)
 
 
+def _grade_fit(data: dict, choices: list[dict], cleaned: dict, points: float):
+    """A scenario scored on fit: the option earns nothing by itself; its fit with the
+    value named first and the costs named earn the points (grading/fit.py)."""
+    if "choice" not in cleaned:
+        # An argument for no option fits nothing.
+        return GradeResult(0.0, 0.0, 0.0, False, [_not_answered()], {})
+    index = next(i for i, c in enumerate(choices) if c["id"] == cleaned["choice"])
+    fraction, found = fit.grade_fit(index, cleaned.get("justification"), data)
+    feedback = [_choice_feedback(choices[index]), {"kind": "fit", **found}]
+    detail = {"choice": cleaned["choice"], "scoring": fit.FIT, **found}
+    return GradeResult(
+        fraction, round(fraction * points, 6), 0.0, False, feedback, detail
+    )
+
+
 def grade(key: dict | CheckedKey, answer: Any) -> GradeResult:
     """Grade an answer; unanswered earns 0, a malformed answer raises InvalidAnswer."""
     kind, data, choices, points = check_key(key)
@@ -221,6 +237,8 @@ def grade(key: dict | CheckedKey, answer: Any) -> GradeResult:
         return GradeResult(0.0, 0.0, points, True, [], detail)
     if kind in TRADEOFF_KINDS and is_v2(data):
         return _grade_argument(kind, data, cleaned, points)
+    if kind == SINGLE_CHOICE and fit.is_fit(data):
+        return _grade_fit(data, choices, cleaned, points)
     name = ANSWER_FIELDS[kind]
     if name in cleaned:
         fraction, feedback, detail = _GRADERS[kind](cleaned[name], data, choices)
@@ -261,6 +279,11 @@ def key_answer(key: dict) -> dict:
         shares = [100 // count] * count
         shares[0] += 100 - sum(shares)
         return {"allocation": shares, "justification": model_justification(data)}
+    if kind == SINGLE_CHOICE and fit.is_fit(data):
+        return {
+            "choice": choices[0]["id"],
+            "justification": fit.model_justification(data, 0),
+        }
     if kind in (SINGLE_CHOICE, TRUE_FALSE):
         return {"choice": max(choices, key=lambda c: float(c["credit"]))["id"]}
     if kind == MULTIPLE_RESPONSE:

@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 
 from django.utils.translation import gettext as _
 
+from .fit import check_fit, is_fit
 from .justification import SCORING_V2
 from .kinds import (
     CHOICE_FEEDBACK,
@@ -20,6 +21,7 @@ from .kinds import (
     NUMERIC,
     ORDERING,
     SHORT_ANSWER,
+    SINGLE_CHOICE,
     TRADEOFF_ALLOCATION,
     TRADEOFF_POSITION,
     TRUE_FALSE,
@@ -97,7 +99,7 @@ def _check_unique_ids(items: list[dict], *, ints: bool, missing: str, twice: str
         seen.add(item_id)
 
 
-def _check_choices(kind: str, choices: Any) -> None:
+def _check_choices(kind: str, choices: Any, *, fit: bool = False) -> None:
     choices = _key_objects(choices, _("The choices"), 2)
     seen = set()
     for choice in choices:
@@ -117,6 +119,12 @@ def _check_choices(kind: str, choices: Any) -> None:
     if kind == MULTIPLE_RESPONSE:
         if abs(sum(c for c in credits if c > 0) - 1) > EPSILON:
             raise InvalidKey(_("The positive credits must add up to 1."))
+    elif fit:
+        # Scored on fit: no option is keyed, so none may carry more credit than another.
+        if len(set(credits)) != 1:
+            raise InvalidKey(
+                _("The options of a fit scenario must carry equal credit.")
+            )
     elif not any(abs(c - 1) <= EPSILON for c in credits):
         raise InvalidKey(_("One choice must have credit 1."))
 
@@ -282,8 +290,13 @@ def validate_data(
     if not isinstance(data, dict):
         raise InvalidKey(_("The question data must be an object."))
     if kind in CHOICE_KINDS:
+        fit = kind == SINGLE_CHOICE and is_fit(data)
+        if fit:
+            check_fit(data, choices)
+        elif data.get("scoring") is not None:
+            raise InvalidKey(_("A choice question is scored on its choices or on fit."))
         if choices is not None:
-            _check_choices(kind, choices)
+            _check_choices(kind, choices, fit=fit)
     elif kind in (SHORT_ANSWER, NUMERIC):
         _check_accepted(kind, data)
     elif kind == ESSAY:

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quizzes', '0010_tradeoffs_v2_rubrics_levels_pools'),
+        ('quizzes', '0011_response_graded_question'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -128,6 +128,10 @@ class Response(models.Model):
     base_score = models.DecimalField(
         max_digits=8, decimal_places=3, null=True, blank=True
     )
+    # What this answer was graded against: the question's text, choices and key when it
+    # was last graded (quizzes/frozen.py). Later edits of the question leave it alone;
+    # only a regrade, an instructor's explicit action, freezes the new version.
+    graded_question = models.JSONField(null=True, blank=True, editable=False)
     needs_manual = models.BooleanField(default=False)
     comment = models.TextField(blank=True)
     graded_by = models.ForeignKey(

@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import grading, pools, selectors, signals
+from .. import frozen, grading, pools, selectors, signals
 from ..models import Attempt, Response
 
 __all__ = [
@@ -35,6 +35,7 @@ _SCORED_FIELDS = (
     "score",
     "max_score",
     "feedback",
+    "graded_question",
     "needs_manual",
     "graded_at",
 )
@@ -62,7 +63,7 @@ def floored_total(total: Decimal) -> Decimal:
 
 def _scored(
     attempt: Attempt,
-    keys: list[tuple[int, grading.CheckedKey]],
+    keys: list[tuple[int, grading.CheckedKey, dict]],
     responses: dict[int, Response],
     now: datetime,
 ) -> list[Response]:
@@ -72,13 +73,14 @@ def _scored(
     the attempt started gets a row now. Manual scores already given are kept, so a regrade after a key
     change touches only the automatic part. An attempt made with certainty-based marking
     has its right-or-wrong answers marked by CBM (grading.cbm), at the certainty stored
-    with each answer.
+    with each answer. Each row keeps a frozen copy of the question it was graded against
+    (quizzes/frozen.py).
     """
     rows = []
     total = Decimal(0)
     maximum = Decimal(0)
     waiting = False
-    for question_id, key in keys:
+    for question_id, key, snapshot in keys:
         row = responses.get(question_id)
         if row is None:
             row = Response(attempt_id=attempt.pk, question_id=question_id, answer=None)
@@ -106,6 +108,7 @@ def _scored(
         row.base_score = as_points(cbm["raw_points"]) if cbm else None
         row.max_score = as_points(key.max_points)
         row.feedback = result.feedback
+        row.graded_question = snapshot
         row.score = row.auto_score + (row.manual_score or Decimal(0))
         if row.override_score is not None:
             # A person's override wins and survives the regrade, within the maximum.
@@ -138,8 +141,11 @@ def _store_scores(attempts: list[Attempt], rows: list[Response]) -> None:
     signals.attempts_scored.send(sender=Attempt, attempts=attempts)
 
 
-def _checked_keys(questions) -> list[tuple[int, grading.CheckedKey]]:
-    return [(q.id, grading.check_key(selectors.question_key(q))) for q in questions]
+def _checked_keys(questions) -> list[tuple[int, grading.CheckedKey, dict]]:
+    return [
+        (q.id, grading.check_key(selectors.question_key(q)), frozen.snapshot_of(q))
+        for q in questions
+    ]
 
 
 def score_attempt(attempt: Attempt, *, now: datetime) -> Attempt:
@@ -250,7 +256,7 @@ def _grade_batch(attempt_id: int, now: datetime, batch: int) -> list[Attempt]:
             if each is attempt
             else each.skipped or ()
         )
-        mine = [(qid, key) for qid, key in keys if qid not in skipped]
+        mine = [key for key in keys if key[0] not in skipped]
         rows += _scored(each, mine, responses[each.pk], now)
     _store_scores(attempts, rows)
     return attempts
@@ -290,6 +296,8 @@ def score_response(
     question = next(
         q for q in attempt.quiz.questions.all() if q.id == response.question_id
     )
+    # Marked out of what was graded, not of an edit made since.
+    question = frozen.as_graded(question, response.graded_question)
     key = selectors.question_key(question)
     automatic = 0 if question.kind == question.Kind.ESSAY else key["points"]
     manual_max = as_points(grading.max_points(key) - automatic)

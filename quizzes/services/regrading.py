@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import selectors
-from ..models import Attempt, GradeOverride, Question, Quiz, RegradeRun
+from ..models import Attempt, GradeOverride, Question, Quiz, RegradeRun, Response
 from .marking import score_attempt
 
 __all__ = ["RegradeChange", "preview_regrade", "regrade", "regrade_quizzes"]
@@ -103,6 +103,16 @@ def _locked_attempts(quiz: Quiz) -> list[Attempt]:
     return attempts
 
 
+def _refreeze(attempt: Attempt, frozen_before: dict[int, dict | None]) -> None:
+    stale = [
+        r
+        for r in attempt.responses.all()
+        if r.pk in frozen_before and r.graded_question != frozen_before[r.pk]
+    ]
+    if stale:
+        Response.objects.bulk_update(stale, ["graded_question"])
+
+
 def _rescore(
     attempts: list[Attempt], *, question: Question | None, now: datetime
 ) -> list[RegradeChange]:
@@ -114,6 +124,7 @@ def _rescore(
     changes = []
     for attempt in attempts:
         before = _response_state(attempt)
+        frozen_before = {r.pk: r.graded_question for r in attempt.responses.all()}
         old = (attempt.score, attempt.max_score, attempt.state)
         old_graded_at = attempt.graded_at
         question_old = _question_score(attempt, question.id) if question else None
@@ -132,6 +143,9 @@ def _rescore(
             # caller works out new quiz grades from it.
             attempt.score, attempt.max_score, attempt.state = old
             attempt.graded_at = old_graded_at
+            # Its scores stand, but it now stands graded under the current question:
+            # the frozen copy follows (and nothing else, so graded_at is kept).
+            _refreeze(attempt, frozen_before)
             continue
         transaction.savepoint_commit(savepoint)
         if old == new and question_old == question_new:

@@ -148,6 +148,37 @@ def _parts_text(verdicts: dict) -> str:
     return text
 
 
+def _fit_text(entry: dict) -> str:
+    """How a scenario scored on fit was scored, in plain words."""
+    if not entry.get("value"):
+        text = _(
+            "Half the points go to the fit between your option and the value you put "
+            "first: your first part names none of the values at stake."
+        )
+    elif entry.get("fits"):
+        text = _(
+            "You put %(value)s first, and your option serves it: the fit earns half "
+            "the points."
+        ) % {"value": entry["value"]}
+    else:
+        text = _(
+            "You put %(value)s first, but your option serves %(serves)s instead: the "
+            "fit earns nothing (any option can earn full marks with an argument that "
+            "fits it)."
+        ) % {"value": entry["value"], "serves": ", ".join(entry.get("serves", []))}
+    return (
+        text
+        + " "
+        + _("Costs named: %(named)s of the %(needed)s needed for the other half.")
+        % {
+            "named": min(
+                len(entry.get("costs_named", [])), entry.get("costs_needed", 0)
+            ),
+            "needed": entry.get("costs_needed", 0),
+        }
+    )
+
+
 @register.filter
 def feedback_items(question: dict) -> list[dict]:
     """The review's feedback entries with choice ids turned into their texts."""
@@ -170,6 +201,8 @@ def feedback_items(question: dict) -> list[dict]:
                 )
                 if entry.get(name)
             ]
+        elif kind == "fit":
+            item["text"] = _fit_text(entry)
         elif kind == "parts":
             item["text"] = _parts_text(entry.get("parts") or {})
         elif kind == "distance":
@@ -191,6 +224,12 @@ def key_lines(question: dict) -> list[str]:
     review = question.get("review") or {}
     key = review.get("key") or {}
     kind = question["kind"]
+    if "serves" in key:
+        return [
+            _("%(text)s: serves %(values)s")
+            % {"text": option["text"], "values": ", ".join(option["serves"])}
+            for option in key["serves"]
+        ]
     if kind in (Kind.SINGLE_CHOICE, Kind.TRUE_FALSE):
         return [
             _("%(text)s (credit %(credit)s)")

@@ -47,7 +47,7 @@ def test_a_test_wise_non_reader_scores_at_most_35_percent_of_a_quiz(quiz):
 
 
 def test_the_longest_option_is_the_key_of_at_most_a_third_of_single_choices():
-    singles = [q for q in QUESTIONS if q["kind"] == "single_choice"]
+    singles = bank_audit.keyed_singles(QUESTIONS)
     longest = [q["pk"] for q in singles if bank_audit.is_key_longest(q)]
 
     assert len(longest) * 3 <= len(singles), longest
@@ -55,7 +55,7 @@ def test_the_longest_option_is_the_key_of_at_most_a_third_of_single_choices():
 
 def test_the_shortest_option_is_the_key_of_at_most_a_third_of_single_choices():
     # Moving keys off the longest must not make "pick the shortest" a cue instead.
-    singles = [q for q in QUESTIONS if q["kind"] == "single_choice"]
+    singles = bank_audit.keyed_singles(QUESTIONS)
     shortest = [q["pk"] for q in singles if bank_audit.is_key_shortest(q)]
 
     assert len(shortest) * 3 <= len(singles), shortest
@@ -104,9 +104,82 @@ def test_every_scenario_option_has_gains_costs_and_an_objection():
                 assert option[part].strip(), (question["pk"], option["pk"], part)
 
 
+def test_a_scenario_is_scored_on_fit_unless_it_says_according_to_the_essay():
+    scenarios = [q for q in QUESTIONS if q["name"].startswith(SCENARIO_PREFIX)]
+    fit = [q for q in scenarios if bank_audit.is_fit(q)]
+
+    assert len(fit) >= 6
+    for question in scenarios:
+        keyed = bool(re.search(r"according to the", question["prompt"], re.I))
+        assert keyed != bank_audit.is_fit(question), question["pk"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [q for q in QUESTIONS if bank_audit.is_fit(q)],
+    ids=lambda q: str(q["pk"]),
+)
+def test_every_option_of_a_fit_scenario_can_earn_full_marks_and_a_misfit_less(
+    question,
+):
+    data = question["data"]
+    values = [v["name"] for v in data["values"]]
+    for index, choice in enumerate(question["choices"]):
+        written = grading.fit.model_justification(data, index)
+        answer = {"choice": choice["pk"], "justification": written}
+        assert grading.grade(key(question), answer).fraction == 1, choice["pk"]
+        against = [v for v in values if v not in data["options"][index]["serves"]]
+        if against:
+            misfit = {
+                **written,
+                "value": f"I put {against[0]} first, because it matters most here.",
+            }
+            answer = {"choice": choice["pk"], "justification": misfit}
+            assert grading.grade(key(question), answer).fraction == 0.5
+
+
+def test_opposing_options_feedback_is_equally_strong_unless_keyed_to_the_essay():
+    checked = [q for q in QUESTIONS if bank_audit.opposing_groups(q)]
+
+    assert any(not bank_audit.ACCORDING.search(q["prompt"]) for q in checked)
+    assert bank_audit.figures(RECORDS)["asymmetric_feedback"] == []
+
+
+def test_the_symmetry_check_catches_a_lean():
+    lean = {
+        "kind": "single_choice",
+        "prompt": "Which would you choose?",
+        "data": {"scoring": "fit"},
+        "choices": [
+            {
+                "credit": "0",
+                "feedback": "The best option: " + "it protects. " * 20,
+                "feedback_gains": "Safety.",
+                "feedback_costs": "Money.",
+                "feedback_objection": "Slow.",
+            },
+            {
+                "credit": "0",
+                "feedback": "It shares the load.",
+                "feedback_gains": "Relief.",
+                "feedback_costs": "",
+                "feedback_objection": "Harsh.",
+            },
+        ],
+    }
+
+    problems = bank_audit.feedback_asymmetry(lean)
+
+    assert len(problems) == 3, problems
+    keyed = {**lean, "prompt": "According to the essay, which fits best?"}
+    assert bank_audit.feedback_asymmetry(keyed) == []
+
+
 def test_a_keyed_scenario_says_according_to_the_essay_and_opposing_options_match():
     for question in QUESTIONS:
-        if not question["name"].startswith(SCENARIO_PREFIX):
+        if not question["name"].startswith(SCENARIO_PREFIX) or bank_audit.is_fit(
+            question
+        ):
             continue
         assert re.search(r"according to the", question["prompt"], re.I), question["pk"]
         partial = Counter(

@@ -178,6 +178,11 @@ def test_every_lesson_quiz_has_the_required_mix_of_question_types(bank):
         for scenario in scenarios:
             credits = [choice.credit for choice in scenario.choices.all()]
             assert scenario.kind == Question.Kind.SINGLE_CHOICE
+            if (scenario.data or {}).get("scoring") == "fit":
+                # Scored on fit: no option is keyed, every option serves a value.
+                assert len(set(credits)) == 1, scenario
+                assert len(scenario.data["options"]) == len(credits), scenario
+                continue
             assert max(credits) == 1
             # Defensible alternatives earn partial credit, each at its own cost.
             assert sum(1 for credit in credits if 0 < credit < 1) >= 2, scenario
