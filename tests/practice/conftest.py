@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from courses.models import Enrollment
 from tests.accounts.factories import UserFactory
 from tests.courses.factories import (
     CourseFactory,
-    EnrollmentFactory,
     LessonFactory,
     TradeoffFactory,
 )
@@ -51,7 +51,7 @@ def build(n_questions: int = 6, *, student=None, course=None) -> Practice:
         question.tradeoffs.set([security if n % 2 == 0 else labour])
         questions.append(question)
     student = student or UserFactory()
-    EnrollmentFactory(user=student, course=course)
+    Enrollment.objects.get_or_create(user=student, course=course)
     answers = {
         str(q.pk): {"choice": (wrong_choice(q) if n % 2 == 0 else right_choice(q)).pk}
         for n, q in enumerate(questions)

@@ -161,9 +161,9 @@ def test_a_question_closed_again_since_the_set_started_is_not_marked(practice):
     )
     item = practice_set.items.select_related("question").first()
     # The quiz now keeps its answers back (an instructor changed its review options).
-    practice.quiz.review_immediately = "nothing"
-    practice.quiz.review_while_open = "nothing"
-    practice.quiz.review_after_close = "nothing"
+    practice.quiz.review_immediately = "score"
+    practice.quiz.review_while_open = "score"
+    practice.quiz.review_after_close = "score"
     practice.quiz.save()
     with pytest.raises(services.QuestionClosed):
         _answer(practice_set, item, right_choice(item.question))
