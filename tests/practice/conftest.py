@@ -63,3 +63,7 @@ def build(n_questions: int = 6, *, student=None, course=None) -> Practice:
 @pytest.fixture
 def practice(db) -> Practice:
     return build()
+
+
+# The quiz tests' Chromium (Debian's, module-scoped) and artifacts folder.
+from tests.quizzes.conftest import artifacts_dir, chromium_browser  # noqa: E402, F401
