@@ -55,7 +55,9 @@ def test_a_student_practises_a_set_with_feedback_after_each_answer(
         # The answer of this question, never another's feedback.
         expect(feedback).to_contain_text("The answer")
         if number == 1:
-            page.screenshot(path=artifacts_dir / "practice-feedback.png", full_page=True)
+            page.screenshot(
+                path=artifacts_dir / "practice-feedback.png", full_page=True
+            )
         expect(page.get_by_test_id("practice-progress")).to_contain_text(
             f"{number} of {total} answered"
         )
