@@ -70,9 +70,11 @@ class PracticeSet(models.Model):
         Course, on_delete=models.CASCADE, related_name="practice_sets"
     )
     day = models.DateField()
+    # CASCADE, not SET_NULL: a focused set turned unfocused could clash with the day's
+    # own set under the unique constraint below.
     focus = models.ForeignKey(
         Tradeoff,
-        on_delete=models.SET_NULL,
+        on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="+",

@@ -117,7 +117,7 @@ def course_mastery(student, course: Course) -> CourseMastery:
     names: dict[int, str] = {}
     levels: dict[int, str] = {}
     for row in Question.tradeoffs.through.objects.filter(
-        question__quiz__course=course
+        question__quiz__course=course, question__quiz__published=True
     ).values(
         "question_id",
         "tradeoff_id",
