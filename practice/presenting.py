@@ -7,7 +7,7 @@ answer form as in the feedback.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from quizzes import answer_form, presentation
 from quizzes.textformats import render_text
@@ -24,11 +24,6 @@ class SetPage:
     last_answered: dict | None
     answered: int
     total: int
-    questions: list[dict] = field(default_factory=list)
-
-    @property
-    def finished(self) -> bool:
-        return self.current is None
 
 
 def _feedback(entries: list[dict], question_id: int, handles) -> list[dict]:
@@ -104,5 +99,4 @@ def set_page(
         last_answered=answered[-1] if answered else None,
         answered=len(answered),
         total=total,
-        questions=views,
     )

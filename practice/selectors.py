@@ -222,8 +222,8 @@ def items_of(practice_set: PracticeSet) -> list[PracticeItem]:
     return items
 
 
-def due_count(student, course: Course, *, now: datetime, open_ids: set[int]) -> int:
-    """How many of the student's open cards in the course are due now (one query)."""
+def due_count(student, *, now: datetime, open_ids: set[int]) -> int:
+    """How many of the student's cards on these open questions are due now (one query)."""
     return Card.objects.filter(
         student=student, question_id__in=open_ids, due__lte=now
     ).count()

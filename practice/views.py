@@ -53,9 +53,7 @@ def course_practice(request, course_slug):
             "focus": focus,
             "today": today,
             "open_count": len(open_ids),
-            "due_count": selectors.due_count(
-                request.user, course, now=now, open_ids=open_ids
-            ),
+            "due_count": selectors.due_count(request.user, now=now, open_ids=open_ids),
             "mastery": selectors.course_mastery(request.user, course).rows,
         },
     )
