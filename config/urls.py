@@ -35,6 +35,7 @@ urlpatterns = [
     path("instructor/reports/", include("analytics.urls")),
     path("instructor/", include("teaching.urls")),
     path("progress/", include("progress.urls")),
+    path("practice/", include("practice.urls")),
     path("lti/", include("lti.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

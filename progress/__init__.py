@@ -1,4 +1,4 @@
 """Progress: progress-report e-mails (outbox, Celery sending, beat schedule).
 
-May import `accounts`, `courses` and `quizzes`; nothing imports it.
+May import `accounts`, `courses`, `quizzes` and `practice`; nothing imports it.
 """

@@ -29,7 +29,13 @@ _LENGTH = 12
 
 
 class Handles:
-    """The handles of one attempt: real id <-> opaque string, per question."""
+    """The handles of one attempt: real id <-> opaque string, per question.
+
+    Another owner of handles (a practice set) subclasses it with its own `salt`, so its
+    handles never coincide with an attempt's of the same number.
+    """
+
+    salt = _SALT
 
     def __init__(self, attempt_id: int, candidates: dict[int, Iterable[Any]]):
         self.attempt_id = attempt_id
@@ -53,7 +59,7 @@ class Handles:
     def _derive(self, question_id: int, raw: Any) -> str:
         # The type is part of the message: item "1" and choice 1 never share a handle.
         value = f"{self.attempt_id}:{question_id}:{type(raw).__name__}:{raw}"
-        return salted_hmac(_SALT, value, algorithm="sha256").hexdigest()[:_LENGTH]
+        return salted_hmac(self.salt, value, algorithm="sha256").hexdigest()[:_LENGTH]
 
     def of(self, question_id: int, raw: Any) -> Any:
         """The handle of a real id; an id the question does not have stays as it is."""

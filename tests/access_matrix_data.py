@@ -75,6 +75,7 @@ class World:
     extension: Any
     response: Any  # the student's essay answer in the grading queue
     export_job: Any  # a finished export, requested by the instructor
+    practice_set: Any = None  # the student's practice set of today on course A
     # role -> session key, logged in once while seeding rather than once per request
     sessions: dict[str, str] = field(default_factory=dict)
 
@@ -258,6 +259,23 @@ def _unsubscribe(w: World) -> dict:
 
 def _empty(w: World) -> dict:
     return {}
+
+
+def _practice_course(w: World) -> dict:
+    return {"course_slug": w.course.slug}
+
+
+def _practice_set(w: World) -> dict:
+    return {"pk": w.practice_set.pk}
+
+
+def _practice_item(w: World) -> dict:
+    return {"pk": w.practice_set.pk, "position": 1}
+
+
+def enrolled_student(ok: Outcome) -> dict[str, Outcome]:
+    """A course's practice: its enrolled student alone; everyone else is refused."""
+    return {**dict.fromkeys(SIGNED_IN, 403), "anonymous": LOGIN, "student": ok}
 
 
 TEACHES_A = ("instructor", "staff")
@@ -650,6 +668,32 @@ PAGES = (
         "instructor/responses/<int:pk>/override/",
         _response,
         (Check(POST, instructor_page(400), body=_empty),),
+    ),
+    # Practice (practice/): the course's enrolled student alone; sets are the owner's.
+    Route(
+        "practice:course",
+        "practice/courses/<slug:course_slug>/",
+        _practice_course,
+        (Check(GET, enrolled_student(200)),),
+    ),
+    Route(
+        "practice:start",
+        "practice/courses/<slug:course_slug>/start/",
+        _practice_course,
+        (Check(POST, enrolled_student(302), body=_empty),),
+    ),
+    Route(
+        "practice:set",
+        "practice/sets/<int:pk>/",
+        _practice_set,
+        (Check(GET, owner_only(200)),),
+    ),
+    # An empty answer is a form error for the owner, and nothing for anyone else.
+    Route(
+        "practice:answer",
+        "practice/sets/<int:pk>/questions/<int:position>/answer/",
+        _practice_item,
+        (Check(POST, owner_only(400), body=_empty),),
     ),
     # The signed token is the credential: it works for anyone holding the link.
     Route(

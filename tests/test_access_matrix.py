@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from analytics import exports
 from analytics import services as report_services
 from analytics.models import ExportJob
+from practice import services as practice_services
 from quizzes import services
 from quizzes.models import Question
 from tests.access_matrix_data import ROLES, ROUTES, Login, World
@@ -141,6 +142,8 @@ def seed_world() -> World:
     job = exports.run_export(job_id=job.pk)
     assert job.state == ExportJob.State.DONE
 
+    practice_set, _created = practice_services.start_set(student=student, course=course)
+
     world = World(
         users={
             "anonymous": None,
@@ -162,6 +165,7 @@ def seed_world() -> World:
         extension=extension,
         response=response,
         export_job=job,
+        practice_set=practice_set,
     )
     for role, user in world.users.items():
         if user is not None:

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ["config", "progress", "lti", "teaching", "analytics", "quizzes", "courses"]
+PACKAGES = ["config", "progress", "lti", "teaching", "analytics", "practice"]
+PACKAGES += ["quizzes", "courses"]
 PACKAGES += ["accounts", "core"]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 # Modules that take and return plain values; they must not reach the database layer.
@@ -22,6 +23,7 @@ PURE = [
     "quizzes/gift",
 ]
 PURE += ["quizzes/moodle_weights.py", "progress/reports"]
+PURE += ["practice/scheduler.py", "practice/mastery.py"]
 
 
 def lint_imports(cwd: Path) -> subprocess.CompletedProcess:
@@ -57,6 +59,9 @@ def copy_of_the_project(tmp_path: Path) -> Path:
         ("accounts/_planted.py", "from courses import models", "accounts is not"),
         ("quizzes/_planted.py", "import teaching.views", "quizzes is not"),
         ("teaching/_planted.py", "from analytics import models", "teaching is not"),
+        ("practice/_planted.py", "import progress.selectors", "practice is not"),
+        ("practice/_planted.py", "from teaching import views", "practice is not"),
+        ("quizzes/_planted.py", "from practice import models", "quizzes is not"),
         # An app importing the composition root.
         ("core/_planted.py", "import config.urls", "core is not"),
         ("quizzes/_planted.py", "from config import settings", "quizzes is not"),

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "quizzes",
     "teaching",
     "analytics",
+    "practice",
     "progress",
     "lti_tool",
     "lti",

@@ -6,6 +6,8 @@ from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
 
+from practice import mastery as shares_of
+from practice.paths import practice_path
 from quizzes import coursework
 
 from .content import (
@@ -39,33 +41,65 @@ def latest_responses(responses: list[ResponseRow]) -> dict[int, ResponseRow]:
     return latest
 
 
+def _scored(rows) -> list[shares_of.Scored]:
+    return [
+        shares_of.Scored(r.question_id, r.score, r.max_score, r.submitted_at)
+        for r in rows
+    ]
+
+
+def _course_of(
+    tradeoff_id: int, rows: list[ResponseRow], questions: dict[int, QuestionInfo]
+) -> str:
+    """The course of the latest answer touching the tradeoff."""
+    slug = ""
+    for row in sorted(rows, key=lambda r: r.submitted_at):
+        question = questions.get(row.question_id)
+        if question and tradeoff_id in question.tradeoff_ids and question.course_slug:
+            slug = question.course_slug
+    return slug
+
+
 def mastery_by_tradeoff(
     latest: dict[int, ResponseRow],
     questions: dict[int, QuestionInfo],
     tradeoff_names: dict[int, str],
+    *,
+    practice: dict[int, ResponseRow] | None = None,
+    site_url: str = "",
 ) -> list[Mastery]:
-    """Share of credit earned on the questions touching each tradeoff, by name.
+    """Share of credit earned on the questions touching each tradeoff, by name; from
+    practice apart (practice.mastery.shares, the arithmetic the course page uses).
 
     Only questions at apply level or above count, rubric scores of justifications
     included: recall of the essay measures reading, not mastery of a tradeoff.
     """
-    earned: dict[int, Decimal] = defaultdict(Decimal)
-    possible: dict[int, Decimal] = defaultdict(Decimal)
-    for row in latest.values():
-        question = questions.get(row.question_id)
-        if question is None or not question.applied:
+    from_quizzes = shares_of.shares(_scored(latest.values()), questions)
+    practised = list((practice or {}).values())
+    from_practice = shares_of.shares(_scored(practised), questions)
+    items = []
+    for t in set(from_quizzes) | set(from_practice):
+        if t not in tradeoff_names:
             continue
-        for tradeoff_id in question.tradeoff_ids:
-            earned[tradeoff_id] += max(row.score, Decimal(0))
-            possible[tradeoff_id] += row.max_score
-    return sorted(
-        (
-            Mastery(tradeoff_names[t], earned[t], possible[t])
-            for t in possible
-            if possible[t] and t in tradeoff_names
-        ),
-        key=lambda m: (m.percent, m.tradeoff),
-    )
+        quiz = from_quizzes.get(t) or shares_of.Share(Decimal(0), Decimal(0))
+        done = from_practice.get(t) or shares_of.Share(Decimal(0), Decimal(0))
+        slug = _course_of(t, practised, questions) or _course_of(
+            t, list(latest.values()), questions
+        )
+        items.append(
+            Mastery(
+                tradeoff_names[t],
+                quiz.earned,
+                quiz.possible,
+                practice_earned=done.earned,
+                practice_possible=done.possible,
+                practice_answers=done.answers,
+                practice_url=absolute(site_url, practice_path(slug, t))
+                if slug and site_url
+                else "",
+            )
+        )
+    return sorted(items, key=lambda m: (m.percent, m.tradeoff))
 
 
 def passages_to_review(
@@ -198,7 +232,15 @@ def build_student_report(
                 if a.id in facts.overrides
             },
         ),
-        mastery=mastery_by_tradeoff(latest, questions, tradeoff_names),
+        mastery=mastery_by_tradeoff(
+            latest,
+            questions,
+            tradeoff_names,
+            practice=latest_responses(
+                [r for r in facts.practice if r.submitted_at < week.end]
+            ),
+            site_url=site_url,
+        ),
         review=passages_to_review(
             latest_responses(
                 [

@@ -20,22 +20,45 @@ class QuizResult:
         return None if self.previous is None else self.grade - self.previous
 
 
+def _percent(earned: Decimal, possible: Decimal) -> int:
+    if not possible:
+        return 0
+    share = earned / possible * 100
+    return max(0, min(100, int(share.quantize(Decimal("1")))))
+
+
 @dataclass(frozen=True)
 class Mastery:
+    """A tradeoff's mastery from quizzes, and apart from practice (never graded)."""
+
     tradeoff: str
     earned: Decimal
     possible: Decimal
+    practice_earned: Decimal = Decimal(0)
+    practice_possible: Decimal = Decimal(0)
+    practice_answers: int = 0
+    # Absolute: the course's practice page on this tradeoff ("practise this").
+    practice_url: str = ""
 
     @property
     def percent(self) -> int:
-        if not self.possible:
-            return 0
-        share = self.earned / self.possible * 100
-        return max(0, min(100, int(share.quantize(Decimal("1")))))
+        return _percent(self.earned, self.possible)
 
     @property
     def rest(self) -> int:
         return 100 - self.percent
+
+    @property
+    def from_quizzes(self) -> bool:
+        return bool(self.possible)
+
+    @property
+    def practised(self) -> bool:
+        return bool(self.practice_possible)
+
+    @property
+    def practice_percent(self) -> int:
+        return _percent(self.practice_earned, self.practice_possible)
 
 
 @dataclass(frozen=True)

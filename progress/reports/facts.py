@@ -20,6 +20,8 @@ class QuestionInfo:
     tradeoff_ids: tuple[int, ...] = ()
     # At apply level or above (Bloom): only these count towards mastery of a tradeoff.
     applied: bool = True
+    # The course of the question's quiz: where "practise this" leads.
+    course_slug: str = ""
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,8 @@ class StudentFacts:
     extensions: dict[int, list[ExtensionTerms]] = field(default_factory=dict)
     # Grade overrides by assignment id.
     overrides: dict[int, coursework.OverrideRow] = field(default_factory=dict)
+    # Practice answers (practice app): shown apart, never part of a grade.
+    practice: list[ResponseRow] = field(default_factory=list)
 
 
 @dataclass

@@ -63,6 +63,7 @@ def question_infos(
             "lesson__slug",
             "lesson__course__slug",
             "cognitive_level",
+            "quiz__course__slug",
         )
     ):
         text = row["name"] or row["prompt"]
@@ -78,6 +79,7 @@ def question_infos(
             paragraph=row["paragraph"],
             tradeoff_ids=tuple(sorted(touching.get(row["id"], ()))),
             applied=row["cognitive_level"] in Question.APPLY_AND_ABOVE,
+            course_slug=row["quiz__course__slug"],
         )
     return infos, names
 

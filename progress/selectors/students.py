@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count
 
 from courses.models import LessonCompletion
+from practice import api as practice_api
 from quizzes import coursework
 from quizzes import reviews as quiz_reviews
 from quizzes.coursework_rows import override_rows
@@ -29,7 +30,7 @@ def student_facts(
     dict[int, reports.StudentFacts], dict[int, reports.QuestionInfo], dict[int, str]
 ]:
     """What each student's report needs, for a whole batch in a fixed
-    number of queries (ten, and five for the review decisions)."""
+    number of queries (eleven, and five for the review decisions)."""
     ids = [user.pk for user in users]
     facts = {
         user.pk: reports.StudentFacts(
@@ -92,6 +93,18 @@ def student_facts(
             _response_row(row, reviewable=reviews[row["attempt_id"]].feedback)
         )
         question_ids.add(row["question_id"])
+    # Practice answers, shown apart in the mastery (never part of a grade).
+    for row in practice_api.answered_rows(student_ids=ids, before=week.end):
+        facts[row.student_id].practice.append(
+            reports.ResponseRow(
+                student_id=row.student_id,
+                question_id=row.question_id,
+                score=row.score,
+                max_score=row.max_score,
+                submitted_at=row.answered_at,
+            )
+        )
+        question_ids.add(row.question_id)
     questions, tradeoff_names = question_infos(question_ids, with_tradeoffs=True)
 
     # As quizzes.selectors.rules_for_quizzes: the latest-due assignment of a quiz wins.

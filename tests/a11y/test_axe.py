@@ -13,6 +13,46 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 BLOCKING = {"serious", "critical"}
 
+
+def _practice_set_url(scene: Scene) -> str:
+    """Today's practice set of the scene's student, with one answer already checked
+    (the page then shows feedback and the next question)."""
+    from practice import presenting, selectors, services
+
+    practice_set, _ = services.start_set(student=scene.student, course=scene.course)
+    items = selectors.items_of(practice_set)
+    page = presenting.set_page(
+        practice_set,
+        items,
+        open_ids=selectors.open_question_ids(
+            scene.student, scene.course, now=practice_set.created_at
+        ),
+    )
+    question = page.current
+    kind = question["kind"]
+    if kind == "ordering":
+        answer = {"order": [w["item"] for w in question["widgets"]]}
+    elif kind == "matching":
+        answer = {
+            "matches": {
+                w["pair"]: w["options"][0]["value"] for w in question["widgets"]
+            }
+        }
+    elif kind == "short_answer":
+        answer = {"text": "the state"}
+    elif kind == "numeric":
+        answer = {"value": 1}
+    elif question.get("multiple"):
+        answer = {"choices": [question["widgets"][0]["value"]]}
+    else:
+        answer = {"choice": question["widgets"][0]["value"]}
+    _item, answered = services.answer_item(
+        practice_set=practice_set, position=question["position"], answer=answer
+    )
+    assert answered
+    return practice_set.get_absolute_url()
+
+
 # (page id, who looks at it, the URL in the scene)
 PAGES: list[tuple[str, str, Callable[[Scene], str]]] = [
     ("home-anonymous", "anonymous", lambda s: reverse("home")),
@@ -44,6 +84,12 @@ PAGES: list[tuple[str, str, Callable[[Scene], str]]] = [
         "student",
         lambda s: reverse("quizzes:history", args=[s.quiz.pk]),
     ),
+    (
+        "practice",
+        "student",
+        lambda s: reverse("practice:course", kwargs={"course_slug": s.course.slug}),
+    ),
+    ("practice-set", "student", _practice_set_url),
     ("assigned-work", "student", lambda s: reverse("dashboard:index")),
     ("grades", "student", lambda s: reverse("grades")),
     ("join", "student", lambda s: reverse("join")),
