@@ -80,8 +80,12 @@ def stats_first(ctx):
     seconds, stats, queries = _timed(
         lambda: services.refresh_quiz_statistics(quiz_id=ctx["quiz_id"], which="first")
     )
-    return {"seconds": seconds, "units": stats.attempt_count, "unit": "attempt",
-            "queries": queries}
+    return {
+        "seconds": seconds,
+        "units": stats.attempt_count,
+        "unit": "attempt",
+        "queries": queries,
+    }
 
 
 @job("stats-all", "statistics refresh, all attempts")
@@ -91,8 +95,28 @@ def stats_all(ctx):
     seconds, stats, queries = _timed(
         lambda: services.refresh_quiz_statistics(quiz_id=ctx["quiz_id"], which="all")
     )
-    return {"seconds": seconds, "units": stats.attempt_count, "unit": "attempt",
-            "queries": queries}
+    return {
+        "seconds": seconds,
+        "units": stats.attempt_count,
+        "unit": "attempt",
+        "queries": queries,
+    }
+
+
+@job(
+    "stats-all-lists", "statistics, all attempts, the marks held in Python (reference)"
+)
+def stats_all_lists(ctx):
+    """The list-based path the refresh used before issue 20, kept as the reference."""
+    from analytics import selectors, services
+
+    def run():
+        matrix = selectors.quiz_matrix(quiz_id=ctx["quiz_id"], which="all")
+        services.statistics_data(matrix)
+        return len(matrix.matrix)
+
+    seconds, count, queries = _timed(run)
+    return {"seconds": seconds, "units": count, "unit": "attempt", "queries": queries}
 
 
 @job("gradebook-page", "gradebook page")
@@ -102,15 +126,21 @@ def gradebook_page(ctx):
     url = reverse("instructor:gradebook", args=[ctx["book_cohort_id"]])
     seconds, queries, status = _page(ctx, url)
     assert status == 200, status
-    return {"seconds": seconds, "units": ctx["book_students"], "unit": "student row",
-            "queries": queries}
+    return {
+        "seconds": seconds,
+        "units": ctx["book_students"],
+        "unit": "student row",
+        "queries": queries,
+    }
 
 
 def _export(ctx, kind: str, **target):
     from analytics.exports import run_export
     from analytics.models import ExportJob
 
-    export = ExportJob.objects.create(kind=kind, requested_by=_instructor(ctx), **target)
+    export = ExportJob.objects.create(
+        kind=kind, requested_by=_instructor(ctx), **target
+    )
     seconds, done, queries = _timed(lambda: run_export(job_id=export.pk))
     assert done.state == ExportJob.State.DONE, done.state
     return seconds, done.rows_done, queries
@@ -123,7 +153,12 @@ def gradebook_csv(ctx):
     seconds, rows, queries = _export(
         ctx, ExportJob.Kind.COHORT_GRADES, cohort_id=ctx["book_cohort_id"]
     )
-    return {"seconds": seconds, "units": rows, "unit": "student row", "queries": queries}
+    return {
+        "seconds": seconds,
+        "units": rows,
+        "unit": "student row",
+        "queries": queries,
+    }
 
 
 @job("responses-csv", "responses CSV")
@@ -133,8 +168,12 @@ def responses_csv(ctx):
     seconds, rows, queries = _export(
         ctx, ExportJob.Kind.QUIZ_RESPONSES, quiz_id=ctx["quiz_id"]
     )
-    return {"seconds": seconds, "units": rows, "unit": "response row",
-            "queries": queries}
+    return {
+        "seconds": seconds,
+        "units": rows,
+        "unit": "response row",
+        "queries": queries,
+    }
 
 
 @job("grading-queue", "grading queue, first page")
@@ -169,8 +208,13 @@ def progress_reports(ctx):
         return created, sent
 
     seconds, (created, sent), queries = _timed(run)
-    return {"seconds": seconds, "units": created, "unit": "report", "queries": queries,
-            "note": f"{sent.sent} sent"}
+    return {
+        "seconds": seconds,
+        "units": created,
+        "unit": "report",
+        "queries": queries,
+        "note": f"{sent.sent} sent",
+    }
 
 
 def _regrade_quiz(ctx):
@@ -185,8 +229,13 @@ def regrade_preview(ctx):
 
     quiz = _regrade_quiz(ctx)
     seconds, changes, queries = _timed(lambda: regrading.preview_regrade(quiz=quiz))
-    return {"seconds": seconds, "units": ctx["attempts"], "unit": "attempt",
-            "queries": queries, "note": f"{len(changes):,} would move"}
+    return {
+        "seconds": seconds,
+        "units": ctx["attempts"],
+        "unit": "attempt",
+        "queries": queries,
+        "note": f"{len(changes):,} would move",
+    }
 
 
 @job("regrade", "regrade after a key change")
@@ -197,8 +246,13 @@ def regrade_real(ctx):
     seconds, run, queries = _timed(
         lambda: regrading.regrade(quiz=quiz, user=_instructor(ctx), reason="Key moved")
     )
-    return {"seconds": seconds, "units": ctx["attempts"], "unit": "attempt",
-            "queries": queries, "note": f"{len(run.changes):,} moved"}
+    return {
+        "seconds": seconds,
+        "units": ctx["attempts"],
+        "unit": "attempt",
+        "queries": queries,
+        "note": f"{len(run.changes):,} moved",
+    }
 
 
 def peak_rss_kb() -> int:

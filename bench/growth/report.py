@@ -100,7 +100,8 @@ def write(results, *, sizes, started: datetime, minutes: float, loads, seeding) 
         cells = [_cell(by_size[s]) if s in by_size else "-" for s in sizes]
         time_ratio, memory_ratio, verdict = verdicts(by_size, sizes)
         lines.append(
-            f"| {JOBS[key][0]} | " + " | ".join(cells)
+            f"| {JOBS[key][0]} | "
+            + " | ".join(cells)
             + f" | {time_ratio} | {memory_ratio} | {verdict} |"
         )
     lines += [

@@ -88,7 +88,9 @@ def main() -> int:
         bench_seed.migrate()
         context = growth_seed.seed(size)
         seeding[size] = time.perf_counter() - seeded_at
-        print(f"growth: seeded {size:,} in {seeding[size]:.0f} s: {context}", flush=True)
+        print(
+            f"growth: seeded {size:,} in {seeding[size]:.0f} s: {context}", flush=True
+        )
         path = var / f"context-{size}.json"
         path.write_text(json.dumps(context))
         for key in jobs:

@@ -75,15 +75,15 @@ def _graded_quiz_attempts(quiz: Quiz, students: list, now, rng) -> None:
     keys = []
     for position, question in enumerate(questions):
         answer = answer_for(question)
-        points = Decimal(str(round(grading.max_points(selectors.question_key(question)), 3)))
+        points = Decimal(
+            str(round(grading.max_points(selectors.question_key(question)), 3))
+        )
         keys.append((question.id, answer, points, 0.15 + 0.05 * position))
     max_score = sum(points for _, _, points, _ in keys)
     size = len(students)
     firsts = int(size * 0.9)
     ability = [rng.random() for _ in students]
-    owners = [(n, 1) for n in range(firsts)] + [
-        (n, 2) for n in range(size - firsts)
-    ]
+    owners = [(n, 1) for n in range(firsts)] + [(n, 2) for n in range(size - firsts)]
     done = 0
     for chunk in _chunks(owners):
         attempts, responses = [], []
