@@ -387,3 +387,28 @@ def test_regrading_an_unchanged_question_writes_and_mails_nothing(
     assert (run.changes, run.notified) == ([], 0)
     assert scores(quiz) == before
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3])
+def test_chunked_regrade_settles_each_students_grade_across_chunks(
+    quiz_setup, monkeypatch, chunk, django_capture_on_commit_callbacks
+):
+    # One attempt per chunk puts Lee's two attempts (grade held by the 100 %) in two.
+    monkeypatch.setattr(regrading, "CHUNK_SIZE", chunk)
+    quiz, attempts = quiz_setup["quiz"], quiz_setup["attempts"]
+    preview = regrading.preview_regrade(quiz=quiz)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run = regrading.regrade(
+            quiz=quiz, user=quiz_setup["instructor"], reason="B is defensible"
+        )
+
+    moved = [
+        (attempts["sam"].pk, "1.000", "2.000"),
+        (attempts["lee1"].pk, "0.000", "1.000"),
+    ]
+    assert [(c.attempt_id, str(c.old), str(c.new)) for c in preview] == moved
+    run.refresh_from_db()
+    assert [(c["attempt"], c["old"], c["new"]) for c in run.changes] == moved
+    assert run.notified == 1
+    assert [m.to for m in mail.outbox] == [["sam@example.org"]]
