@@ -101,14 +101,15 @@ def main() -> int:
             results[key][size] = result
             print(f"growth: {size:>7,} {report.line(key, result)}", flush=True)
         loads.append(f"after {size:,}: {load_average()}")
+        # Written after every size, so a run cut short still leaves what it measured.
+        report.write(
+            results,
+            sizes=sizes,
+            started=started,
+            minutes=(time.perf_counter() - clock) / 60,
+            loads=loads,
+            seeding=seeding,
+        )
     broker.flushdb()
-    report.write(
-        results,
-        sizes=sizes,
-        started=started,
-        minutes=(time.perf_counter() - clock) / 60,
-        loads=loads,
-        seeding=seeding,
-    )
     print(f"growth: wrote {report.GROWTH}", flush=True)
     return 0
