@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from .. import coursework, selectors
 from ..models import Attempt, GradeOverride, Question, Quiz, RegradeRun
-from .marking import score_attempt
+from . import marking
 
 __all__ = ["RegradeChange", "preview_regrade", "regrade", "regrade_quizzes"]
 
@@ -102,14 +102,16 @@ def _locked_ids(quiz: Quiz) -> list[int]:
     )
 
 
-def _attempt_chunks(quiz: Quiz, ids: list[int]) -> Iterator[list[Attempt]]:
-    """The locked attempts with their responses, CHUNK_SIZE at a time, in `ids` order.
+def _attempt_chunks(quiz: Quiz, ids: list[int]) -> Iterator[tuple[list[Attempt], list]]:
+    """The locked attempts with their responses, CHUNK_SIZE at a time, in `ids` order,
+    with the quiz's checked keys (checked once, not once per attempt).
 
     A quiz with 100,000 attempts has 1.2 million response rows: held at once they
     would grow the worker with the quiz, so only one chunk is in memory.
     """
     # One quiz instance with its questions prefetched once serves every attempt.
     full = selectors.quiz_with_questions(quiz_id=quiz.pk)
+    keys = marking.checked_keys(full.questions.all())
     for start in range(0, len(ids), CHUNK_SIZE):
         part = ids[start : start + CHUNK_SIZE]
         loaded = (
@@ -121,25 +123,31 @@ def _attempt_chunks(quiz: Quiz, ids: list[int]) -> Iterator[list[Attempt]]:
         attempts = [loaded[pk] for pk in part]
         for attempt in attempts:
             attempt.quiz = full
-        yield attempts
+        yield attempts, keys
 
 
 def _rescore(
-    attempts: list[Attempt], *, question: Question | None, now: datetime
+    attempts: list[Attempt],
+    keys: list,
+    *,
+    question: Question | None,
+    now: datetime,
+    write: bool,
 ) -> list[RegradeChange]:
-    """Rescore locked attempts; an attempt whose result stays the same is left unwritten.
+    """Rescore locked attempts in memory; write the ones whose result moved, at once.
 
-    Each attempt is rescored inside a savepoint that is rolled back when nothing moved,
-    so an unchanged attempt keeps its graded_at and a repeat regrade writes nothing.
+    An attempt whose result stays the same is left unwritten, so it keeps its
+    graded_at and a repeat regrade writes nothing. The dry run writes nothing at all.
     """
     changes = []
+    moved_attempts: list[Attempt] = []
+    moved_rows = []
     for attempt in attempts:
         before = _response_state(attempt)
         old = (attempt.score, attempt.max_score, attempt.state)
         old_graded_at = attempt.graded_at
         question_old = _question_score(attempt, question.id) if question else None
-        savepoint = transaction.savepoint()
-        score_attempt(attempt, now=now)
+        rows = marking.rescore_in_memory(attempt, keys, now=now)
         after = _response_state(attempt)
         new = (attempt.score, attempt.max_score, attempt.state)
         question_new = _question_score(attempt, question.id) if question else None
@@ -148,13 +156,13 @@ def _rescore(
         else:
             moved = before != after or old != new
         if not moved:
-            transaction.savepoint_rollback(savepoint)
-            # The rows are back as they were; the instance must say so too, since the
-            # caller works out new quiz grades from it.
+            # Not written; the instance must say so too, since the caller works out
+            # new quiz grades from it.
             attempt.score, attempt.max_score, attempt.state = old
             attempt.graded_at = old_graded_at
             continue
-        transaction.savepoint_commit(savepoint)
+        moved_attempts.append(attempt)
+        moved_rows += rows
         if old == new and question_old == question_new:
             # Only feedback text moved: stored, but no score changed to report.
             continue
@@ -175,6 +183,8 @@ def _rescore(
                 question_new=question_new,
             )
         )
+    if write and moved_attempts:
+        marking.store_scores(moved_attempts, moved_rows)
     return changes
 
 
@@ -183,16 +193,15 @@ def preview_regrade(
 ) -> list[RegradeChange]:
     """List each finished attempt's old and new score under the current key; writes nothing.
 
-    The real rescoring runs inside a transaction that is always rolled back, so the
-    preview cannot disagree with what `regrade` would do.
+    It runs the rescoring `regrade` runs, on the same locked rows, and skips only the
+    write, so the preview cannot disagree with what `regrade` would do.
     """
     _check_question(quiz, question)
     now = timezone.now()
     changes: list[RegradeChange] = []
     with transaction.atomic():
-        for attempts in _attempt_chunks(quiz, _locked_ids(quiz)):
-            changes += _rescore(attempts, question=question, now=now)
-        transaction.set_rollback(True)
+        for attempts, keys in _attempt_chunks(quiz, _locked_ids(quiz)):
+            changes += _rescore(attempts, keys, question=question, now=now, write=False)
     return changes
 
 
@@ -227,9 +236,9 @@ def _rescore_all(
         if old != new:
             moved[student_id] = (old, new)
 
-    for attempts in _attempt_chunks(quiz, _locked_ids(quiz)):
+    for attempts, keys in _attempt_chunks(quiz, _locked_ids(quiz)):
         rows_before = [_row(a) for a in attempts]
-        changes += _rescore(attempts, question=question, now=now)
+        changes += _rescore(attempts, keys, question=question, now=now, write=True)
         for old_row, attempt in zip(rows_before, attempts, strict=True):
             if attempt.student_id != student_id:
                 if student_id is not None:
