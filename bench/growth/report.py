@@ -8,7 +8,10 @@ from pathlib import Path
 
 from bench.growth.jobs import JOBS
 
-GROWTH = Path(__file__).resolve().parents[1] / "GROWTH.md"
+# GROWTH_FILE writes a partial run (one job, other sizes) elsewhere than GROWTH.md.
+GROWTH = Path(
+    os.environ.get("GROWTH_FILE") or Path(__file__).resolve().parents[1] / "GROWTH.md"
+)
 TIME_GOAL = 1.5  # time per unit at the largest size / at the smallest
 MEMORY_GOAL = 2.0  # peak memory at the largest size / at the one before
 
