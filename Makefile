@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 # pytest-xdist processes; browser tests share one of them, worker tests another.
 TEST_WORKERS ?= auto
 
-.PHONY: run test test-fast install install-dev setup lint format bench bench-exam-day clean stack
+.PHONY: run test test-fast install install-dev setup lint format bench bench-exam-day bench-growth clean stack
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -69,6 +69,12 @@ bench: install-dev
 # grading on; steps N up (EXAM_STEPS) and prints the largest N with p95 < 250 ms.
 bench-exam-day: install-dev
 	$(BIN)/python -u -m bench.exam_day
+
+# Growth curves (issue 20): each job's time per unit and peak memory at 1k, 10k and 100k
+# graded attempts; database bench_growth and Redis db 10 only; writes bench/GROWTH.md.
+# GROWTH_SIZES=1000,10000 for a shorter run; GROWTH_LIMITS=regrade=1000 caps a slow job.
+bench-growth: install-dev
+	$(BIN)/python -u -m bench.growth
 
 clean:
 	rm -rf var staticfiles

@@ -139,7 +139,8 @@ class QuizMatrix:
     answers: AnswerColumns
 
 
-def _question_max(question: Question) -> float:
+def question_max(question: Question) -> float:
+    """The most a question can earn, from its key."""
     return grading.max_points(selectors.question_key(question))
 
 
@@ -180,7 +181,7 @@ def quiz_matrix(*, quiz_id: int, which: str) -> QuizMatrix:
     """
     quiz = selectors.quiz_with_questions(quiz_id=quiz_id)
     questions = list(quiz.questions.all())
-    max_marks = {q.id: _question_max(q) for q in questions}
+    max_marks = {q.id: question_max(q) for q in questions}
     records = [
         qstats.AttemptRecord(
             student_id=row["student_id"],

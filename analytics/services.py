@@ -14,13 +14,14 @@ from django.utils.translation import gettext as _
 
 from courses.models import Cohort
 from quizzes import moodle_weights
+from quizzes import selectors as quiz_selectors
 from quizzes.models import Question, Quiz
 
-from . import selectors
+from . import aggregates, moments, selectors
 from . import statistics as qstats
 from .models import ExportJob, QuizStatistics
 
-__all__ = ["refresh_quiz_statistics", "request_export", "statistics_data"]
+__all__ = ["refresh_quiz_statistics", "request_export", "statistics_data", "sums_data"]
 
 logger = logging.getLogger(__name__)
 
@@ -33,18 +34,53 @@ def _question_label(question: Question) -> str:
 
 
 def statistics_data(matrix: selectors.QuizMatrix) -> dict:
-    """Turn a quiz's score matrix into the JSON stored on QuizStatistics."""
-    per_question = qstats.question_stats(matrix.matrix, max_marks=matrix.max_marks)
-    test = qstats.test_stats(matrix.matrix, max_marks=matrix.max_marks)
-    intended = moodle_weights.intended_weights(matrix.max_marks)
-    effective = moodle_weights.effective_weights(
-        {
-            qid: [float(row.scores.get(qid, 0.0)) for row in matrix.matrix]
-            for qid in matrix.max_marks
-        }
+    """Turn a quiz's score matrix into the JSON stored on QuizStatistics.
+
+    The list-based path, kept as the reference the database sums are tested against
+    (tests/analytics/test_statistics_sums.py); the refresh uses `sums_data`.
+    """
+    return _data(
+        questions=matrix.questions,
+        per_question=qstats.question_stats(matrix.matrix, max_marks=matrix.max_marks),
+        test=qstats.test_stats(matrix.matrix, max_marks=matrix.max_marks),
+        intended=moodle_weights.intended_weights(matrix.max_marks),
+        effective=moodle_weights.effective_weights(
+            {
+                qid: [float(row.scores.get(qid, 0.0)) for row in matrix.matrix]
+                for qid in matrix.max_marks
+            }
+        ),
+        choice_counts={
+            qid: qstats.choice_counts(picks)
+            for qid, picks in matrix.answers.choices.items()
+        },
+        answers=matrix.answers,
     )
-    questions = []
-    for question in matrix.questions:
+
+
+def sums_data(summed: aggregates.QuizSums) -> dict:
+    """The same JSON from the sums PostgreSQL adds up: no row per attempt in Python."""
+    n = summed.totals.n
+    return _data(
+        questions=summed.questions,
+        per_question=moments.question_stats_from_sums(
+            n, summed.sums, max_marks=summed.max_marks
+        ),
+        test=moments.test_stats_from_sums(
+            summed.totals, summed.sums, max_marks=summed.max_marks
+        ),
+        intended=moodle_weights.intended_weights(summed.max_marks),
+        effective=moments.effective_weights_from_sums(n, summed.sums),
+        choice_counts=summed.choice_counts,
+        answers=summed.answers,
+    )
+
+
+def _data(
+    *, questions, per_question, test, intended, effective, choice_counts, answers
+) -> dict:
+    entries = []
+    for question in questions:
         guess = moodle_weights.random_guess_score(
             question.kind,
             credits=[float(c.credit) for c in question.choices.all()]
@@ -61,11 +97,8 @@ def statistics_data(matrix: selectors.QuizMatrix) -> dict:
             "effective_weight": effective.get(question.id),
             "random_guess_score": None if guess is None else 100 * guess,
         }
-        if question.id in matrix.answers.choices:
-            choices = list(question.choices.all())
-            counts = qstats.choice_counts(
-                matrix.answers.choices[question.id], choices=[c.id for c in choices]
-            )
+        if question.id in choice_counts:
+            counts = choice_counts[question.id]
             entry["choices"] = [
                 {
                     "id": choice.id,
@@ -73,26 +106,26 @@ def statistics_data(matrix: selectors.QuizMatrix) -> dict:
                     "credit": float(choice.credit),
                     "count": counts.get(choice.id, 0),
                 }
-                for choice in choices
+                for choice in question.choices.all()
             ]
-        if question.id in matrix.answers.positions:
+        if question.id in answers.positions:
             entry["positions"] = dataclasses.asdict(
-                qstats.position_distribution(matrix.answers.positions[question.id])
+                qstats.position_distribution(answers.positions[question.id])
             )
             entry["scale"] = [
                 (question.data or {}).get("left", ""),
                 (question.data or {}).get("right", ""),
             ]
-        if question.id in matrix.answers.allocations:
+        if question.id in answers.allocations:
             values = (question.data or {}).get("values", [])
             entry["allocations"] = [
                 {"value": value, **dataclasses.asdict(qstats.position_distribution(v))}
                 for value, v in zip(
-                    values, matrix.answers.allocations[question.id], strict=True
+                    values, answers.allocations[question.id], strict=True
                 )
             ]
-        questions.append(entry)
-    return {"questions": questions, "test": dataclasses.asdict(test)}
+        entries.append(entry)
+    return {"questions": entries, "test": dataclasses.asdict(test)}
 
 
 @transaction.atomic
@@ -102,15 +135,20 @@ def refresh_quiz_statistics(
     """Recompute one quiz's statistics over first or all attempts and store them."""
     if which not in WHICH:
         raise ValidationError({"which": _("Choose first or all attempts.")})
-    matrix = selectors.quiz_matrix(quiz_id=quiz_id, which=which)
+    quiz = quiz_selectors.quiz_with_questions(quiz_id=quiz_id)
+    summed = aggregates.quiz_sums(
+        quiz=quiz,
+        which=which,
+        max_marks={q.id: selectors.question_max(q) for q in quiz.questions.all()},
+    )
     # INSERT ... ON CONFLICT DO UPDATE: two refreshes racing on a new quiz both succeed.
     (stats,) = QuizStatistics.objects.bulk_create(
         [
             QuizStatistics(
                 quiz_id=quiz_id,
                 which=which,
-                attempt_count=len(matrix.matrix),
-                data=statistics_data(matrix),
+                attempt_count=summed.totals.n,
+                data=sums_data(summed),
                 computed_at=now or timezone.now(),
             )
         ],

@@ -68,6 +68,9 @@ def write_results(
         "others load the machine; the load average is under Machine. Method and findings:",
         "[README.md](README.md).",
         "",
+        "Growth curves (time per unit and peak memory at 1k, 10k and 100k graded",
+        "attempts) are written by `make bench-growth` to [GROWTH.md](GROWTH.md).",
+        "",
         "| Figure | Measured | Baseline (same run) | Ratio | Goal | Verdict |",
         "|---|---|---|---|---|---|",
     ]

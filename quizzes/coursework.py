@@ -199,9 +199,14 @@ def assignment_grade(
 def mean(values: list[Decimal | None]) -> Decimal | None:
     """The mean of the values given, to a tenth; None when there are none."""
     present = [v for v in values if v is not None]
-    if not present:
+    return mean_of(sum(present, Decimal(0)), len(present))
+
+
+def mean_of(total: Decimal, count: int) -> Decimal | None:
+    """The mean from a sum and a count (values added up chunk by chunk), to a tenth."""
+    if not count:
         return None
-    return (sum(present, Decimal(0)) / len(present)).quantize(_TENTH)
+    return (total / count).quantize(_TENTH)
 
 
 def cell_for(

@@ -57,7 +57,18 @@ def effective_weights(
     if not columns:
         return {}
     totals = [math.fsum(row) for row in zip(*columns.values(), strict=True)]
-    covariances = {qid: _covariance(xs, totals) for qid, xs in columns.items()}
+    return effective_weights_from_covariances(
+        {qid: _covariance(xs, totals) for qid, xs in columns.items()}
+    )
+
+
+def effective_weights_from_covariances(
+    covariances: Mapping[QuestionId, float | None],
+) -> dict[QuestionId, float | None]:
+    """Return each question's effective weight in %, from cov(mark, total) per question.
+
+    None for a question means too few attempts for a covariance.
+    """
     # Rounding leaves a zero covariance a hair either side of 0; Moodle's data is exact.
     covariances = {
         qid: (0.0 if c is not None and abs(c) < 1e-12 else c)

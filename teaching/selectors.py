@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -68,12 +69,15 @@ def cohort_for(*, user, cohort_id: int) -> Cohort:
     return get_object_or_404(taught_cohorts(user), pk=cohort_id)
 
 
+_NAME_ORDER = ("student__last_name", "student__first_name", "student__email")
+
+
 def roster(cohort: Cohort) -> list[CohortMembership]:
     """The cohort's students in name order."""
     return list(
         CohortMembership.objects.filter(cohort=cohort)
         .select_related("student")
-        .order_by("student__last_name", "student__first_name", "student__email")
+        .order_by(*_NAME_ORDER)
     )
 
 
@@ -206,49 +210,98 @@ def rubric_of(question) -> str:
     return data.get("rubric") or (data.get("justification") or {}).get("rubric", "")
 
 
-def gradebook(*, cohort: Cohort, now: datetime | None = None) -> coursework.Gradebook:
-    """The cohort's gradebook in five queries, whatever the number of rows."""
+# Students per gradebook page (Moodle's grader report shows 100), and per chunk when the
+# column averages read the whole cohort: neither grows with the cohort.
+GRADEBOOK_PAGE = 100
+AVERAGE_CHUNK = 1_000
+
+
+def gradebook(
+    *,
+    cohort: Cohort,
+    now: datetime | None = None,
+    student_ids: list[int] | None = None,
+) -> coursework.Gradebook:
+    """The cohort's gradebook (or these students' rows of it) in five queries."""
     now = now or timezone.now()
+    members = CohortMembership.objects.filter(cohort=cohort)
+    extensions = Extension.objects.filter(assignment__cohort=cohort)
+    attempts = Attempt.objects.filter(
+        quiz__assignments__cohort=cohort,
+        student__cohort_memberships__cohort=cohort,
+    )
+    overrides = GradeOverride.objects.filter(assignment__cohort=cohort)
+    if student_ids is not None:
+        members = members.filter(student_id__in=student_ids)
+        extensions = extensions.filter(student_id__in=student_ids)
+        attempts = attempts.filter(student_id__in=student_ids)
+        overrides = overrides.filter(student_id__in=student_ids)
     students = [
         coursework.StudentRow(
             id=m.student_id, name=str(m.student), email=m.student.email
         )
-        for m in roster(cohort)
+        for m in members.select_related("student").order_by(*_NAME_ORDER)
     ]
     assignments = list(
         Assignment.objects.filter(cohort=cohort)
         .select_related("quiz")
         .order_by("due_at", "pk")
     )
-    extensions = [
-        coursework.ExtensionRow(
-            assignment_id=ext["assignment_id"],
-            student_id=ext["student_id"],
-            terms=coursework_rows.extension_terms(ext),
-        )
-        for ext in Extension.objects.filter(assignment__cohort=cohort).values(
-            "assignment_id",
-            "student_id",
-            "due_at",
-            "extra_minutes",
-            "extra_attempts",
-            "expires_at",
-        )
-    ]
-    attempts = [
-        coursework.AttemptRow(**row)
-        for row in Attempt.objects.filter(
-            quiz__assignments__cohort=cohort,
-            student__cohort_memberships__cohort=cohort,
-        ).values(*coursework_rows.ATTEMPT_FIELDS)
-    ]
     return coursework.build_gradebook(
         students=students,
         assignments=[coursework_rows.assignment_row(a) for a in assignments],
-        extensions=extensions,
-        attempts=attempts,
+        extensions=[
+            coursework.ExtensionRow(
+                assignment_id=ext["assignment_id"],
+                student_id=ext["student_id"],
+                terms=coursework_rows.extension_terms(ext),
+            )
+            for ext in extensions.values(
+                "assignment_id",
+                "student_id",
+                "due_at",
+                "extra_minutes",
+                "extra_attempts",
+                "expires_at",
+            )
+        ],
+        attempts=[
+            coursework.AttemptRow(**row)
+            for row in attempts.values(*coursework_rows.ATTEMPT_FIELDS)
+        ],
         now=now,
-        overrides=coursework_rows.override_rows(
-            GradeOverride.objects.filter(assignment__cohort=cohort)
-        ),
+        overrides=coursework_rows.override_rows(overrides),
     )
+
+
+def gradebook_page(
+    *, cohort: Cohort, page: str | int | None, now: datetime | None = None
+) -> tuple[Page, coursework.Gradebook]:
+    """One page of students with the whole cohort's column averages.
+
+    The averages read the cohort AVERAGE_CHUNK students at a time, so the page holds a
+    page of rows and a chunk of grades, however large the cohort.
+    """
+    now = now or timezone.now()
+    ids = list(
+        CohortMembership.objects.filter(cohort=cohort)
+        .order_by(*_NAME_ORDER)
+        .values_list("student_id", flat=True)
+    )
+    paged = Paginator(ids, GRADEBOOK_PAGE).get_page(page)
+    book = gradebook(cohort=cohort, now=now, student_ids=list(paged.object_list))
+    sums: dict[int, tuple[Decimal, int]] = {}
+    for start in range(0, len(ids), AVERAGE_CHUNK):
+        part = gradebook(
+            cohort=cohort, now=now, student_ids=ids[start : start + AVERAGE_CHUNK]
+        )
+        for index, column in enumerate(part.columns):
+            total, count = sums.get(column.assignment.id, (Decimal(0), 0))
+            for row in part.rows:
+                grade = row.cells[index].grade
+                if grade is not None:
+                    total, count = total + grade, count + 1
+            sums[column.assignment.id] = (total, count)
+    for column in book.columns:
+        column.average = coursework.mean_of(*sums.get(column.assignment.id, (0, 0)))
+    return paged, book

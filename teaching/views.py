@@ -319,8 +319,9 @@ def score_response(request, pk: int):
 def gradebook(request, pk: int):
     """Students by assignments: grades, late and missing work, answers to review."""
     cohort = selectors.cohort_for(user=request.user, cohort_id=pk)
+    page, book = selectors.gradebook_page(cohort=cohort, page=request.GET.get("page"))
     return render(
         request,
         "instructor/gradebook.html",
-        {"cohort": cohort, "book": selectors.gradebook(cohort=cohort)},
+        {"cohort": cohort, "book": book, "page": page},
     )

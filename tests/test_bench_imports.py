@@ -14,7 +14,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.parametrize(
-    "module", ["bench.runner", "bench.exam_day.form", "bench.drill.checks"]
+    "module",
+    [
+        "bench.runner",
+        "bench.exam_day.form",
+        "bench.drill.checks",
+        "bench.growth.runner",
+        "bench.growth.seed",
+    ],
 )
 def test_a_bench_module_imports(module):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}

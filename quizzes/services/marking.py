@@ -148,6 +148,29 @@ def _checked_keys(questions) -> list[tuple[int, grading.CheckedKey, dict]]:
     ]
 
 
+def checked_keys(questions) -> list[tuple[int, grading.CheckedKey]]:
+    """Every question's checked key, once for many attempts (a regrade)."""
+    return _checked_keys(questions)
+
+
+def rescore_in_memory(
+    attempt: Attempt, keys: list[tuple[int, grading.CheckedKey]], *, now: datetime
+) -> list[Response]:
+    """Score a locked attempt's prefetched responses under the keys, writing nothing.
+
+    The attempt and its rows are scored in place; `store_scores` writes what the caller
+    keeps (a regrade writes only the attempts whose result moved, many at once).
+    """
+    mine = [(qid, key) for qid, key in keys if pools.in_attempt(attempt.layout, qid)]
+    responses = {r.question_id: r for r in attempt.responses.all()}
+    return _scored(attempt, mine, responses, now)
+
+
+def store_scores(attempts: list[Attempt], rows: list[Response]) -> None:
+    """Write scored attempts and their rows: one upsert and one update for all."""
+    _store_scores(attempts, rows)
+
+
 def score_attempt(attempt: Attempt, *, now: datetime) -> Attempt:
     """Score every response of a locked attempt and set its state; no commit of its own.
 

@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import selectors
+from .. import coursework, selectors
 from ..models import Attempt, GradeOverride, Question, Quiz, RegradeRun, Response
-from .marking import score_attempt
+from . import marking
 
 __all__ = ["RegradeChange", "preview_regrade", "regrade", "regrade_quizzes"]
 
 # Attempts with scores to revise; a merely submitted one is graded by the task with the
 # new key anyway, and one in progress has nothing to score yet.
 REGRADABLE = (Attempt.State.GRADED, Attempt.State.NEEDS_REVIEW)
+# Attempts loaded and rescored at a time: with their responses, the most held at once.
+CHUNK_SIZE = 500
 
 
 @dataclass(frozen=True)
@@ -88,48 +92,73 @@ def _check_question(quiz: Quiz, question: Question | None) -> None:
         raise ValidationError({"question": _("That question is not in this quiz.")})
 
 
-def _locked_attempts(quiz: Quiz) -> list[Attempt]:
-    full = selectors.quiz_with_questions(quiz_id=quiz.pk)
-    attempts = list(
+def _locked_ids(quiz: Quiz) -> list[int]:
+    """Lock the quiz's regradable attempts; their ids, each student's together."""
+    return list(
         Attempt.objects.select_for_update(of=("self",))
         .filter(quiz=quiz, state__in=REGRADABLE)
-        .select_related("student")
-        .prefetch_related("responses")
         .order_by("student__last_name", "student__first_name", "student_id", "number")
+        .values_list("pk", flat=True)
     )
+
+
+def _attempt_chunks(quiz: Quiz, ids: list[int]) -> Iterator[tuple[list[Attempt], list]]:
+    """The locked attempts with their responses, CHUNK_SIZE at a time, in `ids` order,
+    with the quiz's checked keys (checked once, not once per attempt).
+
+    A quiz with 100,000 attempts has 1.2 million response rows: held at once they
+    would grow the worker with the quiz, so only one chunk is in memory.
+    """
     # One quiz instance with its questions prefetched once serves every attempt.
-    for attempt in attempts:
-        attempt.quiz = full
-    return attempts
+    full = selectors.quiz_with_questions(quiz_id=quiz.pk)
+    keys = marking.checked_keys(full.questions.all())
+    for start in range(0, len(ids), CHUNK_SIZE):
+        part = ids[start : start + CHUNK_SIZE]
+        loaded = (
+            Attempt.objects.filter(pk__in=part)
+            .select_related("student")
+            .prefetch_related("responses")
+            .in_bulk()
+        )
+        attempts = [loaded[pk] for pk in part]
+        for attempt in attempts:
+            attempt.quiz = full
+        yield attempts, keys
 
 
-def _refreeze(attempt: Attempt, frozen_before: dict[int, dict | None]) -> None:
-    stale = [
+def _refrozen(attempt: Attempt, frozen_before: dict[int, dict | None]) -> list:
+    """The attempt's rows whose frozen copy the rescoring changed."""
+    return [
         r
         for r in attempt.responses.all()
         if r.pk in frozen_before and r.graded_question != frozen_before[r.pk]
     ]
-    if stale:
-        Response.objects.bulk_update(stale, ["graded_question"])
 
 
 def _rescore(
-    attempts: list[Attempt], *, question: Question | None, now: datetime
+    attempts: list[Attempt],
+    keys: list,
+    *,
+    question: Question | None,
+    now: datetime,
+    write: bool,
 ) -> list[RegradeChange]:
-    """Rescore locked attempts; an attempt whose result stays the same is left unwritten.
+    """Rescore locked attempts in memory; write the ones whose result moved, at once.
 
-    Each attempt is rescored inside a savepoint that is rolled back when nothing moved,
-    so an unchanged attempt keeps its graded_at and a repeat regrade writes nothing.
+    An attempt whose result stays the same is left unwritten, so it keeps its
+    graded_at and a repeat regrade writes nothing. The dry run writes nothing at all.
     """
     changes = []
+    moved_attempts: list[Attempt] = []
+    moved_rows = []
+    refrozen_rows = []
     for attempt in attempts:
         before = _response_state(attempt)
         frozen_before = {r.pk: r.graded_question for r in attempt.responses.all()}
         old = (attempt.score, attempt.max_score, attempt.state)
         old_graded_at = attempt.graded_at
         question_old = _question_score(attempt, question.id) if question else None
-        savepoint = transaction.savepoint()
-        score_attempt(attempt, now=now)
+        rows = marking.rescore_in_memory(attempt, keys, now=now)
         after = _response_state(attempt)
         new = (attempt.score, attempt.max_score, attempt.state)
         question_new = _question_score(attempt, question.id) if question else None
@@ -138,16 +167,16 @@ def _rescore(
         else:
             moved = before != after or old != new
         if not moved:
-            transaction.savepoint_rollback(savepoint)
-            # The rows are back as they were; the instance must say so too, since the
-            # caller works out new quiz grades from it.
+            # Not written; the instance must say so too, since the caller works out
+            # new quiz grades from it.
             attempt.score, attempt.max_score, attempt.state = old
             attempt.graded_at = old_graded_at
             # Its scores stand, but it now stands graded under the current question:
             # the frozen copy follows (and nothing else, so graded_at is kept).
-            _refreeze(attempt, frozen_before)
+            refrozen_rows += _refrozen(attempt, frozen_before)
             continue
-        transaction.savepoint_commit(savepoint)
+        moved_attempts.append(attempt)
+        moved_rows += rows
         if old == new and question_old == question_new:
             # Only feedback text moved: stored, but no score changed to report.
             continue
@@ -168,6 +197,10 @@ def _rescore(
                 question_new=question_new,
             )
         )
+    if write and moved_attempts:
+        marking.store_scores(moved_attempts, moved_rows)
+    if write and refrozen_rows:
+        Response.objects.bulk_update(refrozen_rows, ["graded_question"])
     return changes
 
 
@@ -176,26 +209,62 @@ def preview_regrade(
 ) -> list[RegradeChange]:
     """List each finished attempt's old and new score under the current key; writes nothing.
 
-    The real rescoring runs inside a transaction that is always rolled back, so the
-    preview cannot disagree with what `regrade` would do.
+    It runs the rescoring `regrade` runs, on the same locked rows, and skips only the
+    write, so the preview cannot disagree with what `regrade` would do.
     """
     _check_question(quiz, question)
+    now = timezone.now()
+    changes: list[RegradeChange] = []
     with transaction.atomic():
-        changes = _rescore(
-            _locked_attempts(quiz), question=question, now=timezone.now()
-        )
-        transaction.set_rollback(True)
+        for attempts, keys in _attempt_chunks(quiz, _locked_ids(quiz)):
+            changes += _rescore(attempts, keys, question=question, now=now, write=False)
     return changes
 
 
-def _grades(quiz: Quiz, attempts: list[Attempt]) -> dict[int, Decimal | None]:
-    by_student: dict[int, list[Attempt]] = {}
-    for attempt in attempts:
-        by_student.setdefault(attempt.student_id, []).append(attempt)
-    return {
-        student_id: selectors.grade_from_attempts(quiz, mine)
-        for student_id, mine in by_student.items()
-    }
+def _row(attempt: Attempt) -> coursework.AttemptRow:
+    return coursework.AttemptRow(
+        student_id=attempt.student_id,
+        quiz_id=attempt.quiz_id,
+        number=attempt.number,
+        state=attempt.state,
+        submitted_at=attempt.submitted_at,
+        score=attempt.score,
+        max_score=attempt.max_score,
+    )
+
+
+def _rescore_all(
+    quiz: Quiz, *, question: Question | None, now: datetime
+) -> tuple[list[RegradeChange], dict[int, tuple[Decimal | None, Decimal | None]]]:
+    """Rescore chunk by chunk; return the changes and the students whose grade moved.
+
+    A student's attempts are adjacent in the lock order, so their quiz grade before and
+    after is settled as soon as the next student's attempt comes: only moved grades are
+    kept, not a row per attempt.
+    """
+    changes: list[RegradeChange] = []
+    moved: dict[int, tuple[Decimal | None, Decimal | None]] = {}
+    student_id, before, after = None, [], []
+
+    def settle() -> None:
+        old = coursework.grade_of(quiz.grading_method, before)
+        new = coursework.grade_of(quiz.grading_method, after)
+        if old != new:
+            moved[student_id] = (old, new)
+
+    for attempts, keys in _attempt_chunks(quiz, _locked_ids(quiz)):
+        rows_before = [_row(a) for a in attempts]
+        changes += _rescore(attempts, keys, question=question, now=now, write=True)
+        for old_row, attempt in zip(rows_before, attempts, strict=True):
+            if attempt.student_id != student_id:
+                if student_id is not None:
+                    settle()
+                student_id, before, after = attempt.student_id, [], []
+            before.append(old_row)
+            after.append(_row(attempt))
+    if student_id is not None:
+        settle()
+    return changes, moved
 
 
 def _notify(quiz: Quiz, student, old: Decimal | None, new: Decimal | None, reason):
@@ -241,34 +310,15 @@ def regrade(
     if not reason:
         raise ValidationError({"reason": _("Say why you are regrading.")})
     now = now or timezone.now()
-    attempts = _locked_attempts(quiz)
-    # The quiz grade before, from the same attempts, so only a real move is announced.
-    grading_view = [
-        Attempt(
-            student_id=a.student_id,
-            number=a.number,
-            state=a.state,
-            score=a.score,
-            max_score=a.max_score,
-        )
-        for a in attempts
-    ]
-    old_grades = _grades(quiz, grading_view)
-    changes = _rescore(attempts, question=question, now=now)
-    new_grades = _grades(quiz, attempts)
-    students = {a.student_id: a.student for a in attempts}
+    changes, grades = _rescore_all(quiz, question=question, now=now)
     # A grade an instructor set by hand on the quiz's assignment still counts: the
     # regrade does not move it, so its student is not told it moved.
     held = set(
         GradeOverride.objects.filter(
-            assignment__quiz=quiz, student_id__in=list(new_grades)
+            assignment__quiz=quiz, student_id__in=list(grades)
         ).values_list("student_id", flat=True)
     )
-    moved = [
-        sid
-        for sid, grade in new_grades.items()
-        if grade != old_grades.get(sid) and sid not in held
-    ]
+    moved = [sid for sid in grades if sid not in held]
     run = RegradeRun.objects.create(
         quiz=quiz,
         question=question,
@@ -278,9 +328,10 @@ def regrade(
         notified=len(moved),
         created_at=now,
     )
+    students = get_user_model().objects.in_bulk(moved)
     for student_id in moved:
         student = students[student_id]
-        old, new = old_grades.get(student_id), new_grades[student_id]
+        old, new = grades[student_id]
         # Mail leaves only once the new scores are committed.
         transaction.on_commit(
             lambda s=student, o=old, n=new: _notify(quiz, s, o, n, reason)

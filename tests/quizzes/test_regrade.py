@@ -387,3 +387,52 @@ def test_regrading_an_unchanged_question_writes_and_mails_nothing(
     assert (run.changes, run.notified) == ([], 0)
     assert scores(quiz) == before
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3])
+def test_chunked_regrade_settles_each_students_grade_across_chunks(
+    quiz_setup, monkeypatch, chunk, django_capture_on_commit_callbacks
+):
+    # One attempt per chunk puts Lee's two attempts (grade held by the 100 %) in two.
+    monkeypatch.setattr(regrading, "CHUNK_SIZE", chunk)
+    quiz, attempts = quiz_setup["quiz"], quiz_setup["attempts"]
+    preview = regrading.preview_regrade(quiz=quiz)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run = regrading.regrade(
+            quiz=quiz, user=quiz_setup["instructor"], reason="B is defensible"
+        )
+
+    moved = [
+        (attempts["sam"].pk, "1.000", "2.000"),
+        (attempts["lee1"].pk, "0.000", "1.000"),
+    ]
+    assert [(c.attempt_id, str(c.old), str(c.new)) for c in preview] == moved
+    run.refresh_from_db()
+    assert [(c["attempt"], c["old"], c["new"]) for c in run.changes] == moved
+    assert run.notified == 1
+    assert [m.to for m in mail.outbox] == [["sam@example.org"]]
+
+
+def test_dry_run_queries_do_not_grow_with_attempts(quiz_setup):
+    from tests.helpers.queries import count_queries
+
+    quiz, q1, q2 = quiz_setup["quiz"], quiz_setup["q1"], quiz_setup["q2"]
+    b = q1.choices.order_by("position")[1]
+    right = q2.choices.order_by("position")[0]
+
+    def run():
+        return count_queries(lambda: regrading.preview_regrade(quiz=quiz))
+
+    few = run()
+    for n in range(6):
+        student = UserFactory(email=f"more{n}@example.org")
+        graded_attempt(
+            quiz,
+            student,
+            {q1: {"choice": b.id}, q2: {"choice": right.id}},
+            submitted_at=T0,
+        )
+    # Graded under the new key already, the six new attempts move nothing.
+    assert run() == few
+    assert len(regrading.preview_regrade(quiz=quiz)) == 2

@@ -294,3 +294,57 @@ class TestGradebookSelector:
         book = selectors.gradebook(cohort=cohort, now=now)
         assert len(book.rows) == 1
         assert book.rows[0].cells[0].attempts == 1
+
+
+@pytest.mark.django_db
+class TestGradebookPages:
+    def test_pages_split_the_students_and_keep_the_whole_cohorts_averages(
+        self, monkeypatch
+    ):
+        monkeypatch.setattr(selectors, "GRADEBOOK_PAGE", 3)
+        monkeypatch.setattr(selectors, "AVERAGE_CHUNK", 2)
+        now = timezone.now()
+        cohort, _ = _cohort(7, 3, now)
+        whole = selectors.gradebook(cohort=cohort, now=now)
+
+        pages = [
+            selectors.gradebook_page(cohort=cohort, page=n, now=now) for n in (1, 2, 3)
+        ]
+
+        assert [len(book.rows) for _, book in pages] == [3, 3, 1]
+        assert [row for _, book in pages for row in book.rows] == whole.rows
+        for _, book in pages:
+            assert [c.average for c in book.columns] == [
+                c.average for c in whole.columns
+            ]
+        assert whole.columns[0].average is not None
+
+    def test_queries_are_constant_per_page_and_per_chunk_of_averages(self, monkeypatch):
+        monkeypatch.setattr(selectors, "GRADEBOOK_PAGE", 2)
+        monkeypatch.setattr(selectors, "AVERAGE_CHUNK", 4)
+        now = timezone.now()
+        small, _ = _cohort(4, 2, now)
+        large, _ = _cohort(8, 2, now)
+
+        def queries(cohort, page):
+            return count_queries(
+                lambda: selectors.gradebook_page(cohort=cohort, page=page, now=now)
+            )
+
+        # One id read, the page's five, then five per chunk of averages.
+        assert queries(small, 1) == queries(small, 2) == 1 + 5 + 5
+        assert queries(large, 1) == queries(large, 4) == 1 + 5 + 2 * 5
+
+    def test_the_page_shows_a_pager_and_the_second_page(self, client, monkeypatch):
+        monkeypatch.setattr(selectors, "GRADEBOOK_PAGE", 4)
+        now = timezone.now()
+        cohort, instructor = _cohort(6, 2, now)
+        client.force_login(instructor)
+        url = reverse("instructor:gradebook", kwargs={"pk": cohort.pk})
+
+        first = client.get(url).content.decode()
+        second = client.get(url + "?page=2").content.decode()
+
+        assert first.count('class="gradebook__cell') == 4 * 2
+        assert second.count('class="gradebook__cell') == 2 * 2
+        assert "Page 1 of 2" in first and "?page=2" in first

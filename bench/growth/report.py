@@ -1,0 +1,121 @@
+"""bench/GROWTH.md: per job and size, time per unit, queries, peak memory; the ratios."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+
+from bench.growth.jobs import JOBS
+
+# GROWTH_FILE writes a partial run (one job, other sizes) elsewhere than GROWTH.md.
+GROWTH = Path(
+    os.environ.get("GROWTH_FILE") or Path(__file__).resolve().parents[1] / "GROWTH.md"
+)
+TIME_GOAL = 1.5  # time per unit at the largest size / at the smallest
+MEMORY_GOAL = 2.0  # peak memory at the largest size / at the one before
+
+
+def _per_unit(result: dict) -> float | None:
+    if "seconds" not in result or not result.get("units"):
+        return None
+    return result["seconds"] / result["units"]
+
+
+def _time(seconds: float) -> str:
+    if seconds >= 1:
+        return f"{seconds:.2f} s"
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:.2f} ms"
+    return f"{seconds * 1e6:.1f} µs"
+
+
+def line(key: str, result: dict) -> str:
+    """One size of one job, for the log."""
+    title = JOBS[key][0]
+    if "error" in result or "skipped" in result:
+        return f"{title}: {result.get('error') or result.get('skipped')}"
+    unit = _per_unit(result)
+    return (
+        f"{title}: {_time(result['seconds'])} for {result['units']:,} "
+        f"{result['unit']}s = {_time(unit)} per {result['unit']}; "
+        f"{result['queries']} queries; peak RSS {result['peak_kb'] / 1024:.0f} MB "
+        f"(before the job {result['rss_before_kb'] / 1024:.0f} MB)"
+        + (f"; {result['note']}" if result.get("note") else "")
+    )
+
+
+def _cell(result: dict) -> str:
+    if "error" in result:
+        return f"failed: {result['error']}"
+    if "skipped" in result:
+        return f"not measured: {result['skipped']}"
+    text = (
+        f"{_time(_per_unit(result))}/{result['unit']} ({result['units']:,} in "
+        f"{_time(result['seconds'])}); {result['queries']} q; "
+        f"{result['peak_kb'] / 1024:.0f} MB"
+    )
+    if result.get("note"):
+        text += f"; {result['note']}"
+    return text
+
+
+def verdicts(by_size: dict[int, dict], sizes: list[int]) -> tuple[str, str, str]:
+    """Time ratio (largest / smallest), memory ratio (largest / the one before), verdict."""
+    measured = [s for s in sizes if _per_unit(by_size.get(s, {})) is not None]
+    if len(measured) < 2:
+        return "-", "-", "not enough sizes"
+    low, high = measured[0], measured[-1]
+    time_ratio = _per_unit(by_size[high]) / _per_unit(by_size[low])
+    before = measured[-2]
+    memory_ratio = by_size[high]["peak_kb"] / by_size[before]["peak_kb"]
+    met = time_ratio <= TIME_GOAL and memory_ratio <= MEMORY_GOAL
+    return (
+        f"{time_ratio:.2f} ({high:,} vs {low:,})",
+        f"{memory_ratio:.2f} ({high:,} vs {before:,})",
+        "met" if met else "missed",
+    )
+
+
+def write(results, *, sizes, started: datetime, minutes: float, loads, seeding) -> None:
+    head = " | ".join(f"{size:,} attempts" for size in sizes)
+    lines = [
+        "# Growth curves",
+        "",
+        "Written by `python -m bench.growth` (`make bench-growth`); every run overwrites",
+        f"this file. Run started {started:%Y-%m-%d %H:%M} UTC and took {minutes:.1f} "
+        "minutes.",
+        f"Sizes: `GROWTH_SIZES={','.join(str(s) for s in sizes)}`.",
+        "",
+        "Each size is seeded afresh (S students, S graded attempts of a 12-question",
+        "quiz with 12 responses each, a gradebook cohort of S / 10 students x 12",
+        "quizzes, S essay answers waiting for the instructor) and each job runs alone in",
+        "a new process: time of one run (pages: median of three after a warm-up), the",
+        "statements it sent, and the process's peak RSS (VmHWM, Django included).",
+        f"Goals: time per unit at the largest size within {TIME_GOAL}x of the smallest;",
+        f"peak memory at the largest within {MEMORY_GOAL}x of the one before; queries",
+        "constant per page and per batch. Method and findings: [README.md](README.md).",
+        "",
+        f"| Job | {head} | time/unit ratio | memory ratio | verdict |",
+        "|---|" + "---|" * (len(sizes) + 3),
+    ]
+    for key, by_size in results.items():
+        cells = [_cell(by_size[s]) if s in by_size else "-" for s in sizes]
+        time_ratio, memory_ratio, verdict = verdicts(by_size, sizes)
+        lines.append(
+            f"| {JOBS[key][0]} | "
+            + " | ".join(cells)
+            + f" | {time_ratio} | {memory_ratio} | {verdict} |"
+        )
+    lines += [
+        "",
+        "| Machine | |",
+        "|---|---|",
+        f"| nproc | {os.cpu_count()} |",
+        f"| load average (1, 5, 15 min) | {'; '.join(loads)} |",
+        "| seeding | "
+        + "; ".join(f"{size:,}: {seconds:.0f} s" for size, seconds in seeding.items())
+        + " |",
+        "",
+    ]
+    GROWTH.write_text("\n".join(lines))
