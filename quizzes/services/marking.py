@@ -148,20 +148,20 @@ def _checked_keys(questions) -> list[tuple[int, grading.CheckedKey, dict]]:
     ]
 
 
-def checked_keys(questions) -> list[tuple[int, grading.CheckedKey]]:
-    """Every question's checked key, once for many attempts (a regrade)."""
+def checked_keys(questions) -> list[tuple[int, grading.CheckedKey, dict]]:
+    """Every question's checked key and frozen copy, once for many attempts (a regrade)."""
     return _checked_keys(questions)
 
 
 def rescore_in_memory(
-    attempt: Attempt, keys: list[tuple[int, grading.CheckedKey]], *, now: datetime
+    attempt: Attempt, keys: list[tuple[int, grading.CheckedKey, dict]], *, now: datetime
 ) -> list[Response]:
     """Score a locked attempt's prefetched responses under the keys, writing nothing.
 
     The attempt and its rows are scored in place; `store_scores` writes what the caller
     keeps (a regrade writes only the attempts whose result moved, many at once).
     """
-    mine = [(qid, key) for qid, key in keys if pools.in_attempt(attempt.layout, qid)]
+    mine = [key for key in keys if pools.in_attempt(attempt.layout, key[0])]
     responses = {r.question_id: r for r in attempt.responses.all()}
     return _scored(attempt, mine, responses, now)
 
