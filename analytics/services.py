@@ -13,10 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.models import Cohort
-from quizzes import moodle_weights
 from quizzes.models import Question, Quiz
 
-from . import selectors
+from . import moodle_weights, selectors
 from . import statistics as qstats
 from .models import ExportJob, QuizStatistics
 

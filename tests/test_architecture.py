@@ -21,7 +21,7 @@ PURE = [
     "analytics/statistics.py",
     "quizzes/gift",
 ]
-PURE += ["quizzes/moodle_weights.py", "progress/reports"]
+PURE += ["analytics/moodle_weights.py", "progress/reports"]
 
 
 def lint_imports(cwd: Path) -> subprocess.CompletedProcess:
