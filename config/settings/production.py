@@ -28,7 +28,7 @@ STORAGES = {
 # cannot touch the other. The cache fails open: while Redis is down every read is a
 # miss and every write is dropped, with a warning in the log (logger tradeoffs.cache),
 # so pages, log-in, autosave and throttles keep working (unthrottled) from the database.
-CACHES = {"default": redis_cache(env("REDIS_CACHE_URL"))}
+CACHES = {**CACHES, "default": redis_cache(env("REDIS_CACHE_URL"))}  # noqa: F405
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
