@@ -14,7 +14,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.parametrize(
-    "module", ["bench.runner", "bench.exam_day.form", "bench.drill.checks"]
+    "module",
+    [
+        "bench.runner",
+        "bench.exam_day.__main__",
+        "bench.exam_day.form",
+        "bench.drill.checks",
+    ],
 )
 def test_a_bench_module_imports(module):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
