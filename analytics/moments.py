@@ -20,8 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from quizzes import moodle_weights
-
+from . import moodle_weights
 from .statistics import QuestionStats, TestStats, _percent, _ratio
 
 QuestionId = Hashable

@@ -13,11 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.models import Cohort
-from quizzes import moodle_weights
 from quizzes import selectors as quiz_selectors
 from quizzes.models import Question, Quiz
 
-from . import aggregates, moments, selectors
+from . import aggregates, moments, moodle_weights, selectors
 from . import statistics as qstats
 from .models import ExportJob, QuizStatistics
 

@@ -33,9 +33,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from bench import quiz_copy
 from courses.models import Cohort, CohortMembership, Course, Enrollment
-from quizzes import grading, selectors, services
-from quizzes.models import Assignment, Attempt, Choice, Question, Quiz, Response
+from quizzes.models import Assignment, Attempt, Quiz, Response
 
 STUDENTS = 10_000
 COHORT = range(0, 1_000)
@@ -48,22 +48,6 @@ BURST = range(4_500, 5_000)
 # take one of the drain's.
 GRADE = range(5_000, 10_000)
 BATCH = 5_000
-
-# Twelve auto-graded kinds of the final assessment: every kind with an automatic grader.
-BENCH_QUIZ_KINDS = [
-    "single_choice",
-    "single_choice",
-    "single_choice",
-    "true_false",
-    "true_false",
-    "multiple_response",
-    "multiple_response",
-    "short_answer",
-    "short_answer",
-    "numeric",
-    "ordering",
-    "matching",
-]
 
 
 @dataclass
@@ -102,91 +86,6 @@ def migrate() -> None:
     call_command("collectstatic", verbosity=0, interactive=False, clear=True)
 
 
-def answer_for(question: Question) -> dict:
-    """A valid (and correct) answer to an auto-graded question, from its key."""
-    data = question.data or {}
-    choices = list(question.choices.all())
-    best = max(choices, key=lambda c: c.credit) if choices else None
-    kind = question.kind
-    if kind in (Question.Kind.SINGLE_CHOICE, Question.Kind.TRUE_FALSE):
-        return {"choice": best.id}
-    if kind == Question.Kind.MULTIPLE_RESPONSE:
-        return {"choices": [c.id for c in choices if c.credit > 0]}
-    if kind == Question.Kind.SHORT_ANSWER:
-        return {"text": data["answers"][0]["text"].replace("*", "")}
-    if kind == Question.Kind.NUMERIC:
-        first = data["answers"][0]
-        return {"value": first["value"] if "value" in first else first["min"]}
-    if kind == Question.Kind.ORDERING:
-        return {"order": [item["id"] for item in data["items"]]}
-    if kind == Question.Kind.MATCHING:
-        return {"matches": {p["id"]: p["answer"] for p in data["pairs"]}}
-    raise ValueError(f"no automatic answer for {kind}")
-
-
-def _copy_question(source: Question, quiz: Quiz, position: int) -> Question:
-    copy = Question.objects.create(
-        quiz=quiz,
-        position=position,
-        kind=source.kind,
-        name=source.name,
-        prompt=source.prompt,
-        points=source.points,
-        explanation=source.explanation,
-        lesson=source.lesson,
-        paragraph=source.paragraph,
-        data=source.data,
-    )
-    copy.tradeoffs.set(source.tradeoffs.all())
-    Choice.objects.bulk_create(
-        Choice(
-            question=copy,
-            position=c.position,
-            text=c.text,
-            credit=c.credit,
-            feedback=c.feedback,
-            feedback_gains=c.feedback_gains,
-            feedback_costs=c.feedback_costs,
-            feedback_objection=c.feedback_objection,
-        )
-        for c in source.choices.all()
-    )
-    return copy
-
-
-def _bench_quiz(
-    course: Course, slug: str = "bench-twelve-questions", title: str = "Bench quiz"
-) -> Quiz:
-    """A 12-question quiz copied from the final assessment's auto-graded questions."""
-    final = Quiz.objects.get(course=course, slug="final-assessment")
-    pool = list(final.questions.prefetch_related("choices", "tradeoffs"))
-    quiz = Quiz.objects.create(
-        course=course,
-        slug=slug,
-        title=f"{title} (12 questions)",
-        instructions=final.instructions,
-        published=True,
-        attempts_allowed=None,
-        time_limit_minutes=None,
-        review_immediately="answers",
-        review_while_open="answers",
-        review_after_close="answers",
-    )
-    for position, kind in enumerate(BENCH_QUIZ_KINDS, start=1):
-        source = next(q for q in pool if q.kind == kind)
-        pool.remove(source)
-        _copy_question(source, quiz, position)
-    return quiz
-
-
-def _quiz_max(quiz_id: int) -> Decimal:
-    quiz = selectors.quiz_with_questions(quiz_id=quiz_id)
-    total = sum(
-        grading.max_points(selectors.question_key(q)) for q in quiz.questions.all()
-    )
-    return Decimal(str(round(total, 3)))
-
-
 def _users(now) -> list:
     user_model = get_user_model()
     password = make_password("bench-password")
@@ -205,7 +104,7 @@ def _users(now) -> list:
     return user_model.objects.bulk_create(users, batch_size=BATCH)
 
 
-def _session_for(user) -> str:
+def session_for(user) -> str:
     # The engine the site uses, so the session sits where the web processes look first.
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
@@ -284,23 +183,6 @@ def _answered_attempts(template: Attempt, students, state: str, now, answers) ->
     return attempts
 
 
-def _template_and_answers(quiz: Quiz, student) -> tuple[Attempt, dict]:
-    """An attempt the service started, and a right answer with its points per question.
-
-    The service deals the layout and response rows once; every other attempt copies
-    them, which is what the service would have written for each student.
-    """
-    template, _ = services.start_attempt(quiz=quiz, student=student)
-    questions = selectors.quiz_with_questions(quiz_id=quiz.pk).questions.all()
-    answers = {}
-    for question in questions:
-        key = selectors.question_key(question)
-        answer = answer_for(question)
-        grading.validate_answer(key, answer)
-        answers[question.id] = (answer, Decimal(str(round(grading.max_points(key), 3))))
-    return template, answers
-
-
 def seed() -> Seeded:
     """Fill the bench database; every figure's rows are made here, before any timing."""
     rng = random.Random(20261129)
@@ -311,8 +193,8 @@ def seed() -> Seeded:
         if course.status != Course.Status.PUBLISHED:
             course.status = Course.Status.PUBLISHED
             course.save(update_fields=["status"])
-        quiz = _bench_quiz(course)
-        drain_quiz = _bench_quiz(
+        quiz = quiz_copy.bench_quiz(course)
+        drain_quiz = quiz_copy.bench_quiz(
             course, "bench-twelve-questions-drain", "Bench drain quiz"
         )
         students = _users(now)
@@ -360,7 +242,7 @@ def seed() -> Seeded:
                 for n, q in enumerate(lesson_quizzes)
             ]
         )
-        cohort_quizzes = [(q, _quiz_max(q.pk)) for q in lesson_quizzes]
+        cohort_quizzes = [(q, quiz_copy.quiz_max(q.pk)) for q in lesson_quizzes]
         Attempt.objects.bulk_create(
             _cohort_attempts(cohort_quizzes, cohort_students, now, rng),
             batch_size=BATCH,
@@ -368,7 +250,7 @@ def seed() -> Seeded:
 
         # The reader has a history on the bench quiz, as a returning student would.
         reader = students[0]
-        bench_max = _quiz_max(quiz.pk)
+        bench_max = quiz_copy.quiz_max(quiz.pk)
         for number in (1, 2):
             Attempt.objects.create(
                 quiz=quiz,
@@ -382,8 +264,10 @@ def seed() -> Seeded:
                 max_score=bench_max,
             )
 
-    template, answers = _template_and_answers(quiz, template_student)
-    drain_template, drain_answers = _template_and_answers(drain_quiz, template_student)
+    template, answers = quiz_copy.template_and_answers(quiz, template_student)
+    drain_template, drain_answers = quiz_copy.template_and_answers(
+        drain_quiz, template_student
+    )
     with transaction.atomic():
         submit = _answered_attempts(
             template,
@@ -414,7 +298,7 @@ def seed() -> Seeded:
         drain_quiz_id=drain_quiz.pk,
         question_count=len(answers),
         reader_token=tokens[students[0].pk],
-        reader_session=_session_for(students[0]),
+        reader_session=session_for(students[0]),
         instructor_id=instructor.pk,
         cohort_id=cohort.pk,
         submit_attempts=[(a.pk, tokens[a.student_id]) for a in submit],

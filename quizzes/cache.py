@@ -10,6 +10,7 @@ the expiry bounds what one could miss.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 
 from django.core.cache import cache
@@ -26,11 +27,22 @@ EXPIRES_SECONDS = 60
 
 
 def _key(quiz_id: int) -> str:
-    return f"quizzes:quiz:v2:{quiz_id}"
+    return f"quizzes:quiz:v3:{quiz_id}"
+
+
+def _version(quiz: Quiz) -> str:
+    """A digest of every column the cached copy holds: equal copies, equal versions."""
+    parts: list = [quiz.question_count]
+    for row in (quiz, quiz.course, quiz.lesson):
+        if row is not None:
+            parts += [getattr(row, f.attname) for f in row._meta.concrete_fields]
+    return hashlib.blake2b(repr(parts).encode(), digest_size=10).hexdigest()
 
 
 def cached_quiz(quiz_id: int) -> Quiz | None:
-    """The quiz with course, lesson and `question_count`, or None if there is none."""
+    """The quiz with course, lesson, `question_count` and `version`, or None if there is
+    none. `version` changes whenever anything the copy holds does: pages cache what they
+    render of a quiz under it (templates/quizzes/intro.html)."""
     key = _key(quiz_id)
     quiz = cache.get(key)
     if quiz is None:
@@ -41,6 +53,7 @@ def cached_quiz(quiz_id: int) -> Quiz | None:
             .first()
         )
         if quiz is not None:
+            quiz.version = _version(quiz)
             cache.set(key, quiz, EXPIRES_SECONDS)
     return quiz
 

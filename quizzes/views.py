@@ -47,6 +47,7 @@ def intro(request, pk):
             "quiz": quiz,
             "standing": _standing(quiz, request.user, now),
             "question_count": quiz.question_count,
+            "quiz_version": quiz.version,
         },
     )
 

@@ -27,8 +27,8 @@ from quizzes.models import Question
 from tests.access_matrix_data import ROLES, ROUTES, Login, World
 from tests.accounts.factories import InstructorFactory, StaffFactory, UserFactory
 from tests.courses.factories import CohortFactory, EnrollmentFactory
+from tests.helpers.factories import essay_answer, take
 from tests.quizzes.factories import QuizFactory, make_quiz_with_every_kind
-from tests.teaching.factories import essay_answer, take
 
 pytestmark = pytest.mark.django_db
 

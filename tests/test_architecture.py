@@ -22,7 +22,7 @@ PURE = [
     "analytics/statistics.py",
     "quizzes/gift",
 ]
-PURE += ["quizzes/moodle_weights.py", "progress/reports"]
+PURE += ["analytics/moodle_weights.py", "progress/reports"]
 PURE += ["practice/scheduler.py", "practice/mastery.py"]
 
 

@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
     "module",
     [
         "bench.runner",
+        "bench.exam_day.__main__",
         "bench.exam_day.form",
         "bench.drill.checks",
         "bench.growth.runner",

@@ -11,8 +11,8 @@ from .checks import DrillData
 def make_data(*, spray_limit: int) -> DrillData:
     """Students, an instructor with a cohort, a one-question quiz; committed."""
     from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
+    from tests.helpers.factories import cohort_with
     from tests.quizzes.factories import QuizFactory, make_single_choice
-    from tests.teaching.factories import cohort_with
 
     quiz = QuizFactory()
     question = make_single_choice(quiz)

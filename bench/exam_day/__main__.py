@@ -61,7 +61,7 @@ def _students(count: int) -> list[str]:
         )
         for n in range(count)
     )
-    return [seed._session_for(user) for user in users]
+    return [seed.session_for(user) for user in users]
 
 
 def _stats(prefix: Path) -> dict[str, dict]:

@@ -221,7 +221,17 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "tradeoffs",
-    }
+    },
+    # What {% cache %} stores (Django's tag uses this alias when it exists): rendered
+    # pieces of pages that are the same for every reader, keyed on the version of what
+    # they show, so an entry is never stale, only unused. In each process's memory: a
+    # hit costs no round trip (docs/decisions/0004).
+    "template_fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "template-fragments",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
 
 # Sent by SecurityMiddleware on every response (also Django's defaults; stated on purpose).

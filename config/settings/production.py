@@ -1,7 +1,7 @@
 """Production: every secret comes from the environment, HTTPS everywhere."""
 
 from .base import *  # noqa: F403
-from .base import databases, env, redis_cache
+from .base import CACHES, databases, env, redis_cache
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -32,7 +32,8 @@ STORAGES = {
 # cannot touch the other. The cache fails open: while Redis is down every read is a
 # miss and every write is dropped, with a warning in the log (logger tradeoffs.cache),
 # so pages, log-in, autosave and throttles keep working (unthrottled) from the database.
-CACHES = {"default": redis_cache(env("REDIS_CACHE_URL"))}
+# Template fragments stay in each process's memory (base.py, docs/decisions/0004).
+CACHES = {**CACHES, "default": redis_cache(env("REDIS_CACHE_URL"))}
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

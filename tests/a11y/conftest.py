@@ -269,15 +269,15 @@ def scene(transactional_db, eager_celery) -> Scene:
         LessonFactory,
         TradeoffFactory,
     )
+    from tests.helpers.factories import (
+        AssignmentFactory,
+        cohort_with,
+        take,
+    )
     from tests.quizzes.factories import (
         QuizWithoutLessonFactory,
         make_quiz_with_every_kind,
         make_single_choice,
-    )
-    from tests.teaching.factories import (
-        AssignmentFactory,
-        cohort_with,
-        take,
     )
 
     course = CourseFactory(

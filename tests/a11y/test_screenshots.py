@@ -29,7 +29,7 @@ from tests.courses.factories import (
     EnrollmentFactory,
     LessonCompletionFactory,
 )
-from tests.teaching.factories import AssignmentFactory, take
+from tests.helpers.factories import AssignmentFactory, take
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

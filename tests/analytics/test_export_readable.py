@@ -14,7 +14,7 @@ from analytics.models import ExportJob
 from analytics.readable import QuestionText, answer_text, justification_text
 from quizzes.models import Question
 from tests.accounts.factories import UserFactory
-from tests.analytics.factories import graded_attempt, taught_cohort
+from tests.helpers.factories import graded_attempt, taught_cohort
 from tests.quizzes.factories import make_quiz_with_every_kind
 
 pytestmark = pytest.mark.django_db

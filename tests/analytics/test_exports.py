@@ -32,7 +32,8 @@ from tests.accounts.factories import (
     StaffFactory,
     UserFactory,
 )
-from tests.analytics.factories import (
+from tests.courses.factories import CourseFactory
+from tests.helpers.factories import (
     AssignmentFactory,
     QuestionFactory,
     QuizFactory,
@@ -42,7 +43,6 @@ from tests.analytics.factories import (
     single_choice,
     taught_cohort,
 )
-from tests.courses.factories import CourseFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,7 @@ from analytics import tasks as analytics_tasks
 from quizzes import services, signals
 from quizzes.models import Attempt, Response
 from tests.accounts.factories import UserFactory
-from tests.analytics.factories import single_choice
+from tests.helpers.factories import single_choice
 from tests.quizzes.factories import QuizFactory
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,7 +9,7 @@ from django.utils import timezone
 from analytics import services as report_services
 from analytics.models import QuizStatistics
 from tests.accounts.factories import UserFactory
-from tests.analytics.factories import (
+from tests.helpers.factories import (
     QuizFactory,
     graded_attempt,
     single_choice,

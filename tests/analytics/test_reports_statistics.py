@@ -23,7 +23,7 @@ from analytics import tasks as report_tasks
 from analytics.models import QuizStatistics
 from quizzes.models import Attempt, Response
 from tests.accounts.factories import InstructorFactory, StaffFactory, UserFactory
-from tests.analytics.factories import (
+from tests.helpers.factories import (
     QuizFactory,
     allocation_question,
     graded_attempt,

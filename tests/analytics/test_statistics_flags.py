@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from analytics import flags
 from tests.accounts.factories import UserFactory
-from tests.analytics.factories import (
+from tests.helpers.factories import (
     QuizFactory,
     graded_attempt,
     single_choice,

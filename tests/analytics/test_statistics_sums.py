@@ -11,24 +11,23 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from analytics import aggregates, moments
+from analytics import aggregates, moments, moodle_weights
 from analytics import selectors as report_selectors
 from analytics import services as report_services
 
 # The module, not its names: importing test_stats bare would make pytest collect it.
 from analytics import statistics as qstats
 from analytics.models import QuizStatistics
-from quizzes import moodle_weights
 from quizzes import selectors as quiz_selectors
 from quizzes.models import Attempt
-from tests.analytics.factories import (
+from tests.analytics.test_reports_statistics import seeded  # noqa: F401 (fixture)
+from tests.helpers.factories import (
     QuizFactory,
     graded_attempt,
     many_students,
     position_question,
     single_choice,
 )
-from tests.analytics.test_reports_statistics import seeded  # noqa: F401 (fixture)
 
 
 def same(new, old, path="data"):

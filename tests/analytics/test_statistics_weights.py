@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from analytics import moodle_weights
 from analytics import services as report_services
 from analytics.models import QuizStatistics
-from quizzes import moodle_weights
 from tests.analytics.test_reports_statistics import (  # noqa: F401 (fixture)
     matrix_from_rows,
     seeded,

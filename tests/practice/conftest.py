@@ -13,8 +13,8 @@ from tests.courses.factories import (
     LessonFactory,
     TradeoffFactory,
 )
+from tests.helpers.factories import take
 from tests.quizzes.factories import QuizFactory, make_single_choice
-from tests.teaching.factories import take
 
 
 @dataclass

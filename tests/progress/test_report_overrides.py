@@ -9,7 +9,7 @@ import pytest
 
 from progress import reports, selectors
 from quizzes import coursework, services
-from tests.teaching.factories import (
+from tests.helpers.factories import (
     AssignmentFactory,
     QuizFactory,
     cohort_with,

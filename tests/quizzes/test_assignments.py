@@ -12,7 +12,7 @@ from quizzes.errors import NoAttemptsLeft, QuizNotOpen
 from quizzes.models import Assignment, Attempt, Extension
 from tests.accounts.factories import InstructorFactory, StaffFactory, UserFactory
 from tests.courses.factories import CohortFactory, CourseFactory
-from tests.teaching.factories import (
+from tests.helpers.factories import (
     AssignmentFactory,
     QuizFactory,
     cohort_with,

@@ -10,13 +10,13 @@ from courses.models import CohortMembership
 from quizzes.models import Attempt
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
 from tests.courses.factories import CourseFactory, EnrollmentFactory, LessonFactory
+from tests.helpers.factories import cohort_with
 from tests.quizzes.factories import (
     QuizFactory,
     QuizWithoutLessonFactory,
     make_single_choice,
 )
 from tests.quizzes.test_course_plan import attempt
-from tests.teaching.factories import cohort_with
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

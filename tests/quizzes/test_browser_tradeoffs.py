@@ -13,7 +13,7 @@ from fixtures.quiz_bank.helpers import RUBRIC_CRITERIA
 from quizzes import grading, services
 from quizzes.models import Choice, Question, Response
 from tests.accounts.factories import DEFAULT_PASSWORD
-from tests.teaching.factories import (
+from tests.helpers.factories import (
     AssignmentFactory,
     QuizFactory,
     cohort_with,

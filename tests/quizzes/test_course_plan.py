@@ -194,7 +194,7 @@ def test_quiz_lists_sort_naturally():
 
 def test_quiz_menus_of_instructors_sort_naturally(client):
     from teaching import selectors
-    from tests.teaching.factories import cohort_with
+    from tests.helpers.factories import cohort_with
 
     cohort, instructor, _ = cohort_with()
     for n in (10, 2):

@@ -12,7 +12,7 @@ from quizzes import frozen
 from quizzes.models import Choice, Question, Quiz, Response
 from quizzes.services import regrading
 from tests.accounts.factories import UserFactory
-from tests.analytics.factories import (
+from tests.helpers.factories import (
     QuizFactory,
     graded_attempt,
     single_choice,

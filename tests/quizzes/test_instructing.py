@@ -7,13 +7,13 @@ from django.http import Http404
 
 from quizzes.instructing import attempt_for_instructor, taught_attempts
 from tests.accounts.factories import InstructorFactory, UserFactory
-from tests.quizzes.factories import QuizFactory
-from tests.teaching.factories import (
+from tests.helpers.factories import (
     EssayQuestionFactory,
     cohort_with,
     essay_answer,
     take,
 )
+from tests.quizzes.factories import QuizFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from quizzes.models import Attempt, GradeAudit, GradeOverride, Response
 from quizzes.services import regrading
 from teaching import selectors
 from tests.accounts.factories import UserFactory
-from tests.teaching.factories import (
+from tests.helpers.factories import (
     AssignmentFactory,
     EssayQuestionFactory,
     QuizFactory,

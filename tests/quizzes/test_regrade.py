@@ -16,7 +16,7 @@ from quizzes import admin_actions
 from quizzes.models import Attempt, Choice, Question, Quiz, RegradeRun, Response
 from quizzes.services import regrading
 from tests.accounts.factories import InstructorFactory, UserFactory
-from tests.analytics.factories import (
+from tests.helpers.factories import (
     QuestionFactory,
     QuizFactory,
     graded_attempt,

@@ -12,7 +12,7 @@ from quizzes import services
 from quizzes.models import Quiz
 from tests.accounts.factories import InstructorFactory, UserFactory
 from tests.courses.factories import CohortFactory
-from tests.teaching.factories import take
+from tests.helpers.factories import take
 
 from .factories import QuizFactory, make_single_choice
 

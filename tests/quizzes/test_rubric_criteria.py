@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from quizzes import grading
 from teaching.forms import ScoreForm
-from tests.teaching.factories import EssayQuestionFactory
+from tests.helpers.factories import EssayQuestionFactory
 
 LEVELS = [{"label": "None", "points": 0}, {"label": "Full", "points": 2}]
 CRITERIA = [{"name": "Both values", "levels": LEVELS}]

@@ -36,7 +36,7 @@ def test_connections_go_through_the_pooler():
 def test_an_iterator_in_a_transaction_reads_in_chunks():
     from django.contrib.auth import get_user_model
 
-    from tests.analytics.factories import many_students
+    from tests.helpers.factories import many_students
 
     many_students(5, prefix="pool")
     users = get_user_model().objects.order_by("email").values_list("email", flat=True)

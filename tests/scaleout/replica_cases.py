@@ -24,8 +24,8 @@ from core.replica import PIN_COOKIE, REPLICA, ReplicaRouter, replica_reads
 from courses.models import CohortMembership
 from quizzes.models import Attempt, Quiz
 from tests.accounts.factories import UserFactory
-from tests.analytics.factories import QuizFactory, single_choice, taught_cohort
 from tests.courses.factories import CourseFactory
+from tests.helpers.factories import QuizFactory, single_choice, taught_cohort
 
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
 

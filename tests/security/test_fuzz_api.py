@@ -22,8 +22,8 @@ from quizzes import services
 from quizzes.models import Question
 from tests.accounts.factories import UserFactory
 from tests.courses.factories import EnrollmentFactory, LessonFactory
+from tests.helpers.factories import AssignmentFactory, cohort_with
 from tests.quizzes.factories import make_quiz_with_every_kind
-from tests.teaching.factories import AssignmentFactory, cohort_with
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 

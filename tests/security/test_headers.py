@@ -12,8 +12,8 @@ from core import middleware as security
 from core.client_ip import client_ip
 from tests.accounts.factories import DEFAULT_PASSWORD, InstructorFactory, StaffFactory
 from tests.courses.factories import EnrollmentFactory, LessonFactory
+from tests.helpers.factories import cohort_with
 from tests.quizzes.factories import make_quiz_with_every_kind
-from tests.teaching.factories import cohort_with
 from tests.test_settings import PRODUCTION_ENV, run_python
 
 STRICT_CSP = {

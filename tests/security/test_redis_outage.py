@@ -23,11 +23,11 @@ from config.settings.base import redis_cache
 from quizzes.models import Attempt
 from quizzes.tasks import sweep_attempts
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
+from tests.helpers.factories import cohort_with
 from tests.helpers.worker import CeleryWorkerProcess, database_url
 from tests.quizzes.factories import QuizFactory, make_single_choice
 from tests.quizzes.handles import as_student_sends
 from tests.security.test_fault_drills import OwnRedis, celery_pointed_at, wait_for
-from tests.teaching.factories import cohort_with
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

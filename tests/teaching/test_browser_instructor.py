@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from config.celery import app as celery_app
 from quizzes.models import Assignment, Attempt
 from tests.accounts.factories import DEFAULT_PASSWORD
-from tests.teaching.factories import (
+from tests.helpers.factories import (
     EssayQuestionFactory,
     QuizFactory,
     cohort_with,

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from quizzes.models import GradeAudit, GradeOverride
 from tests.accounts.factories import DEFAULT_PASSWORD
-from tests.teaching.factories import (
+from tests.helpers.factories import (
     AssignmentFactory,
     EssayQuestionFactory,
     QuizFactory,

@@ -9,7 +9,7 @@ from courses.models import CohortMembership, Enrollment
 from quizzes.models import Attempt
 from teaching import selectors
 from tests.accounts.factories import InstructorFactory, UserFactory
-from tests.teaching.factories import (
+from tests.helpers.factories import (
     EssayQuestionFactory,
     QuizFactory,
     cohort_with,

@@ -13,13 +13,13 @@ from quizzes.models import Attempt, Extension
 from quizzes.rules import ExtensionTerms
 from teaching import selectors
 from tests.accounts.factories import UserFactory
-from tests.helpers.queries import count_queries
-from tests.teaching.factories import (
+from tests.helpers.factories import (
     AssignmentFactory,
     QuizFactory,
     cohort_with,
     finished_attempt,
 )
+from tests.helpers.queries import count_queries
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

@@ -14,7 +14,7 @@ from quizzes.models import Attempt
 from teaching import selectors
 from tests.accounts.factories import InstructorFactory, StaffFactory, UserFactory
 from tests.courses.factories import CohortFactory
-from tests.teaching.factories import (
+from tests.helpers.factories import (
     AssignmentFactory,
     EssayQuestionFactory,
     PositionQuestionFactory,

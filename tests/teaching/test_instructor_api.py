@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from quizzes.models import Assignment, Attempt, Extension
 from tests.accounts.factories import InstructorFactory, UserFactory
-from tests.teaching.factories import (
+from tests.helpers.factories import (
     AssignmentFactory,
     EssayQuestionFactory,
     QuizFactory,

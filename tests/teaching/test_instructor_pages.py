@@ -13,7 +13,7 @@ from courses.models import CohortMembership
 from quizzes.models import Assignment, Extension
 from tests.accounts.factories import UserFactory
 from tests.courses.factories import CohortFactory
-from tests.teaching.factories import (
+from tests.helpers.factories import (
     AssignmentFactory,
     QuizFactory,
     cohort_with,

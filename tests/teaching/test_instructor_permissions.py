@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from quizzes.models import Extension
 from tests.accounts.factories import InstructorFactory, StaffFactory
-from tests.teaching.factories import (
+from tests.helpers.factories import (
     AssignmentFactory,
     EssayQuestionFactory,
     QuizFactory,

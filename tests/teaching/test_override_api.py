@@ -7,8 +7,7 @@ from django.urls import reverse
 
 from quizzes.models import GradeAudit, GradeOverride
 from tests.accounts.factories import InstructorFactory, StaffFactory
-from tests.helpers.queries import count_get
-from tests.teaching.factories import (
+from tests.helpers.factories import (
     AssignmentFactory,
     EssayQuestionFactory,
     QuizFactory,
@@ -17,6 +16,7 @@ from tests.teaching.factories import (
     essay_answer,
     take,
 )
+from tests.helpers.queries import count_get
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from quizzes import services
 from quizzes.models import GradeAudit, GradeOverride, Question
 from tests.accounts.factories import InstructorFactory, StaffFactory
-from tests.teaching.factories import (
+from tests.helpers.factories import (
     AssignmentFactory,
     EssayQuestionFactory,
     QuizFactory,

@@ -15,7 +15,7 @@ from courses.models import Cohort
 from quizzes import services
 from quizzes.services.assignments import NotCohortInstructor
 from tests.accounts.factories import UserFactory
-from tests.teaching.factories import AssignmentFactory, cohort_with
+from tests.helpers.factories import AssignmentFactory, cohort_with
 
 pytestmark = pytest.mark.django_db
 

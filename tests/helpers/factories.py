@@ -1,4 +1,5 @@
-"""Factories and helpers for the instructor tests: quizzes, questions, assignments, attempts."""
+"""Factories and builders the instructor and analytics tests share: quizzes, questions,
+assignments, extensions, cohorts and attempts (started, scored or only recorded)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 import factory
+from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from courses.models import CohortMembership
-from quizzes import services
+from quizzes import selectors, services
 from quizzes.models import (
     Assignment,
     Attempt,
@@ -22,9 +25,12 @@ from quizzes.models import (
 from tests.accounts.factories import InstructorFactory, UserFactory
 from tests.courses.factories import CohortFactory, CourseFactory
 
+# Factories
+
 
 class QuizFactory(factory.django.DjangoModelFactory):
-    """A published, untimed quiz with unlimited attempts."""
+    """A published, untimed quiz with unlimited attempts, graded by the highest attempt;
+    choices are not shuffled, so pages list them in the order they were made."""
 
     class Meta:
         model = Quiz
@@ -36,14 +42,23 @@ class QuizFactory(factory.django.DjangoModelFactory):
     shuffle_choices = False
 
 
-class EssayQuestionFactory(factory.django.DjangoModelFactory):
-    """An essay question, all of it marked by a person against the rubric."""
+class QuestionFactory(factory.django.DjangoModelFactory):
+    """A question; pass kind and data (see docs/question-data.md)."""
 
     class Meta:
         model = Question
 
     quiz = factory.SubFactory(QuizFactory)
     position = factory.Sequence(lambda n: n)
+    kind = Question.Kind.SINGLE_CHOICE
+    prompt = factory.Sequence(lambda n: f"Question {n}?")
+    points = Decimal("1")
+    data = factory.LazyFunction(dict)
+
+
+class EssayQuestionFactory(QuestionFactory):
+    """An essay question, all of it marked by a person against the rubric."""
+
     kind = Question.Kind.ESSAY
     prompt = "Weigh security against human rights at the border."
     points = Decimal("4")
@@ -52,7 +67,7 @@ class EssayQuestionFactory(factory.django.DjangoModelFactory):
     )
 
 
-class PositionQuestionFactory(EssayQuestionFactory):
+class PositionQuestionFactory(QuestionFactory):
     """A tradeoff position with a justification a person scores."""
 
     kind = Question.Kind.TRADEOFF_POSITION
@@ -69,13 +84,11 @@ class PositionQuestionFactory(EssayQuestionFactory):
     )
 
 
-class ChoiceQuestionFactory(EssayQuestionFactory):
+class ChoiceQuestionFactory(QuestionFactory):
     """A single-choice question; its first choice is right (add choices with ChoiceFactory)."""
 
     kind = Question.Kind.SINGLE_CHOICE
     prompt = "Which value does a points-based visa system favour?"
-    points = Decimal("1")
-    data = factory.LazyFunction(dict)
 
 
 class ChoiceFactory(factory.django.DjangoModelFactory):
@@ -86,14 +99,6 @@ class ChoiceFactory(factory.django.DjangoModelFactory):
     position = factory.Sequence(lambda n: n)
     text = factory.Sequence(lambda n: f"Option {n}")
     credit = Decimal("0")
-
-
-def choice_question(quiz: Quiz, **kwargs) -> Question:
-    """A single-choice question with a right and a wrong option."""
-    question = ChoiceQuestionFactory(quiz=quiz, **kwargs)
-    ChoiceFactory(question=question, text="Labour demand", credit=Decimal("1"))
-    ChoiceFactory(question=question, text="Sovereignty", credit=Decimal("0"))
-    return question
 
 
 class AssignmentFactory(factory.django.DjangoModelFactory):
@@ -119,6 +124,71 @@ class ExtensionFactory(factory.django.DjangoModelFactory):
     reason = "Illness"
 
 
+# Questions of a kind, with their choices
+
+
+def single_choice(quiz: Quiz, *, position: int, texts=("Right", "Wrong", "Other")):
+    """A single-choice question whose first choice is right; returns (question, choices)."""
+    question = QuestionFactory(
+        quiz=quiz, position=position, kind=Question.Kind.SINGLE_CHOICE
+    )
+    choices = [
+        ChoiceFactory(
+            question=question,
+            position=i,
+            text=text,
+            credit=Decimal("1") if i == 0 else Decimal("0"),
+        )
+        for i, text in enumerate(texts)
+    ]
+    return question, choices
+
+
+def choice_question(quiz: Quiz, **kwargs) -> Question:
+    """A single-choice question with a right and a wrong option."""
+    question = ChoiceQuestionFactory(quiz=quiz, **kwargs)
+    ChoiceFactory(question=question, text="Labour demand", credit=Decimal("1"))
+    ChoiceFactory(question=question, text="Sovereignty", credit=Decimal("0"))
+    return question
+
+
+def position_question(quiz: Quiz, *, position: int, points="2") -> Question:
+    return QuestionFactory(
+        quiz=quiz,
+        position=position,
+        kind=Question.Kind.TRADEOFF_POSITION,
+        points=Decimal(points),
+        data={"left": "Security", "right": "Rights", "range": [40, 70], "falloff": 25},
+    )
+
+
+def allocation_question(quiz: Quiz, *, position: int) -> Question:
+    return QuestionFactory(
+        quiz=quiz,
+        position=position,
+        kind=Question.Kind.TRADEOFF_ALLOCATION,
+        points=Decimal("2"),
+        data={
+            "values": ["Labour demand", "Job fears"],
+            "ranges": [[30, 60], [40, 70]],
+            "falloff": 30,
+        },
+    )
+
+
+# People
+
+
+def taught_cohort(course, *, students=(), instructor=None):
+    """A cohort on the course taught by `instructor` (made if not given)."""
+    instructor = instructor or InstructorFactory()
+    cohort = CohortFactory(course=course, instructors=[instructor])
+    CohortMembership.objects.bulk_create(
+        CohortMembership(cohort=cohort, student=s) for s in students
+    )
+    return cohort, instructor
+
+
 def cohort_with(*, students: int = 0, instructor=None, **kwargs):
     """A cohort taught by `instructor` (made if not given) with `students` members."""
     instructor = instructor or InstructorFactory()
@@ -128,6 +198,22 @@ def cohort_with(*, students: int = 0, instructor=None, **kwargs):
         CohortMembership(cohort=cohort, student=s) for s in members
     )
     return cohort, instructor, members
+
+
+def many_students(count: int, *, prefix: str = "bulk") -> list:
+    """`count` students made in one insert; names sort in creation order."""
+    users = [
+        UserFactory.build(
+            email=f"{prefix}{i:05d}@example.org",
+            first_name=f"First{i:05d}",
+            last_name=f"Last{i:05d}",
+        )
+        for i in range(count)
+    ]
+    return UserFactory._meta.model.objects.bulk_create(users)
+
+
+# Attempts
 
 
 def take(
@@ -150,6 +236,50 @@ def take(
 
 def essay_answer(question: Question, text: str = "Security costs rights; both matter."):
     return {str(question.pk): {"text": text}}
+
+
+def graded_attempt(
+    quiz: Quiz,
+    student,
+    answers: dict[Question, object],
+    *,
+    number: int = 1,
+    submitted_at: datetime | None = None,
+) -> Attempt:
+    """A submitted attempt with these answers, scored by the real marking code."""
+    submitted_at = submitted_at or timezone.now()
+    attempt = Attempt.objects.create(
+        quiz=quiz,
+        student=student,
+        number=number,
+        state=Attempt.State.SUBMITTED,
+        started_at=submitted_at - timedelta(minutes=5),
+        submitted_at=submitted_at,
+    )
+    Response.objects.bulk_create(
+        Response(attempt=attempt, question=question, answer=answer)
+        for question, answer in answers.items()
+    )
+    score(attempt, now=submitted_at)
+    attempt.refresh_from_db()
+    return attempt
+
+
+@transaction.atomic
+def score(attempt: Attempt, *, now: datetime) -> Attempt:
+    """Score (or rescore) an attempt with the real marking code, in any state."""
+    locked = (
+        Attempt.objects.select_for_update(of=("self",))
+        .select_related("quiz")
+        .prefetch_related(
+            Prefetch(
+                "quiz__questions", queryset=selectors.questions_prefetch().queryset
+            ),
+            "responses",
+        )
+        .get(pk=attempt.pk)
+    )
+    return services.score_attempt(locked, now=now)
 
 
 def finished_attempt(

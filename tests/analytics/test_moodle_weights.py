@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from quizzes.moodle_weights import (
+from analytics.moodle_weights import (
     effective_weights,
     intended_weights,
     random_guess_score,
