@@ -23,13 +23,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
-from bench.seed import (
-    _bench_quiz,
-    _cohort_attempts,
-    _copy_question,
-    _quiz_max,
-    answer_for,
-)
+from bench.quiz_copy import _copy_question, answer_for, bench_quiz, quiz_max
+from bench.seed import _cohort_attempts
 from courses.models import Cohort, CohortMembership, Course, Enrollment
 from quizzes import grading, selectors
 from quizzes.models import Assignment, Attempt, Question, Quiz, Response
@@ -197,7 +192,7 @@ def seed(size: int) -> dict:
         if course.status != Course.Status.PUBLISHED:
             course.status = Course.Status.PUBLISHED
             course.save(update_fields=["status"])
-        quiz = _bench_quiz(course, "growth-twelve", "Growth quiz")
+        quiz = bench_quiz(course, "growth-twelve", "Growth quiz")
         students = _students(size, now)
         _bulk(Enrollment, [Enrollment(user=u, course=course) for u in students])
         instructor = user_model.objects.create_user(
@@ -239,7 +234,7 @@ def seed(size: int) -> dict:
         _bulk(
             Attempt,
             _cohort_attempts(
-                [(q, _quiz_max(q.pk)) for q in lesson_quizzes], book_students, now, rng
+                [(q, quiz_max(q.pk)) for q in lesson_quizzes], book_students, now, rng
             ),
         )
         essay = _essay_quiz(course)
