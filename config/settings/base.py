@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "quizzes",
     "teaching",
     "analytics",
+    "peerreview",
     "progress",
     "lti_tool",
     "lti",
