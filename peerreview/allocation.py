@@ -9,6 +9,7 @@ ones. What is still short at the deadline is given out again (`reassign`).
 
 from __future__ import annotations
 
+import bisect
 import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -26,33 +27,102 @@ class Reviewer:
     user: int
     to_give: int  # reviews given to write so far
     taken: set[int] = field(default_factory=set)  # answers they already have
+    position: int = 0  # their own answer's id: where their rotation starts
+
+
+def _pick(bucket: list[int], after: int, eligible) -> int | None:
+    """The first eligible answer in `bucket` (sorted ids) after `after`, wrapping round:
+    answers are taken in a rotation, so a batch of simultaneous submits reviews each
+    other in a ring instead of all picking the oldest answer."""
+    start = bisect.bisect_right(bucket, after)
+    size = len(bucket)
+    for step in range(size):
+        candidate = bucket[(start + step) % size]
+        if eligible(candidate):
+            return candidate
+    return None
 
 
 def plan(
     reviewers: Iterable[Reviewer], answers: Iterable[Answer], k: int
 ) -> list[tuple[int, int]]:
     """(reviewer, answer) pairs that bring every reviewer as close to k reviews as the
-    answers still under k allow. Counts in the arguments are updated in place."""
-    heap = [(a.assigned, a.id, a) for a in answers if a.assigned < k]
-    heapq.heapify(heap)
+    answers still under k allow. Counts in the arguments are updated in place.
+
+    A reviewer takes the answers with the fewest reviews; among equals, the next ones
+    after their own answer (`Reviewer.position`) in submission order.
+    """
+    by_id = {a.id: a for a in answers if a.assigned < k}
+    buckets: dict[int, list[int]] = {}
+    for answer in sorted(by_id.values(), key=lambda a: a.id):
+        buckets.setdefault(answer.assigned, []).append(answer.id)
     pairs: list[tuple[int, int]] = []
     for reviewer in reviewers:
-        skipped = []
-        while reviewer.to_give < k and heap:
-            entry = heapq.heappop(heap)
-            answer = entry[2]
-            if answer.author == reviewer.user or answer.id in reviewer.taken:
-                skipped.append(entry)
-                continue
-            pairs.append((reviewer.user, answer.id))
-            reviewer.taken.add(answer.id)
-            reviewer.to_give += 1
+        while reviewer.to_give < k:
+            chosen = None
+            for count in sorted(c for c, ids in buckets.items() if ids):
+                chosen = _pick(
+                    buckets[count],
+                    reviewer.position,
+                    lambda pk, r=reviewer: by_id[pk].author != r.user
+                    and pk not in r.taken,
+                )
+                if chosen is not None:
+                    break
+            if chosen is None:
+                break
+            answer = by_id[chosen]
+            buckets[answer.assigned].remove(chosen)
             answer.assigned += 1
             if answer.assigned < k:
-                heapq.heappush(heap, (answer.assigned, answer.id, answer))
-        for entry in skipped:
-            heapq.heappush(heap, entry)
+                bisect.insort(buckets.setdefault(answer.assigned, []), chosen)
+            pairs.append((reviewer.user, chosen))
+            reviewer.taken.add(chosen)
+            reviewer.to_give += 1
     return pairs
+
+
+def swap(
+    reviewers: Iterable[Reviewer],
+    answers: dict[int, Answer],
+    open_pairs: list[tuple[int, int, int]],
+    taken: dict[int, set[int]],
+    k: int,
+) -> list[tuple[int, int, int]]:
+    """Close the ring for reviewers left short because every peer's answer already has
+    its k: a reviewer X with an unwritten review of answer A hands A over to the short
+    reviewer R and reviews R's answer instead. Nobody's counts change except R's (one
+    more to write) and R's answer's (one more review).
+
+    `open_pairs` are (reviewer, answer, answer's author) of reviews not yet written.
+    Returns (X, A, R) moves; `open_pairs` and `taken` are updated in place.
+    """
+    moves: list[tuple[int, int, int]] = []
+    for reviewer in reviewers:
+        own = answers.get(reviewer.position)
+        while reviewer.to_give < k and own is not None and own.assigned < k:
+            found = None
+            for index, (other, answer_id, author) in enumerate(open_pairs):
+                mine = taken.setdefault(other, set())
+                if (
+                    other != reviewer.user
+                    and author != reviewer.user
+                    and answer_id not in reviewer.taken
+                    and own.id not in mine
+                ):
+                    found = index
+                    break
+            if found is None:
+                break
+            other, answer_id, author = open_pairs.pop(found)
+            open_pairs.append((reviewer.user, answer_id, author))
+            open_pairs.append((other, own.id, reviewer.user))
+            taken[other].add(own.id)
+            reviewer.taken.add(answer_id)
+            reviewer.to_give += 1
+            own.assigned += 1
+            moves.append((other, answer_id, reviewer.user))
+    return moves
 
 
 def reassign(

@@ -120,6 +120,49 @@ def _write(
     )
 
 
+def _swap(
+    question_id: int,
+    short: list[allocation.Reviewer],
+    under: dict[int, allocation.Answer],
+    k: int,
+) -> list[int]:
+    """Give reviewers left short an unwritten review of a peer, who reviews their answer
+    instead (allocation.swap); returns the short reviewers served, once per review."""
+    everything = list(
+        ReviewAssignment.objects.filter(submission__question_id=question_id).values_list(
+            "reviewer_id", "submission_id", "author_id", "state"
+        )
+    )
+    taken: dict[int, set[int]] = {}
+    for user, answer, _author, _state in everything:
+        taken.setdefault(user, set()).add(answer)
+    open_pairs = [
+        (user, answer, author)
+        for user, answer, author, state in everything
+        if state == ReviewAssignment.State.ASSIGNED
+    ]
+    moves = allocation.swap(short, under, open_pairs, taken, k)
+    for other, answer, reviewer in moves:
+        own = next(r.position for r in short if r.user == reviewer)
+        ReviewAssignment.objects.filter(
+            submission_id=answer, reviewer_id=other, state=ReviewAssignment.State.ASSIGNED
+        ).update(reviewer_id=reviewer)
+        ReviewAssignment.objects.create(
+            submission_id=own,
+            reviewer_id=other,
+            author_id=reviewer,
+            due_at=PeerReviewSetup.objects.values_list("review_deadline", flat=True).get(
+                quiz__questions=question_id
+            ),
+        )
+    served = [reviewer for _o, _a, reviewer in moves]
+    for reviewer in short:
+        Submission.objects.filter(pk=reviewer.position).update(
+            to_give=reviewer.to_give, assigned=under[reviewer.position].assigned
+        )
+    return served
+
+
 @transaction.atomic
 def allocate_reviews(*, quiz_id: int, now: datetime | None = None) -> Allocated:
     """Register new answers of the quiz and give every reviewer short of k reviews the
@@ -162,10 +205,15 @@ def allocate_reviews(*, quiz_id: int, now: datetime | None = None) -> Allocated:
         }
         taken = _taken(question_id, [author for _pk, author, _g in needy])
         reviewers = [
-            allocation.Reviewer(author, given, taken.get(author, set()))
-            for _pk, author, given in needy
+            allocation.Reviewer(author, given, taken.get(author, set()), position=pk)
+            for pk, author, given in needy
         ]
         pairs = allocation.plan(reviewers, list(under.values()), k)
+        short = [r for r in reviewers if r.to_give < k and r.position in under]
+        moved = _swap(question_id, short, under, k) if short else []
+        for user in moved:
+            waiting[user] = waiting.get(user, 0) + 1
+        assigned += len(moved)
         if not pairs:
             continue
         _write(
