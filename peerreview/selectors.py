@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -163,8 +163,7 @@ def disagreement_list(*, user, quiz_id: int) -> list[Submission]:
         )
         .order_by(
             "-needs_instructor",
-            "result__override_at",
-            "-result__spread",
+            F("result__spread").desc(nulls_last=True),
             "submitted_at",
             "id",
         )
