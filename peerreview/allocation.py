@@ -64,8 +64,9 @@ def plan(
                 chosen = _pick(
                     buckets[count],
                     reviewer.position,
-                    lambda pk, r=reviewer: by_id[pk].author != r.user
-                    and pk not in r.taken,
+                    lambda pk, r=reviewer: (
+                        by_id[pk].author != r.user and pk not in r.taken
+                    ),
                 )
                 if chosen is not None:
                     break

@@ -129,9 +129,9 @@ def _swap(
     """Give reviewers left short an unwritten review of a peer, who reviews their answer
     instead (allocation.swap); returns the short reviewers served, once per review."""
     everything = list(
-        ReviewAssignment.objects.filter(submission__question_id=question_id).values_list(
-            "reviewer_id", "submission_id", "author_id", "state"
-        )
+        ReviewAssignment.objects.filter(
+            submission__question_id=question_id
+        ).values_list("reviewer_id", "submission_id", "author_id", "state")
     )
     taken: dict[int, set[int]] = {}
     for user, answer, _author, _state in everything:
@@ -145,15 +145,17 @@ def _swap(
     for other, answer, reviewer in moves:
         own = next(r.position for r in short if r.user == reviewer)
         ReviewAssignment.objects.filter(
-            submission_id=answer, reviewer_id=other, state=ReviewAssignment.State.ASSIGNED
+            submission_id=answer,
+            reviewer_id=other,
+            state=ReviewAssignment.State.ASSIGNED,
         ).update(reviewer_id=reviewer)
         ReviewAssignment.objects.create(
             submission_id=own,
             reviewer_id=other,
             author_id=reviewer,
-            due_at=PeerReviewSetup.objects.values_list("review_deadline", flat=True).get(
-                quiz__questions=question_id
-            ),
+            due_at=PeerReviewSetup.objects.values_list(
+                "review_deadline", flat=True
+            ).get(quiz__questions=question_id),
         )
     served = [reviewer for _o, _a, reviewer in moves]
     for reviewer in short:

@@ -79,7 +79,9 @@ def peer_quiz(
     **kwargs,
 ):
     """A quiz with one peer-reviewed question and peer review on."""
-    quiz = QuizFactory(course=cohort.course, **kwargs) if cohort else QuizFactory(**kwargs)
+    quiz = (
+        QuizFactory(course=cohort.course, **kwargs) if cohort else QuizFactory(**kwargs)
+    )
     question = peer_question(quiz)
     PeerReviewSetup.objects.create(
         quiz=quiz,

@@ -96,7 +96,9 @@ def test_at_the_deadline_missed_reviews_go_to_finished_students_then_the_instruc
         submit(quiz, question, student)
     services.allocate_reviews(quiz_id=quiz.pk)
     for review in ReviewAssignment.objects.exclude(reviewer=late):
-        services.submit_review(review_id=review.pk, reviewer=review.reviewer, levels=[2, 1])
+        services.submit_review(
+            review_id=review.pk, reviewer=review.reviewer, levels=[2, 1]
+        )
     after = quiz.peer_review.review_deadline + timedelta(minutes=1)
 
     swept = services.sweep_deadline(quiz_id=quiz.pk, now=after)
@@ -126,7 +128,9 @@ def test_with_three_students_a_missed_review_goes_to_the_instructor():
         submit(quiz, question, student)
     services.allocate_reviews(quiz_id=quiz.pk)
     for review in ReviewAssignment.objects.exclude(reviewer=students[2]):
-        services.submit_review(review_id=review.pk, reviewer=review.reviewer, levels=[1, 1])
+        services.submit_review(
+            review_id=review.pk, reviewer=review.reviewer, levels=[1, 1]
+        )
     swept = services.sweep_deadline(
         quiz_id=quiz.pk, now=quiz.peer_review.review_deadline + timedelta(seconds=1)
     )

@@ -82,7 +82,10 @@ def test_reviews_received_appear_once_my_reviews_are_written(client):
     mine = Submission.objects.get(author=students[0])
     for review in ReviewAssignment.objects.filter(submission=mine):
         services.submit_review(
-            review_id=review.pk, reviewer=review.reviewer, levels=[2, 1], comment="Good."
+            review_id=review.pk,
+            reviewer=review.reviewer,
+            levels=[2, 1],
+            comment="Good.",
         )
     client.force_login(students[0])
     url = reverse("peer:received", args=[mine.pk])
@@ -99,24 +102,33 @@ def test_reviews_received_appear_after_the_deadline_anyway(client):
     mine = Submission.objects.get(author=students[0])
     for review in ReviewAssignment.objects.filter(submission=mine):
         services.submit_review(
-            review_id=review.pk, reviewer=review.reviewer, levels=[2, 1], comment="Good."
+            review_id=review.pk,
+            reviewer=review.reviewer,
+            levels=[2, 1],
+            comment="Good.",
         )
     PeerReviewSetup.objects.filter(quiz=quiz).update(
         review_deadline=quiz.peer_review.review_deadline - timedelta(days=30)
     )
     client.force_login(students[0])
-    assert "Good." in client.get(reverse("peer:received", args=[mine.pk])).content.decode()
+    assert (
+        "Good." in client.get(reverse("peer:received", args=[mine.pk])).content.decode()
+    )
 
 
 def test_the_instructor_sees_the_widest_spread_first_and_overrides(client):
     instructor, students, quiz, question, responses = _class(n=3, k=2)
     calm, wild = (Submission.objects.get(author=s) for s in students[:2])
     for review in ReviewAssignment.objects.filter(submission=calm):
-        services.submit_review(review_id=review.pk, reviewer=review.reviewer, levels=[1, 1])
+        services.submit_review(
+            review_id=review.pk, reviewer=review.reviewer, levels=[1, 1]
+        )
     for review, levels in zip(
         ReviewAssignment.objects.filter(submission=wild), ([0, 0], [2, 2]), strict=True
     ):
-        services.submit_review(review_id=review.pk, reviewer=review.reviewer, levels=levels)
+        services.submit_review(
+            review_id=review.pk, reviewer=review.reviewer, levels=levels
+        )
     client.force_login(instructor)
     page = client.get(reverse("peer-instructor:quiz", args=[quiz.pk])).content.decode()
     rows = page.split('class="disagreement-row"')[1:]
@@ -135,9 +147,13 @@ def test_the_instructor_sees_the_widest_spread_first_and_overrides(client):
 def test_students_and_other_instructors_cannot_open_the_instructor_pages(client):
     instructor, students, quiz, question, _r = _class()
     client.force_login(students[0])
-    assert client.get(reverse("peer-instructor:quiz", args=[quiz.pk])).status_code == 403
+    assert (
+        client.get(reverse("peer-instructor:quiz", args=[quiz.pk])).status_code == 403
+    )
     client.force_login(InstructorFactory())
-    assert client.get(reverse("peer-instructor:quiz", args=[quiz.pk])).status_code == 404
+    assert (
+        client.get(reverse("peer-instructor:quiz", args=[quiz.pk])).status_code == 404
+    )
     submission = Submission.objects.first()
     url = reverse("peer-instructor:answer", args=[submission.pk])
     assert client.get(url).status_code == 404
@@ -203,5 +219,7 @@ def test_the_disagreement_list_takes_the_same_queries_at_two_sizes(client):
         submit(quiz, question, student)
     services.allocate_reviews(quiz_id=quiz.pk)
     for review in ReviewAssignment.objects.filter(state="assigned")[:6]:
-        services.submit_review(review_id=review.pk, reviewer=review.reviewer, levels=[1, 1])
+        services.submit_review(
+            review_id=review.pk, reviewer=review.reviewer, levels=[1, 1]
+        )
     assert count_get(client, url) == small

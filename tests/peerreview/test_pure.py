@@ -31,7 +31,9 @@ KRIPPENDORFF_2011 = list(
     [("nominal", 0.743), ("ordinal", 0.815), ("interval", 0.849)],
 )
 def test_alpha_matches_krippendorffs_worked_example(metric, expected):
-    assert agreement.alpha(KRIPPENDORFF_2011, metric) == pytest.approx(expected, abs=5e-4)
+    assert agreement.alpha(KRIPPENDORFF_2011, metric) == pytest.approx(
+        expected, abs=5e-4
+    )
 
 
 def test_alpha_is_1_when_raters_agree_and_none_without_variation():

@@ -36,11 +36,15 @@ def test_calibration_gives_a_weight_from_the_distance_to_the_instructor():
     second = example(question, levels=(0, 0), position=1)
 
     services.calibrate(example_id=first.pk, student=student, levels=[2, 2])
-    weight, pending = services.calibration_weight_for(student=student, question_id=question.pk)
+    weight, pending = services.calibration_weight_for(
+        student=student, question_id=question.pk
+    )
     assert (weight, pending) == (1.0, True)
     services.calibrate(example_id=second.pk, student=student, levels=[1, 2])
     # Example 2 was 0.5 off on the first criterion and 1 off on the second: 0.75.
-    weight, pending = services.calibration_weight_for(student=student, question_id=question.pk)
+    weight, pending = services.calibration_weight_for(
+        student=student, question_id=question.pk
+    )
     assert (weight, pending) == (pytest.approx(0.625), False)
     # A second try changes nothing.
     services.calibrate(example_id=second.pk, student=student, levels=[0, 0])
@@ -65,7 +69,10 @@ def test_the_peer_score_is_the_weighted_median_and_counts_when_set_to():
         guess = [0, 0] if levels == [0, 2] else [2, 1]
         services.calibrate(example_id=sure.pk, student=review.reviewer, levels=guess)
         services.submit_review(
-            review_id=review.pk, reviewer=review.reviewer, levels=levels, comment="Clear."
+            review_id=review.pk,
+            reviewer=review.reviewer,
+            levels=levels,
+            comment="Clear.",
         )
     result = PeerResult.objects.get(submission__response=response)
     assert result.levels == [2, 2]
@@ -76,13 +83,17 @@ def test_the_peer_score_is_the_weighted_median_and_counts_when_set_to():
     # The automatic share (complete parts, 1 point) plus the peer score (3 points).
     assert response.manual_score == Decimal("3.000")
     assert response.score == Decimal("4.000")
-    assert response.attempt.__class__.objects.get(pk=response.attempt_id).state == "graded"
+    assert (
+        response.attempt.__class__.objects.get(pk=response.attempt_id).state == "graded"
+    )
 
 
 def test_advisory_peer_scores_leave_the_grade_to_the_instructor():
     quiz, question, students, responses = _cohort(n=3, k=2, scores_count=False)
     for review in _reviews_of(responses[0]):
-        services.submit_review(review_id=review.pk, reviewer=review.reviewer, levels=[2, 1])
+        services.submit_review(
+            review_id=review.pk, reviewer=review.reviewer, levels=[2, 1]
+        )
     assert PeerResult.objects.get(submission__response=responses[0]).complete
     assert Response.objects.get(pk=responses[0].pk).manual_score is None
 
@@ -98,7 +109,9 @@ def test_writing_a_review_twice_or_someone_elses_or_late_is_refused():
     services.submit_review(review_id=review.pk, reviewer=students[0], levels=[0, 0])
     review.refresh_from_db()
     assert review.levels == [1, 1]
-    other = ReviewAssignment.objects.filter(reviewer=students[0], state="assigned").first()
+    other = ReviewAssignment.objects.filter(
+        reviewer=students[0], state="assigned"
+    ).first()
     with pytest.raises(PermissionDenied):
         services.submit_review(
             review_id=other.pk,
@@ -111,11 +124,17 @@ def test_writing_a_review_twice_or_someone_elses_or_late_is_refused():
 def test_flags_go_to_the_instructor_once_and_only_from_those_involved():
     quiz, question, students, responses = _cohort(n=3, k=2)
     review = ReviewAssignment.objects.filter(reviewer=students[0]).first()
-    services.flag(review_id=review.pk, user=students[0], target="answer", reason="Insults.")
-    services.flag(review_id=review.pk, user=students[0], target="answer", reason="Again.")
+    services.flag(
+        review_id=review.pk, user=students[0], target="answer", reason="Insults."
+    )
+    services.flag(
+        review_id=review.pk, user=students[0], target="answer", reason="Again."
+    )
     assert Flag.objects.count() == 1
     with pytest.raises(Http404):
-        services.flag(review_id=review.pk, user=students[1], target="answer", reason="x")
+        services.flag(
+            review_id=review.pk, user=students[1], target="answer", reason="x"
+        )
     # The author may flag the review only once it is written.
     author = review.author
     with pytest.raises(Http404):
@@ -129,7 +148,9 @@ def test_the_instructor_overrides_with_a_reason_and_the_audit_is_kept():
     quiz, question, students, responses = _cohort(n=3, k=2)
     instructor = InstructorFactory()
     for review in _reviews_of(responses[0]):
-        services.submit_review(review_id=review.pk, reviewer=review.reviewer, levels=[0, 0])
+        services.submit_review(
+            review_id=review.pk, reviewer=review.reviewer, levels=[0, 0]
+        )
     submission = responses[0].peer_submission
     with pytest.raises(ValidationError):
         services.override_result(
