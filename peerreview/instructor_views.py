@@ -47,7 +47,9 @@ def setup(request, quiz_id: int):
             "review_deadline": timezone.localtime(current.review_deadline),
             "scores_count": current.scores_count,
         }
-    form = SetupForm(request.POST or None, initial=initial)
+    form = SetupForm(
+        request.POST if request.method == "POST" else None, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.save_setup(quiz=quiz, **form.cleaned_data)
@@ -95,7 +97,11 @@ def answer(request, pk: int):
     if result is not None and result.final_levels:
         initial = {f"c{i}": str(level) for i, level in enumerate(result.final_levels)}
         initial["reason"] = result.override_reason
-    form = OverrideForm(request.POST or None, criteria=criteria, initial=initial)
+    form = OverrideForm(
+        request.POST if request.method == "POST" else None,
+        criteria=criteria,
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.override_result(

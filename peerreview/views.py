@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,7 +53,7 @@ def calibrate(request, question_id: int):
             submission__question_id=question_id
         ).exists()
     ):
-        raise PermissionDenied
+        raise Http404
     pending = [e for e in examples if e.pk not in attempts]
     example = pending[0] if pending else None
     form = None
@@ -176,6 +177,8 @@ def flag_answer(request, pk: int):
 @login_required
 def flag_review(request, pk: int, review_id: int):
     """Report a review of my answer as abusive."""
+    if not ReviewAssignment.objects.filter(pk=review_id, submission_id=pk).exists():
+        raise Http404
     return _flag(
         request, review_id, Flag.Target.REVIEW, redirect_to=("peer:received", pk)
     )
@@ -183,15 +186,11 @@ def flag_review(request, pk: int, review_id: int):
 
 def _flag(request, review_id: int, target: str, *, redirect_to):
     form = FlagForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Say what is wrong to flag it."))
-        return redirect(*redirect_to)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
+        # The service decides who may flag (a 404 to anyone else) before the reason.
         services.flag(
-            review_id=review_id,
-            user=request.user,
-            target=target,
-            reason=form.cleaned_data["reason"],
+            review_id=review_id, user=request.user, target=target, reason=reason
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

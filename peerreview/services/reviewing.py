@@ -163,9 +163,6 @@ def submit_review(
 @transaction.atomic
 def flag(*, review_id: int, user, target: str, reason: str) -> Flag:
     """Report an abusive answer (its reviewer does) or review (the answer's author does)."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Say what is wrong.")})
     review = ReviewAssignment.objects.filter(pk=review_id).first()
     if review is None:
         raise Http404
@@ -177,6 +174,9 @@ def flag(*, review_id: int, user, target: str, reason: str) -> Flag:
         raise Http404
     if target not in Flag.Target.values:
         raise ValidationError({"target": _("Flag an answer or a review.")})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say what is wrong.")})
     found, _created = Flag.objects.get_or_create(
         review=review,
         target=target,
