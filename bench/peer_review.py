@@ -109,7 +109,7 @@ def _seed():
         quiz=quiz, reviews_per_student=K, review_deadline=now + timedelta(days=7)
     )
     users = User.objects.bulk_create(
-        User(email=f"peer{i}@bench.test", username=f"peer{i}") for i in range(N)
+        User(email=f"peer{i}@bench.test") for i in range(N)
     )
     attempts = Attempt.objects.bulk_create(
         Attempt(
@@ -249,7 +249,7 @@ def _steady_state(quiz, question, services) -> None:
     timings = []
     for i in range(20):
         user = get_user_model().objects.create(
-            email=f"late{i}@bench.test", username=f"late{i}"
+            email=f"late{i}@bench.test"
         )
         now = timezone.now()
         attempt = Attempt.objects.create(
