@@ -18,9 +18,10 @@ from .models import PeerReviewSetup, ReviewAssignment
     retry_backoff_max=60,
     max_retries=5,
 )
-def allocate_reviews(quiz_id: int) -> dict:
-    """Register the quiz's new answers and hand out reviews; a repeat does nothing."""
-    done = services.allocate_reviews(quiz_id=quiz_id)
+def allocate_reviews(quiz_id: int, attempt_ids: list[int] | None = None) -> dict:
+    """Register the new answers (of the attempts named, or the whole quiz's) and hand
+    out reviews; a repeat does nothing."""
+    done = services.allocate_reviews(quiz_id=quiz_id, attempt_ids=attempt_ids)
     return {"registered": done.registered, "assigned": done.assigned}
 
 

@@ -37,10 +37,15 @@ def peer_questions(quiz_id: int):
     )
 
 
-def _register(quiz_id: int) -> int:
-    """Make a Submission of every finished, answered justification not yet under review."""
+def _register(quiz_id: int, attempt_ids: list[int] | None = None) -> int:
+    """Make a Submission of every finished, answered justification not yet under review
+    (of the given attempts only, when named: a submit's task looks at its own rows, not
+    the whole quiz)."""
+    responses = Response.objects.all()
+    if attempt_ids is not None:
+        responses = responses.filter(attempt_id__in=attempt_ids)
     fresh = (
-        Response.objects.filter(
+        responses.filter(
             question__in=peer_questions(quiz_id),
             needs_manual=True,
             attempt__state__in=(Attempt.State.NEEDS_REVIEW, Attempt.State.GRADED),
@@ -166,9 +171,11 @@ def _swap(
 
 
 @transaction.atomic
-def allocate_reviews(*, quiz_id: int, now: datetime | None = None) -> Allocated:
-    """Register new answers of the quiz and give every reviewer short of k reviews the
-    least-reviewed peers' answers of the same question."""
+def allocate_reviews(
+    *, quiz_id: int, attempt_ids: list[int] | None = None, now: datetime | None = None
+) -> Allocated:
+    """Register new answers of the quiz (those of `attempt_ids`, or all) and give every
+    reviewer short of k reviews the least-reviewed peers' answers of the same question."""
     now = now or timezone.now()
     setup = (
         PeerReviewSetup.objects.select_for_update()
@@ -177,7 +184,7 @@ def allocate_reviews(*, quiz_id: int, now: datetime | None = None) -> Allocated:
     )
     if setup is None:
         return Allocated(0, 0)
-    registered = _register(quiz_id)
+    registered = _register(quiz_id, attempt_ids)
     k = setup.reviews_per_student
     assigned = 0
     waiting: dict[int, int] = {}
