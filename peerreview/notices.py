@@ -11,6 +11,7 @@ skipped instead.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
@@ -23,10 +24,19 @@ from .models import PeerNotice, ReviewAssignment
 BATCH = 100
 
 
+# Notices made within this many seconds share one sending task: a burst of submits
+# allocates thousands of times, and each would otherwise queue a sender of its own.
+SEND_DELAY = 10
+
+
 def _enqueue_sending() -> None:
     from . import tasks
 
-    transaction.on_commit(tasks.send_peer_notices.delay)
+    def queue() -> None:
+        if cache.add("peerreview:notices-queued", True, timeout=SEND_DELAY):
+            tasks.send_peer_notices.apply_async(countdown=SEND_DELAY)
+
+    transaction.on_commit(queue)
 
 
 def reviews_waiting(*, quiz_id: int, users: list[int]) -> int:

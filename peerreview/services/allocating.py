@@ -125,27 +125,32 @@ def _write(
     )
 
 
+# How many of the latest unwritten reviews a short reviewer may take one from: enough
+# to find a fit, few enough that a submit's work does not grow with the cohort.
+SWAP_WINDOW = 64
+
+
 def _swap(
     question_id: int,
     short: list[allocation.Reviewer],
     under: dict[int, allocation.Answer],
     k: int,
+    due: datetime,
 ) -> list[int]:
     """Give reviewers left short an unwritten review of a peer, who reviews their answer
     instead (allocation.swap); returns the short reviewers served, once per review."""
-    everything = list(
+    recent = list(
         ReviewAssignment.objects.filter(
-            submission__question_id=question_id
-        ).values_list("reviewer_id", "submission_id", "author_id", "state")
+            submission__question_id=question_id, state=ReviewAssignment.State.ASSIGNED
+        )
+        .order_by("-id")
+        .values_list("reviewer_id", "submission_id", "author_id")[:SWAP_WINDOW]
     )
-    taken: dict[int, set[int]] = {}
-    for user, answer, _author, _state in everything:
-        taken.setdefault(user, set()).add(answer)
-    open_pairs = [
-        (user, answer, author)
-        for user, answer, author, state in everything
-        if state == ReviewAssignment.State.ASSIGNED
-    ]
+    others = {user for user, _a, _au in recent}
+    taken = _taken(question_id, list(others))
+    for reviewer in short:
+        taken[reviewer.user] = reviewer.taken
+    open_pairs = [(user, answer, author) for user, answer, author in recent]
     moves = allocation.swap(short, under, open_pairs, taken, k)
     for other, answer, reviewer in moves:
         own = next(r.position for r in short if r.user == reviewer)
@@ -155,19 +160,13 @@ def _swap(
             state=ReviewAssignment.State.ASSIGNED,
         ).update(reviewer_id=reviewer)
         ReviewAssignment.objects.create(
-            submission_id=own,
-            reviewer_id=other,
-            author_id=reviewer,
-            due_at=PeerReviewSetup.objects.values_list(
-                "review_deadline", flat=True
-            ).get(quiz__questions=question_id),
+            submission_id=own, reviewer_id=other, author_id=reviewer, due_at=due
         )
-    served = [reviewer for _o, _a, reviewer in moves]
     for reviewer in short:
         Submission.objects.filter(pk=reviewer.position).update(
             to_give=reviewer.to_give, assigned=under[reviewer.position].assigned
         )
-    return served
+    return [reviewer for _o, _a, reviewer in moves]
 
 
 @transaction.atomic
@@ -218,23 +217,22 @@ def allocate_reviews(
             for pk, author, given in needy
         ]
         pairs = allocation.plan(reviewers, list(under.values()), k)
+        if pairs:
+            # Written before any swap, so the swap sees (and never repeats) them.
+            _write(
+                pairs,
+                under,
+                reviewers,
+                {author: pk for pk, author, _g in needy},
+                due=setup.review_deadline,
+                now=now,
+            )
         short = [r for r in reviewers if r.to_give < k and r.position in under]
-        moved = _swap(question_id, short, under, k) if short else []
-        for user in moved:
-            waiting[user] = waiting.get(user, 0) + 1
-        assigned += len(moved)
-        if not pairs:
-            continue
-        _write(
-            pairs,
-            under,
-            reviewers,
-            {author: pk for pk, author, _g in needy},
-            due=setup.review_deadline,
-            now=now,
+        moved = (
+            _swap(question_id, short, under, k, setup.review_deadline) if short else []
         )
-        assigned += len(pairs)
-        for user, _answer in pairs:
+        assigned += len(pairs) + len(moved)
+        for user in [user for user, _answer in pairs] + moved:
             waiting[user] = waiting.get(user, 0) + 1
     notices.reviews_waiting(quiz_id=quiz_id, users=list(waiting))
     return Allocated(registered, assigned)
