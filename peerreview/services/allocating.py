@@ -139,12 +139,19 @@ def _swap(
 ) -> list[int]:
     """Give reviewers left short an unwritten review of a peer, who reviews their answer
     instead (allocation.swap); returns the short reviewers served, once per review."""
+    # The unwritten reviews of the latest answers: read off the submission index, not
+    # a scan of every review of the question.
+    latest = list(
+        Submission.objects.filter(question_id=question_id)
+        .order_by("-id")
+        .values_list("id", flat=True)[:SWAP_WINDOW]
+    )
     recent = list(
         ReviewAssignment.objects.filter(
-            submission__question_id=question_id, state=ReviewAssignment.State.ASSIGNED
+            submission_id__in=latest, state=ReviewAssignment.State.ASSIGNED
         )
         .order_by("-id")
-        .values_list("reviewer_id", "submission_id", "author_id")[:SWAP_WINDOW]
+        .values_list("reviewer_id", "submission_id", "author_id")
     )
     others = {user for user, _a, _au in recent}
     taken = _taken(question_id, list(others))
