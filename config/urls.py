@@ -33,6 +33,8 @@ urlpatterns = [
     path("dashboard/", include("quizzes.dashboard_urls")),
     path("grades/", include(grades_urls.urlpatterns)),
     path("instructor/reports/", include("analytics.urls")),
+    path("instructor/peer/", include("peerreview.instructor_urls")),
+    path("peer/", include("peerreview.urls")),
     path("instructor/", include("teaching.urls")),
     path("progress/", include("progress.urls")),
     path("practice/", include("practice.urls")),

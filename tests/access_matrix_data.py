@@ -778,6 +778,85 @@ def _cohort_export(w: World) -> dict:
     return {"kind": "cohort_grades", "cohort": w.cohort.pk}
 
 
+def _missing(w: World) -> dict:
+    """An id no row has: the peer-review rows are made by the peer-review tests."""
+    return {"pk": 987654}
+
+
+def _missing_question(w: World) -> dict:
+    return {"question_id": 987654}
+
+
+def _missing_review(w: World) -> dict:
+    return {"pk": 987654, "review_id": 987654}
+
+
+def _quiz_id(w: World) -> dict:
+    return {"quiz_id": w.quiz.pk}
+
+
+# Peer review (peerreview/): a student's pages need their own review rows, so with none
+# seeded every object URL is a 404 to the signed in; the instructor's pages are scoped
+# like the reports (any instructor of a cohort on the quiz's course).
+PEER_PAGES = (
+    Route("peer:queue", "peer/", _none, (Check(GET, signed_in(200)),)),
+    Route("peer:history", "peer/calibration/", _none, (Check(GET, signed_in(200)),)),
+    Route(
+        "peer:calibrate",
+        "peer/calibrate/<int:question_id>/",
+        _missing_question,
+        (Check(GET, signed_in(404)),),
+    ),
+    Route(
+        "peer:review",
+        "peer/reviews/<int:pk>/",
+        _missing,
+        (Check(GET, signed_in(404)), Check(POST, signed_in(404), body=_empty)),
+    ),
+    Route(
+        "peer:flag-answer",
+        "peer/reviews/<int:pk>/flag/",
+        _missing,
+        (Check(POST, signed_in(404), body=_empty),),
+    ),
+    Route(
+        "peer:received",
+        "peer/answers/<int:pk>/",
+        _missing,
+        (Check(GET, signed_in(404)),),
+    ),
+    Route(
+        "peer:flag-review",
+        "peer/answers/<int:pk>/reviews/<int:review_id>/flag/",
+        _missing_review,
+        (Check(POST, signed_in(404), body=_empty),),
+    ),
+    Route(
+        "peer-instructor:quiz",
+        "instructor/peer/quizzes/<int:quiz_id>/",
+        _quiz_id,
+        (Check(GET, instructor_page(200, other_instructor=200)),),
+    ),
+    Route(
+        "peer-instructor:setup",
+        "instructor/peer/quizzes/<int:quiz_id>/settings/",
+        _quiz_id,
+        (
+            Check(GET, instructor_page(200, other_instructor=200)),
+            Check(POST, instructor_page(400, other_instructor=400), body=_empty),
+        ),
+    ),
+    Route(
+        "peer-instructor:answer",
+        "instructor/peer/answers/<int:pk>/",
+        _missing,
+        (
+            Check(GET, instructor_page(404)),
+            Check(POST, instructor_page(404), body=_empty),
+        ),
+    ),
+)
+
 API = (
     Route(
         "api-me",
@@ -1055,4 +1134,4 @@ API = (
     Route("api-docs", "api/docs/", _none, (Check(GET, everyone(200)),), api=True),
 )
 
-ROUTES: tuple[Route, ...] = PAGES + API
+ROUTES: tuple[Route, ...] = PAGES + PEER_PAGES + API

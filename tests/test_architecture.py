@@ -11,7 +11,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ["config", "progress", "lti", "teaching", "analytics", "practice"]
+PACKAGES = [
+    "config",
+    "progress",
+    "lti",
+    "teaching",
+    "analytics",
+    "practice",
+    "peerreview",
+]
 PACKAGES += ["quizzes", "courses"]
 PACKAGES += ["accounts", "core"]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
@@ -24,6 +32,7 @@ PURE = [
 ]
 PURE += ["analytics/moodle_weights.py", "progress/reports"]
 PURE += ["practice/scheduler.py", "practice/mastery.py"]
+PURE += ["peerreview/scoring.py", "peerreview/allocation.py", "peerreview/agreement.py"]
 
 
 def lint_imports(cwd: Path) -> subprocess.CompletedProcess:

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "teaching",
     "analytics",
     "practice",
+    "peerreview",
     "progress",
     "lti_tool",
     "lti",

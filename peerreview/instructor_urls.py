@@ -1,0 +1,12 @@
+"""Instructor peer-review pages (/instructor/peer/, namespace `peer-instructor:`)."""
+
+from django.urls import path
+
+from . import instructor_views
+
+app_name = "peer-instructor"
+urlpatterns = [
+    path("quizzes/<int:quiz_id>/", instructor_views.quiz, name="quiz"),
+    path("quizzes/<int:quiz_id>/settings/", instructor_views.setup, name="setup"),
+    path("answers/<int:pk>/", instructor_views.answer, name="answer"),
+]

@@ -1,0 +1,135 @@
+"""The instructor's peer-review pages: setup, the disagreement list, one answer with its
+override, flags and the agreement report."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from quizzes.instructing import may_instruct
+
+from . import selectors, services
+from .forms import OverrideForm, SetupForm
+from .views import _service_errors
+
+
+def instructor_required(view):
+    """Send visitors to log in; refuse students (403); let instructors in (as
+    teaching.permissions does; peer review may not import its sibling)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not may_instruct(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@instructor_required
+def setup(request, quiz_id: int):
+    """Turn peer review on for a quiz: reviews per student, deadline, whether it counts."""
+    quiz = selectors.quiz_for_instructor(user=request.user, quiz_id=quiz_id)
+    current = selectors.setup_for(quiz)
+    initial = {"enabled": True, "reviews_per_student": 3}
+    if current is not None:
+        initial = {
+            "enabled": current.enabled,
+            "reviews_per_student": current.reviews_per_student,
+            "review_deadline": timezone.localtime(current.review_deadline),
+            "scores_count": current.scores_count,
+        }
+    form = SetupForm(
+        request.POST if request.method == "POST" else None, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_setup(quiz=quiz, **form.cleaned_data)
+        except ValidationError as error:
+            _service_errors(form, error)
+        else:
+            messages.success(request, _("Peer review settings saved."))
+            return redirect("peer-instructor:quiz", quiz_id=quiz.pk)
+    return render(
+        request,
+        "peerreview/instructor/setup.html",
+        {"quiz": quiz, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@instructor_required
+def quiz(request, quiz_id: int):
+    """Answers under review, those waiting for me and the widest disagreement first."""
+    quiz = selectors.quiz_for_instructor(user=request.user, quiz_id=quiz_id)
+    return render(
+        request,
+        "peerreview/instructor/quiz.html",
+        {
+            "quiz": quiz,
+            "setup": selectors.setup_for(quiz),
+            "submissions": selectors.disagreement_list(
+                user=request.user, quiz_id=quiz.pk
+            ),
+            "flags": selectors.open_flags(user=request.user, quiz_id=quiz.pk),
+            "agreement": selectors.agreement_report(user=request.user, quiz_id=quiz.pk),
+        },
+    )
+
+
+@instructor_required
+def answer(request, pk: int):
+    """One answer: every review with its reviewer, the peer score, and the override."""
+    submission = selectors.submission_for_instructor(
+        user=request.user, submission_id=pk
+    )
+    criteria = submission.question.marking_criteria()
+    result = selectors.result_of(submission)
+    initial = {}
+    if result is not None and result.final_levels:
+        initial = {f"c{i}": str(level) for i, level in enumerate(result.final_levels)}
+        initial["reason"] = result.override_reason
+    form = OverrideForm(
+        request.POST if request.method == "POST" else None,
+        criteria=criteria,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.override_result(
+                submission_id=submission.pk,
+                instructor=request.user,
+                levels=form.levels(),
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            _service_errors(form, error)
+        else:
+            messages.success(request, _("The score is overridden."))
+            return redirect("peer-instructor:answer", pk=submission.pk)
+    return render(
+        request,
+        "peerreview/instructor/answer.html",
+        {
+            "submission": submission,
+            "result": result,
+            "result_rows": selectors.rubric_rows(criteria, result.levels)
+            if result
+            else [],
+            "reviews": [
+                {"review": r, "rows": selectors.rubric_rows(criteria, r.levels)}
+                for r in submission.reviews.all()
+            ],
+            "parts": selectors.justification_parts(submission.response.answer),
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )

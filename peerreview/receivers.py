@@ -1,0 +1,30 @@
+"""What peer review does when the engine says something happened (quizzes.signals)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from quizzes.signals import attempts_scored
+
+from .models import PeerReviewSetup
+
+
+def allocate_on_scoring(sender, *, attempts, **kwargs) -> None:
+    """Queue allocation for quizzes with peer review whose attempts were just scored;
+    sent inside the grading transaction, so the task goes after its commit."""
+    from . import tasks
+
+    quiz_ids = {attempt.quiz_id for attempt in attempts}
+    enabled = list(
+        PeerReviewSetup.objects.filter(quiz_id__in=quiz_ids, enabled=True).values_list(
+            "quiz_id", flat=True
+        )
+    )
+    for quiz_id in enabled:
+        transaction.on_commit(
+            lambda quiz_id=quiz_id: tasks.allocate_reviews.delay(quiz_id)
+        )
+
+
+def connect_signals() -> None:
+    attempts_scored.connect(allocate_on_scoring, dispatch_uid="peerreview.allocate")

@@ -1,0 +1,339 @@
+"""Register answers for peer review and hand out reviews: on submit, and at the deadline.
+
+Allocation for a quiz runs under a lock on its `PeerReviewSetup` row, so concurrent
+submits queue behind each other and every run sees the counts the previous one wrote;
+each run does whatever is outstanding (it is idempotent: a second run with nothing new
+writes nothing), so one run can serve the tasks of many submits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
+
+from quizzes.models import Attempt, Question, Response
+
+from .. import allocation, notices
+from ..models import PeerReviewSetup, ReviewAssignment, Submission
+
+__all__ = ["allocate_reviews", "peer_questions", "sweep_deadline"]
+
+TRADEOFF_KINDS = (
+    Question.Kind.TRADEOFF_POSITION,
+    Question.Kind.TRADEOFF_ALLOCATION,
+)
+
+
+def peer_questions(quiz_id: int):
+    """A quiz's questions peers review: argument-scored tradeoff items with criteria."""
+    return Question.objects.filter(
+        quiz_id=quiz_id, kind__in=TRADEOFF_KINDS, data__scoring=2
+    ).filter(
+        Q(rubric__isnull=False) | Q(data__justification__has_key="rubric_criteria")
+    )
+
+
+def _register(quiz_id: int, attempt_ids: list[int] | None = None) -> int:
+    """Make a Submission of every finished, answered justification not yet under review
+    (of the given attempts only, when named: a submit's task looks at its own rows, not
+    the whole quiz)."""
+    responses = Response.objects.all()
+    if attempt_ids is not None:
+        responses = responses.filter(attempt_id__in=attempt_ids)
+    fresh = (
+        responses.filter(
+            question__in=peer_questions(quiz_id),
+            needs_manual=True,
+            attempt__state__in=(Attempt.State.NEEDS_REVIEW, Attempt.State.GRADED),
+        )
+        .exclude(
+            Exists(
+                Submission.objects.filter(
+                    question_id=OuterRef("question_id"),
+                    author_id=OuterRef("attempt__student_id"),
+                )
+            )
+        )
+        .order_by("attempt__submitted_at", "id")
+        .values_list(
+            "id", "question_id", "attempt__student_id", "attempt__submitted_at"
+        )
+    )
+    rows = [
+        Submission(response_id=rid, question_id=qid, author_id=author, submitted_at=at)
+        for rid, qid, author, at in fresh
+    ]
+    # A student's first finished attempt is the one reviewed (unique question+author).
+    created = Submission.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(created)
+
+
+@dataclass
+class Allocated:
+    registered: int
+    assigned: int
+
+
+def _taken(question_id: int, users) -> dict[int, set[int]]:
+    taken: dict[int, set[int]] = {}
+    for user, submission in ReviewAssignment.objects.filter(
+        submission__question_id=question_id, reviewer_id__in=users
+    ).values_list("reviewer_id", "submission_id"):
+        taken.setdefault(user, set()).add(submission)
+    return taken
+
+
+def _write(
+    pairs: list[tuple[int, int]],
+    answers: dict[int, allocation.Answer],
+    reviewers: list[allocation.Reviewer],
+    by_user: dict[int, int],
+    *,
+    due: datetime,
+    now: datetime,
+    round: int = 0,
+) -> None:
+    ReviewAssignment.objects.bulk_create(
+        [
+            ReviewAssignment(
+                submission_id=answer,
+                reviewer_id=user,
+                author_id=answers[answer].author,
+                round=round,
+                assigned_at=now,
+                due_at=due,
+            )
+            for user, answer in pairs
+        ]
+    )
+    changed = {answer for _u, answer in pairs}
+    Submission.objects.bulk_update(
+        [Submission(pk=a, assigned=answers[a].assigned) for a in changed], ["assigned"]
+    )
+    givers = {user for user, _a in pairs}
+    Submission.objects.bulk_update(
+        [
+            Submission(pk=by_user[r.user], to_give=r.to_give)
+            for r in reviewers
+            if r.user in givers and r.user in by_user
+        ],
+        ["to_give"],
+    )
+
+
+# How many of the latest unwritten reviews a short reviewer may take one from: enough
+# to find a fit, few enough that a submit's work does not grow with the cohort.
+SWAP_WINDOW = 64
+
+
+def _swap(
+    question_id: int,
+    short: list[allocation.Reviewer],
+    under: dict[int, allocation.Answer],
+    k: int,
+    due: datetime,
+) -> list[int]:
+    """Give reviewers left short an unwritten review of a peer, who reviews their answer
+    instead (allocation.swap); returns the short reviewers served, once per review."""
+    # The unwritten reviews of the latest answers: read off the submission index, not
+    # a scan of every review of the question.
+    latest = list(
+        Submission.objects.filter(question_id=question_id)
+        .order_by("-id")
+        .values_list("id", flat=True)[:SWAP_WINDOW]
+    )
+    recent = list(
+        ReviewAssignment.objects.filter(
+            submission_id__in=latest, state=ReviewAssignment.State.ASSIGNED
+        )
+        .order_by("-id")
+        .values_list("reviewer_id", "submission_id", "author_id")
+    )
+    others = {user for user, _a, _au in recent}
+    taken = _taken(question_id, list(others))
+    for reviewer in short:
+        taken[reviewer.user] = reviewer.taken
+    open_pairs = [(user, answer, author) for user, answer, author in recent]
+    moves = allocation.swap(short, under, open_pairs, taken, k)
+    for other, answer, reviewer in moves:
+        own = next(r.position for r in short if r.user == reviewer)
+        ReviewAssignment.objects.filter(
+            submission_id=answer,
+            reviewer_id=other,
+            state=ReviewAssignment.State.ASSIGNED,
+        ).update(reviewer_id=reviewer)
+        ReviewAssignment.objects.create(
+            submission_id=own, reviewer_id=other, author_id=reviewer, due_at=due
+        )
+    for reviewer in short:
+        Submission.objects.filter(pk=reviewer.position).update(
+            to_give=reviewer.to_give, assigned=under[reviewer.position].assigned
+        )
+    return [reviewer for _o, _a, reviewer in moves]
+
+
+@transaction.atomic
+def allocate_reviews(
+    *, quiz_id: int, attempt_ids: list[int] | None = None, now: datetime | None = None
+) -> Allocated:
+    """Register new answers of the quiz (those of `attempt_ids`, or all) and give every
+    reviewer short of k reviews the least-reviewed peers' answers of the same question."""
+    now = now or timezone.now()
+    setup = (
+        PeerReviewSetup.objects.select_for_update()
+        .filter(quiz_id=quiz_id, enabled=True)
+        .first()
+    )
+    if setup is None:
+        return Allocated(0, 0)
+    registered = _register(quiz_id, attempt_ids)
+    k = setup.reviews_per_student
+    assigned = 0
+    waiting: dict[int, int] = {}
+    if setup.deadline_swept_at is not None:
+        # After the deadline sweep, answers still arriving (a late attempt) go to the
+        # instructor, like every other answer short of reviews.
+        Submission.objects.filter(
+            question__quiz_id=quiz_id, assigned__lt=k, needs_instructor=False
+        ).update(needs_instructor=True)
+        return Allocated(registered, 0)
+    for question_id in (
+        Submission.objects.filter(question__quiz_id=quiz_id, to_give__lt=k)
+        .order_by()
+        .values_list("question_id", flat=True)
+        .distinct()
+    ):
+        needy = list(
+            Submission.objects.filter(question_id=question_id, to_give__lt=k)
+            .order_by("submitted_at", "id")
+            .values_list("id", "author_id", "to_give")
+        )
+        under = {
+            pk: allocation.Answer(pk, author, count)
+            for pk, author, count in Submission.objects.filter(
+                question_id=question_id, assigned__lt=k
+            ).values_list("id", "author_id", "assigned")
+        }
+        taken = _taken(question_id, [author for _pk, author, _g in needy])
+        reviewers = [
+            allocation.Reviewer(author, given, taken.get(author, set()), position=pk)
+            for pk, author, given in needy
+        ]
+        pairs = allocation.plan(reviewers, list(under.values()), k)
+        if pairs:
+            # Written before any swap, so the swap sees (and never repeats) them.
+            _write(
+                pairs,
+                under,
+                reviewers,
+                {author: pk for pk, author, _g in needy},
+                due=setup.review_deadline,
+                now=now,
+            )
+        short = [r for r in reviewers if r.to_give < k and r.position in under]
+        moved = (
+            _swap(question_id, short, under, k, setup.review_deadline) if short else []
+        )
+        assigned += len(pairs) + len(moved)
+        for user in [user for user, _answer in pairs] + moved:
+            waiting[user] = waiting.get(user, 0) + 1
+    notices.reviews_waiting(quiz_id=quiz_id, users=list(waiting))
+    return Allocated(registered, assigned)
+
+
+@transaction.atomic
+def sweep_deadline(*, quiz_id: int, now: datetime | None = None) -> dict:
+    """At the review deadline (and after each grace period): expire reviews not written,
+    give answers short of k reviews to students who finished theirs, and what no one is
+    left for to the instructor. Idempotent: nothing is due twice."""
+    now = now or timezone.now()
+    setup = (
+        PeerReviewSetup.objects.select_for_update()
+        .filter(quiz_id=quiz_id, enabled=True, review_deadline__lte=now)
+        .first()
+    )
+    if setup is None:
+        return {"expired": 0, "reassigned": 0, "to_instructor": 0}
+    _register(quiz_id)
+    k = setup.reviews_per_student
+    late = ReviewAssignment.objects.filter(
+        submission__question__quiz_id=quiz_id,
+        state=ReviewAssignment.State.ASSIGNED,
+        due_at__lte=now,
+    )
+    expired_rows = list(late.values_list("id", "submission_id", "round"))
+    expired = late.update(state=ReviewAssignment.State.EXPIRED)
+    lost: dict[int, int] = {}
+    retried: set[int] = set()
+    for _pk, submission, round_ in expired_rows:
+        lost[submission] = lost.get(submission, 0) + 1
+        if round_ > 0:
+            retried.add(submission)
+    for submission, count in lost.items():
+        Submission.objects.filter(pk=submission).update(assigned=F("assigned") - count)
+    # Answers a reassigned reviewer also missed go to the instructor, not round again.
+    to_instructor = Submission.objects.filter(pk__in=retried).update(
+        needs_instructor=True
+    )
+    reassigned = 0
+    due = now + timedelta(hours=setup.grace_hours)
+    for question_id in peer_questions(quiz_id).values_list("id", flat=True):
+        short = {
+            pk: allocation.Answer(pk, author, count)
+            for pk, author, count in Submission.objects.filter(
+                question_id=question_id, assigned__lt=k, needs_instructor=False
+            ).values_list("id", "author_id", "assigned")
+        }
+        if not short:
+            continue
+        # Those who wrote every review they had (and were given some) are reliable.
+        open_ = ReviewAssignment.objects.filter(
+            reviewer_id=OuterRef("author_id"),
+            submission__question_id=question_id,
+            state__in=(ReviewAssignment.State.ASSIGNED, ReviewAssignment.State.EXPIRED),
+        )
+        finished = list(
+            Submission.objects.filter(question_id=question_id, done__gte=0)
+            .filter(~Exists(open_))
+            .filter(
+                Exists(
+                    ReviewAssignment.objects.filter(
+                        reviewer_id=OuterRef("author_id"),
+                        submission__question_id=question_id,
+                        state=ReviewAssignment.State.DONE,
+                    )
+                )
+            )
+            .values_list("id", "author_id", "to_give")
+        )
+        taken = _taken(question_id, [author for _pk, author, _g in finished])
+        reviewers = [
+            allocation.Reviewer(author, given, taken.get(author, set()))
+            for _pk, author, given in finished
+        ]
+        pairs, stuck = allocation.reassign(list(short.values()), reviewers, k)
+        if pairs:
+            _write(
+                pairs,
+                short,
+                reviewers,
+                {author: pk for pk, author, _g in finished},
+                due=due,
+                now=now,
+                round=1,
+            )
+            reassigned += len(pairs)
+        to_instructor += Submission.objects.filter(pk__in=stuck).update(
+            needs_instructor=True
+        )
+    setup.deadline_swept_at = now
+    setup.save(update_fields=["deadline_swept_at"])
+    return {
+        "expired": expired,
+        "reassigned": reassigned,
+        "to_instructor": to_instructor,
+    }

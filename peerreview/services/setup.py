@@ -1,0 +1,61 @@
+"""Turn peer review on or off for a quiz and set its terms."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from quizzes.models import Quiz
+
+from ..models import PeerReviewSetup
+
+__all__ = ["save_setup"]
+
+
+@transaction.atomic
+def save_setup(
+    *,
+    quiz: Quiz,
+    enabled: bool,
+    reviews_per_student: int,
+    review_deadline: datetime,
+    scores_count: bool,
+    grace_hours: int = 48,
+) -> PeerReviewSetup:
+    """Create or change a quiz's peer review; k cannot change once reviews are out."""
+    if not 1 <= reviews_per_student <= 10:
+        raise ValidationError(
+            {"reviews_per_student": _("Ask for 1 to 10 reviews per student.")}
+        )
+    setup = PeerReviewSetup.objects.select_for_update().filter(quiz=quiz).first()
+    if (
+        setup is not None
+        and setup.reviews_per_student != reviews_per_student
+        and setup.quiz.questions.filter(
+            peer_submissions__reviews__isnull=False
+        ).exists()
+    ):
+        raise ValidationError(
+            {
+                "reviews_per_student": _(
+                    "Reviews are already handed out; the number cannot change now."
+                )
+            }
+        )
+    setup = setup or PeerReviewSetup(quiz=quiz)
+    setup.enabled = enabled
+    setup.reviews_per_student = reviews_per_student
+    if setup.review_deadline != review_deadline:
+        setup.deadline_swept_at = None
+    setup.review_deadline = review_deadline
+    setup.scores_count = scores_count
+    setup.grace_hours = grace_hours
+    setup.save()
+    if enabled:
+        from .. import tasks
+
+        transaction.on_commit(lambda: tasks.allocate_reviews.delay(quiz.pk))
+    return setup
