@@ -80,7 +80,9 @@ def render_lb(path: Path, *, listen_port: int, nodes: dict[str, int]) -> Path:
     text, replaced = re.subn(
         r"    # servers: begin\n.*?    # servers: end\n", servers, text, flags=re.S
     )
-    text, dropped = re.subn(r"# resolver: begin\n.*?# resolver: end\n", "", text, flags=re.S)
+    text, dropped = re.subn(
+        r"# resolver: begin\n.*?# resolver: end\n", "", text, flags=re.S
+    )
     text, bound = re.subn(r"bind :8080", f"bind 127.0.0.1:{listen_port}", text)
     if (replaced, dropped, bound) != (1, 1, 1):
         raise StackError(f"{LB_CONFIG} lost its drill markers")
@@ -302,7 +304,9 @@ class MultiNodeStack:
 
     def _ready_lines(self, name: str) -> int:
         try:
-            text = self.processes[name].log.read_text(encoding="utf-8", errors="replace")
+            text = self.processes[name].log.read_text(
+                encoding="utf-8", errors="replace"
+            )
         except (KeyError, FileNotFoundError):
             return 0
         return text.count(f"{self.worker_name(name)} ready.")

@@ -60,7 +60,9 @@ def session_across_nodes(stack: MultiNodeStack, data: SessionData) -> Outcome:
         allow_redirects=False,
         timeout=TIMEOUT,
     )
-    steps: list[tuple[str, object, object]] = [("log in on web1", reply.status_code, 302)]
+    steps: list[tuple[str, object, object]] = [
+        ("log in on web1", reply.status_code, 302)
+    ]
 
     def csrf() -> str:
         return browser.cookies.get("csrftoken", "")
@@ -73,7 +75,9 @@ def session_across_nodes(stack: MultiNodeStack, data: SessionData) -> Outcome:
         steps.append((label, got, want))
 
     quiz = f"/quizzes/{data.quiz_id}/"
-    step("quiz page on web2", 200, lambda: browser.get(two + quiz, allow_redirects=False))
+    step(
+        "quiz page on web2", 200, lambda: browser.get(two + quiz, allow_redirects=False)
+    )
     step(
         "start the quiz on web2",
         302,
@@ -93,7 +97,9 @@ def session_across_nodes(stack: MultiNodeStack, data: SessionData) -> Outcome:
     answers = {}
     if sent.status_code == 200:
         question = sent.json()["questions"][0]
-        right = next(c for c in question["choices"] if c["text"] == "Cooperate on asylum")
+        right = next(
+            c for c in question["choices"] if c["text"] == "Cooperate on asylum"
+        )
         answers = {str(question["id"]): {"choice": right["id"]}}
     step(
         "autosave (API, session + CSRF) on web1",
@@ -142,13 +148,20 @@ def session_across_nodes(stack: MultiNodeStack, data: SessionData) -> Outcome:
     held = all(got == want for _, got, want in steps)
     through_lb = {f"200 from {name}" for name in WEB_NODES}
     held &= set(served) == through_lb and cached
-    lines = [f"{label}: {got}{'' if got == want else f'  <-- want {want}'}" for label, got, want in steps]
+    lines = [
+        f"{label}: {got}{'' if got == want else f'  <-- want {want}'}"
+        for label, got, want in steps
+    ]
     lines.append(
         "result page 6 times through HAProxy: "
         + ", ".join(f"{n}x {what}" for what, n in sorted(served.items()))
     )
-    lines.append(f"session in the shared Redis cache (cached_db): {'yes' if cached else 'NO'}")
-    return Outcome("a student's session on whichever node answers", held, lines, {"served": served})
+    lines.append(
+        f"session in the shared Redis cache (cached_db): {'yes' if cached else 'NO'}"
+    )
+    return Outcome(
+        "a student's session on whichever node answers", held, lines, {"served": served}
+    )
 
 
 # --- 500 submits over both nodes, a worker node killed and a web node stopped ------------
@@ -262,7 +275,9 @@ def burst_with_faults(
 
     accepted = [pk for pk, (status, _, _) in results.items() if status in (200, 202)]
     failed = {pk: r for pk, r in results.items() if r[0] not in (200, 202)}
-    served = Counter(node for status, node, _ in results.values() if status in (200, 202))
+    served = Counter(
+        node for status, node, _ in results.values() if status in (200, 202)
+    )
     client_retries = sum(tries - 1 for _, _, tries in results.values())
     graded = attempts.filter(state=Attempt.State.GRADED).count()
     right = attempts.filter(state=Attempt.State.GRADED, score=data.max_score).count()
@@ -272,7 +287,8 @@ def burst_with_faults(
     students = attempts.values("student_id")
     extra_attempts = Attempt.objects.filter(student_id__in=students).count() - total
     extra_responses = (
-        Response.objects.filter(attempt_id__in=ids).count() - total * data.question_count
+        Response.objects.filter(attempt_id__in=ids).count()
+        - total * data.question_count
     )
     duplicated = sum(n - 1 for n in twice.values()) + extra_attempts + extra_responses
     requeued = sum(

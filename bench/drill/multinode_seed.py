@@ -123,7 +123,9 @@ def report_recipients(students: int) -> ReportData:
     from tests.teaching.factories import cohort_with
 
     _cohort, instructor, members = cohort_with(students=students)
-    return ReportData(recipients=sorted([instructor.email, *(m.email for m in members)]))
+    return ReportData(
+        recipients=sorted([instructor.email, *(m.email for m in members)])
+    )
 
 
 def _every(seconds: int):

@@ -10,6 +10,7 @@ started by the drills that need it. Each drill prints its figures (run with -s):
 
 from __future__ import annotations
 
+import logging
 import shutil
 from pathlib import Path
 
@@ -59,6 +60,8 @@ def nodes(stack):
 
 @pytest.fixture
 def mailbox(stack):
+    # aiosmtpd logs every SMTP command at DEBUG; the drill's figures are what matter.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     handler = RecordingHandler()
     controller = Controller(handler, hostname="127.0.0.1", port=stack.smtp_port)
     controller.start()
