@@ -10,7 +10,6 @@ import re
 import threading
 import time
 from collections import Counter
-from pathlib import Path
 
 import redis
 import requests
@@ -18,26 +17,11 @@ import requests
 from .checks import LOGIN, Outcome
 from .graded_counter import KEY as GRADED_KEY
 from .multinode import WEB_NODES, MultiNodeStack
-from .multinode_seed import BurstData, ReportData, SessionData, schedule
+from .multinode_beat import log_since, log_size
+from .multinode_seed import BurstData, SessionData, schedule
 
 TIMEOUT = 10.0
 RETRYABLE = {502, 503, 504}
-
-
-def _log_size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except FileNotFoundError:
-        return 0
-
-
-def _log_since(path: Path, offset: int) -> str:
-    try:
-        with path.open("rb") as handle:
-            handle.seek(offset)
-            return handle.read().decode("utf-8", "replace")
-    except FileNotFoundError:
-        return ""
 
 
 # --- A session on either node ----------------------------------------------------------
@@ -212,7 +196,7 @@ def burst_with_faults(
     broker = redis.Redis.from_url(stack.broker_url)
     schedule(sweep_every=sweep_every, stale_after=stale_after)
     logs = {n: stack.processes[n].log for n in ("w1", "w2")}
-    offsets = {n: _log_size(path) for n, path in logs.items()}
+    offsets = {n: log_size(path) for n, path in logs.items()}
     stack.start_beat("beat1")
 
     total = len(data.attempts)
@@ -294,7 +278,7 @@ def burst_with_faults(
     requeued = sum(
         int(n)
         for name, path in logs.items()
-        for n in re.findall(r"re-queued (\d+)", _log_since(path, offsets[name]))
+        for n in re.findall(r"re-queued (\d+)", log_since(path, offsets[name]))
     )
     counter.close()
     broker.close()
@@ -343,71 +327,3 @@ def burst_with_faults(
         lines,
         facts,
     )
-
-
-# --- Beat started twice by mistake -------------------------------------------------------
-
-
-def beat_twice(
-    stack: MultiNodeStack,
-    data: ReportData,
-    mailbox,
-    *,
-    every: int = 2,
-    linger: float = 8,
-    timeout: float = 90,
-) -> Outcome:
-    """Two beats fire the weekly reports every `every` seconds; count the e-mails."""
-    from progress.models import ProgressReport
-
-    schedule(sweep_every=60, stale_after=120, weekly_every=every)
-    offsets = {n: _log_size(stack.var_dir / f"{n}.log") for n in ("beat1", "beat2")}
-    began = time.monotonic()
-    stack.start_beat("beat1")
-    stack.start_beat("beat2")
-    wanted = set(data.recipients)
-    deadline = began + timeout
-    while not wanted <= set(mailbox.per_recipient()) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    all_in = time.monotonic() - began
-    # Both beats go on firing; every later run must find nothing left to send.
-    time.sleep(linger)
-    stack.stop_node("beat1")
-    stack.stop_node("beat2")
-    time.sleep(1.5)
-    fired = {
-        name: _log_since(stack.var_dir / f"{name}.log", offset).count(
-            "Sending due task Weekly progress reports"
-        )
-        for name, offset in offsets.items()
-    }
-    per = mailbox.per_recipient()
-    missing = sorted(wanted - set(per))
-    extra = sum(n - 1 for n in per.values() if n > 1)
-    strangers = sorted(set(per) - wanted)
-    rows = ProgressReport.objects.count()
-    sent_rows = ProgressReport.objects.filter(state=ProgressReport.State.SENT).count()
-    held = (
-        min(fired.values()) >= 2
-        and not missing
-        and extra == 0
-        and not strangers
-        and rows == sent_rows == len(wanted)
-    )
-    lines = [
-        f"beat1 and beat2 both running, the weekly run every {every} s: fired "
-        + ", ".join(f"{n} {c} times" for n, c in fired.items()),
-        f"{len(wanted)} recipients due one e-mail each; all received within "
-        f"{all_in:.1f} s, then {linger:.0f} s more of both beats firing",
-        f"e-mails: {sum(per.values())} to {len(per)} recipients; missing {len(missing)}, "
-        f"duplicated {extra}, unexpected {len(strangers)}",
-        f"outbox rows {rows}, sent {sent_rows}",
-    ]
-    facts = {
-        "fired": fired,
-        "emails": sum(per.values()),
-        "recipients": len(wanted),
-        "missing": len(missing),
-        "duplicated": extra,
-    }
-    return Outcome("beat running twice by mistake", held, lines, facts)
