@@ -195,7 +195,7 @@ def burst_with_faults(
     counter.delete(GRADED_KEY)
     broker = redis.Redis.from_url(stack.broker_url)
     schedule(sweep_every=sweep_every, stale_after=stale_after)
-    logs = {n: stack.processes[n].log for n in ("w1", "w2")}
+    logs = {n: stack.processes[n].log for n in ("w1", "w2", "lb")}
     offsets = {n: log_size(path) for n, path in logs.items()}
     stack.start_beat("beat1")
 
@@ -277,9 +277,16 @@ def burst_with_faults(
     duplicated = sum(n - 1 for n in twice.values()) + extra_attempts + extra_responses
     requeued = sum(
         int(n)
-        for name, path in logs.items()
-        for n in re.findall(r"re-queued (\d+)", log_since(path, offsets[name]))
+        for name in ("w1", "w2")
+        for n in re.findall(r"re-queued (\d+)", log_since(logs[name], offsets[name]))
     )
+    # HAProxy's log line: .../srv_conn/retries, "+" when sent to another node.
+    resent = re.findall(
+        r" \d+/\d+/\d+/\d+/(\+?)(\d+) \d+/\d+ \"POST /api/v1/attempts/\d+/submit/",
+        log_since(logs["lb"], offsets["lb"]),
+    )
+    lb_retried = sum(1 for _, n in resent if int(n) > 0)
+    lb_redispatched = sum(1 for plus, _ in resent if plus)
     counter.close()
     broker.close()
 
@@ -302,7 +309,8 @@ def burst_with_faults(
         *faults,
         f"answered: {len(accepted)} accepted (2xx) in {answered_in:.1f} s; served by "
         + ", ".join(f"{node} {n}" for node, n in sorted(served.items()))
-        + f"; {client_retries} client retries; {len(failed)} failed"
+        + f"; HAProxy retried {lb_retried} ({lb_redispatched} on the other node); "
+        f"{client_retries} client retries; {len(failed)} failed"
         + (f", e.g. {next(iter(failed.values()))}" if failed else ""),
         f"grading: {graded}/{total} graded ({right} full marks) {graded_in:.1f} s after "
         f"the first submit; {len(counts)} attempts counted graded by the workers, "
@@ -320,6 +328,7 @@ def burst_with_faults(
         "served": dict(served),
         "requeued": requeued,
         "client_retries": client_retries,
+        "lb_retried": lb_retried,
     }
     return Outcome(
         "500 submits over two web nodes, a worker node killed, a web node stopped",
