@@ -41,13 +41,18 @@ def beat_twice(
 ) -> Outcome:
     """Two beats fire the weekly reports every `every` seconds; count the e-mails."""
     from progress.models import ProgressReport
+    from progress.selectors.recipients import instructor_recipients, student_recipients
 
     schedule(sweep_every=60, stale_after=120, weekly_every=every)
     offsets = {n: log_size(stack.var_dir / f"{n}.log") for n in ("beat1", "beat2")}
     began = time.monotonic()
     stack.start_beat("beat1")
     stack.start_beat("beat2")
-    wanted = set(data.recipients)
+    # Everyone due a report: the seeded cohort, and anyone an earlier drill enrolled.
+    wanted = set(data.recipients) | set(
+        student_recipients().values_list("email", flat=True)
+    )
+    wanted |= set(instructor_recipients().values_list("email", flat=True))
     deadline = began + timeout
     while not wanted <= set(mailbox.per_recipient()) and time.monotonic() < deadline:
         time.sleep(0.2)

@@ -6,6 +6,8 @@ database through the ORM of the calling process.
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 import threading
 import time
@@ -14,7 +16,7 @@ from collections import Counter
 import redis
 import requests
 
-from .checks import LOGIN, Outcome
+from .checks import LOGIN, Outcome, send_task
 from .graded_counter import KEY as GRADED_KEY
 from .multinode import WEB_NODES, MultiNodeStack
 from .multinode_beat import log_since, log_size
@@ -148,12 +150,36 @@ def session_across_nodes(stack: MultiNodeStack, data: SessionData) -> Outcome:
     )
 
 
+def redeliver_unacked(stack: MultiNodeStack, broker) -> int:
+    """Send again the grading messages a killed node never acknowledged, as Redis would
+    after the visibility timeout (an hour); returns how many."""
+    sent = 0
+    for raw in broker.hvals("unacked"):
+        message = json.loads(raw)[0]
+        if message["headers"].get("task") != "quizzes.tasks.grade_attempt_task":
+            continue
+        body = message["body"]
+        if message.get("properties", {}).get("body_encoding") == "base64":
+            body = base64.b64decode(body)
+        args, kwargs, _ = json.loads(body)
+        send_task(stack, "quizzes.tasks.grade_attempt_task", args=args, kwargs=kwargs)
+        sent += 1
+    return sent
+
+
 # --- 500 submits over both nodes, a worker node killed and a web node stopped ------------
 
 
-def _submit(client: requests.Session, base: str, pk: int, token: str, tries: int = 6):
+def _submit(
+    client: requests.Session,
+    base: str,
+    pk: int,
+    token: str,
+    retried: Counter,
+    tries: int = 6,
+):
     """Submit until a final answer; a 502/503/504 or a dropped connection is retried
-    (submit is idempotent). Returns (status, node, tries used)."""
+    (submit is idempotent) and counted in `retried`. Returns (status, node, tries)."""
     last: object = None
     for n in range(1, tries + 1):
         try:
@@ -172,6 +198,7 @@ def _submit(client: requests.Session, base: str, pk: int, token: str, tries: int
             if reply.status_code not in RETRYABLE:
                 return reply.status_code, reply.headers.get("X-Served-By", "?"), n
             last = reply.status_code
+        retried[str(last)] += 1
         time.sleep(0.2 * 2 ** (n - 1))
     return last, "-", tries
 
@@ -205,6 +232,7 @@ def burst_with_faults(
     lock = threading.Lock()
     answered = threading.Semaphore(0)
     faults: list[str] = []
+    retried: Counter = Counter()
 
     def client() -> None:
         session = requests.Session()
@@ -213,7 +241,7 @@ def burst_with_faults(
                 if not pending:
                     return
                 pk, token = pending.pop()
-            outcome = _submit(session, stack.lb_url, pk, token)
+            outcome = _submit(session, stack.lb_url, pk, token, retried)
             with lock:
                 results[pk] = outcome
             answered.release()
@@ -256,6 +284,9 @@ def burst_with_faults(
         time.sleep(0.2)
     graded_in = time.monotonic() - began
     stack.stop_node("beat1")
+    redelivered = redeliver_unacked(stack, broker)
+    if redelivered:
+        time.sleep(3)
 
     accepted = [pk for pk, (status, _, _) in results.items() if status in (200, 202)]
     failed = {pk: r for pk, r in results.items() if r[0] not in (200, 202)}
@@ -310,11 +341,19 @@ def burst_with_faults(
         f"answered: {len(accepted)} accepted (2xx) in {answered_in:.1f} s; served by "
         + ", ".join(f"{node} {n}" for node, n in sorted(served.items()))
         + f"; HAProxy retried {lb_retried} ({lb_redispatched} on the other node); "
-        f"{client_retries} client retries; {len(failed)} failed"
+        f"{client_retries} client retries"
+        + (
+            f" ({', '.join(f'{n}x {why}' for why, n in retried.items())})"
+            if retried
+            else ""
+        )
+        + f"; {len(failed)} failed"
         + (f", e.g. {next(iter(failed.values()))}" if failed else ""),
         f"grading: {graded}/{total} graded ({right} full marks) {graded_in:.1f} s after "
         f"the first submit; {len(counts)} attempts counted graded by the workers, "
-        f"{len(twice)} of them more than once; the sweep re-queued {requeued}",
+        f"{len(twice)} of them more than once; the sweep re-queued {requeued}; the "
+        f"killed node's {redelivered} unacknowledged grading messages, delivered again "
+        "(as after Redis' visibility timeout), graded nothing again",
         f"attempts {total}, graded {graded}, lost {lost}, duplicated {duplicated} "
         f"(extra gradings {sum(n - 1 for n in twice.values())}, extra attempts "
         f"{extra_attempts}, extra responses {extra_responses})",
@@ -328,6 +367,7 @@ def burst_with_faults(
         "served": dict(served),
         "requeued": requeued,
         "client_retries": client_retries,
+        "redelivered": redelivered,
         "lb_retried": lb_retried,
     }
     return Outcome(
