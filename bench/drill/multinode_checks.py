@@ -175,11 +175,11 @@ def _submit(
     base: str,
     pk: int,
     token: str,
-    retried: Counter,
+    retried: list,
     tries: int = 6,
 ):
     """Submit until a final answer; a 502/503/504 or a dropped connection is retried
-    (submit is idempotent) and counted in `retried`. Returns (status, node, tries)."""
+    (submit is idempotent) and noted in `retried`. Returns (status, node, tries)."""
     last: object = None
     for n in range(1, tries + 1):
         try:
@@ -193,12 +193,16 @@ def _submit(
                 timeout=30,
             )
         except requests.RequestException as error:
-            last = type(error).__name__
+            # The innermost cause says what happened: refused, reset, closed.
+            cause = error
+            while cause.__context__ is not None and cause.__context__ is not cause:
+                cause = cause.__context__
+            last = f"{type(error).__name__} ({type(cause).__name__})"
         else:
             if reply.status_code not in RETRYABLE:
                 return reply.status_code, reply.headers.get("X-Served-By", "?"), n
             last = reply.status_code
-        retried[str(last)] += 1
+        retried.append(str(last))  # list.append is atomic across threads
         time.sleep(0.2 * 2 ** (n - 1))
     return last, "-", tries
 
@@ -232,7 +236,7 @@ def burst_with_faults(
     lock = threading.Lock()
     answered = threading.Semaphore(0)
     faults: list[str] = []
-    retried: Counter = Counter()
+    retried: list[str] = []
 
     def client() -> None:
         session = requests.Session()
@@ -343,7 +347,7 @@ def burst_with_faults(
         + f"; HAProxy retried {lb_retried} ({lb_redispatched} on the other node); "
         f"{client_retries} client retries"
         + (
-            f" ({', '.join(f'{n}x {why}' for why, n in retried.items())})"
+            f" ({', '.join(f'{n}x {why}' for why, n in Counter(retried).items())})"
             if retried
             else ""
         )
