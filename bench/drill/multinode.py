@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import socket
 import time
@@ -30,7 +31,7 @@ from .stack import (
     StackError,
 )
 
-HAPROXY = "/usr/sbin/haproxy"
+HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
 LB_CONFIG = ROOT / "config" / "haproxy" / "haproxy.cfg"
 WEB_NODES = ("web1", "web2")
 WORKER_NODES = ("w1", "w2")
