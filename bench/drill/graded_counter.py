@@ -1,7 +1,7 @@
 """Count each grading a worker node commits, per attempt, in the drill's Redis.
 
 Loaded by the drill's worker nodes (`celery worker --include bench.drill.graded_counter`)
-and nowhere else. `attempts_scored` is sent inside the grading transaction, so the count
+and nowhere else: importing it connects the receiver in the importing process. `attempts_scored` is sent inside the grading transaction, so the count
 is written on commit: a grading rolled back (its node killed mid-transaction) counts
 nothing, and an attempt graded twice would show 2 in the hash `drill:graded`.
 """
@@ -16,7 +16,8 @@ from django.db import transaction
 from quizzes.models import Attempt
 from quizzes.signals import attempts_scored
 
-KEY = "drill:graded"
+from .multinode import GRADED_KEY as KEY
+
 _client = None
 
 

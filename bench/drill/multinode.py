@@ -39,8 +39,11 @@ WORKER_NODES = ("w1", "w2")
 # scaled down to a 2-core machine that runs two of each.
 GUNICORN_WORKERS = 2
 WORKER_CONCURRENCY = 2
-# The worker nodes count each grading they commit (bench/drill/graded_counter.py).
+# The worker nodes count each grading they commit (bench/drill/graded_counter.py), in
+# this hash of the drill's Redis. Only the nodes load that module: imported anywhere
+# else it would count that process's gradings too.
 COUNTER_INCLUDE = "bench.drill.graded_counter"
+GRADED_KEY = "drill:graded"
 
 
 class Ports:

@@ -17,8 +17,7 @@ import redis
 import requests
 
 from .checks import LOGIN, Outcome, send_task
-from .graded_counter import KEY as GRADED_KEY
-from .multinode import WEB_NODES, MultiNodeStack
+from .multinode import GRADED_KEY, WEB_NODES, MultiNodeStack
 from .multinode_beat import log_since, log_size
 from .multinode_seed import BurstData, SessionData, schedule
 
