@@ -31,6 +31,7 @@ from django.utils import timezone  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
 from bench import seed, stack  # noqa: E402
+from quizzes import pools  # noqa: E402
 from quizzes.models import Attempt, Quiz, Response  # noqa: E402
 
 P95_LIMIT_MS = 250
@@ -82,14 +83,19 @@ def _graded_once(quiz: Quiz, count: int) -> tuple[bool, str]:
     finished = attempts.filter(
         state__in=[Attempt.State.GRADED, Attempt.State.NEEDS_REVIEW]
     ).count()
-    questions = quiz.questions.count()
+    # A pooled quiz deals each attempt one question per pool: count what was dealt.
+    question_ids = list(quiz.questions.values_list("pk", flat=True))
+    dealt = sum(
+        sum(pools.in_attempt(layout, qid) for qid in question_ids)
+        for layout in attempts.values_list("layout", flat=True)
+    )
     # Grading writes each response's score once; a second grading would change nothing
     # but its graded_at, so "once" is: one attempt per student, every response scored.
     scored = Response.objects.filter(
         attempt__quiz=quiz, auto_score__isnull=False
     ).count()
-    ok = attempts.count() == count == finished and scored == count * questions
-    return ok, f"{finished}/{count} graded, {scored}/{count * questions} responses"
+    ok = attempts.count() == count == finished and scored == dealt
+    return ok, f"{finished}/{count} graded, {scored}/{dealt} responses"
 
 
 def run_step(count: int, workdir: Path) -> tuple[bool, str]:
