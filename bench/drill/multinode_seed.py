@@ -120,7 +120,7 @@ def burst_students(count: int) -> BurstData:
 @transaction.atomic
 def report_recipients(students: int) -> ReportData:
     """A cohort of `students` and its instructor: each is due one weekly e-mail."""
-    from tests.teaching.factories import cohort_with
+    from tests.helpers.factories import cohort_with
 
     _cohort, instructor, members = cohort_with(students=students)
     return ReportData(
