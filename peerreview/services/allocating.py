@@ -79,15 +79,17 @@ class Allocated:
 
 
 def _taken(question_id: int, users) -> dict[int, set[int]]:
+    """The answers of the question each of `users` already reviews (or missed)."""
     taken: dict[int, set[int]] = {}
     for user, submission in ReviewAssignment.objects.filter(
-        submission__question_id=question_id, reviewer_id__in=users
+        question_id=question_id, reviewer_id__in=users
     ).values_list("reviewer_id", "submission_id"):
         taken.setdefault(user, set()).add(submission)
     return taken
 
 
 def _write(
+    question_id: int,
     pairs: list[tuple[int, int]],
     answers: dict[int, allocation.Answer],
     reviewers: list[allocation.Reviewer],
@@ -101,6 +103,7 @@ def _write(
         [
             ReviewAssignment(
                 submission_id=answer,
+                question_id=question_id,
                 reviewer_id=user,
                 author_id=answers[answer].author,
                 round=round,
@@ -125,8 +128,9 @@ def _write(
     )
 
 
-# How many of the latest unwritten reviews a short reviewer may take one from: enough
-# to find a fit, few enough that a submit's work does not grow with the cohort.
+# How many of the question's latest unwritten reviews a short reviewer may take one
+# from: enough to find a fit, few enough that a submit's work does not grow with the
+# cohort (read off `peer_review_open_idx`).
 SWAP_WINDOW = 64
 
 
@@ -136,44 +140,93 @@ def _swap(
     under: dict[int, allocation.Answer],
     k: int,
     due: datetime,
+    now: datetime,
 ) -> list[int]:
     """Give reviewers left short an unwritten review of a peer, who reviews their answer
-    instead (allocation.swap); returns the short reviewers served, once per review."""
-    # The unwritten reviews of the latest answers: read off the submission index, not
-    # a scan of every review of the question.
-    latest = list(
-        Submission.objects.filter(question_id=question_id)
-        .order_by("-id")
-        .values_list("id", flat=True)[:SWAP_WINDOW]
-    )
+    instead (allocation.swap); returns the short reviewers served, once per review.
+
+    Reads two bounded sets (the latest unwritten reviews, the reviewers of the short
+    reviewers' own answers) and writes one UPDATE per short reviewer and one INSERT."""
     recent = list(
         ReviewAssignment.objects.filter(
-            submission_id__in=latest, state=ReviewAssignment.State.ASSIGNED
+            question_id=question_id, state=ReviewAssignment.State.ASSIGNED
         )
         .order_by("-id")
-        .values_list("reviewer_id", "submission_id", "author_id")
+        .values_list("id", "reviewer_id", "submission_id", "author_id")[:SWAP_WINDOW]
     )
-    others = {user for user, _a, _au in recent}
-    taken = _taken(question_id, list(others))
+    # Only whether a peer already has a short reviewer's own answer matters to swap.
+    taken: dict[int, set[int]] = {}
+    for user, submission in ReviewAssignment.objects.filter(
+        submission_id__in=[r.position for r in short]
+    ).values_list("reviewer_id", "submission_id"):
+        taken.setdefault(user, set()).add(submission)
     for reviewer in short:
         taken[reviewer.user] = reviewer.taken
-    open_pairs = [(user, answer, author) for user, answer, author in recent]
+    open_pairs = [(user, answer, author) for _pk, user, answer, author in recent]
     moves = allocation.swap(short, under, open_pairs, taken, k)
+    if not moves:
+        return []
+    # Follow each row through the moves (a row handed over may be handed on again):
+    # (reviewer, answer) -> the existing row's id, or None for a row to create.
+    rows: dict[tuple[int, int], int | None] = {
+        (user, answer): pk for pk, user, answer, _author in recent
+    }
+    own = {r.user: r.position for r in short}
     for other, answer, reviewer in moves:
-        own = next(r.position for r in short if r.user == reviewer)
+        rows[(reviewer, answer)] = rows.pop((other, answer))
+        rows[(other, own[reviewer])] = None
+    original = {pk: user for pk, user, _a, _au in recent}
+    handed: dict[int, list[int]] = {}
+    for (user, _answer), pk in rows.items():
+        if pk is not None and original[pk] != user:
+            handed.setdefault(user, []).append(pk)
+    for user, pks in handed.items():
         ReviewAssignment.objects.filter(
-            submission_id=answer,
-            reviewer_id=other,
-            state=ReviewAssignment.State.ASSIGNED,
-        ).update(reviewer_id=reviewer)
-        ReviewAssignment.objects.create(
-            submission_id=own, reviewer_id=other, author_id=reviewer, due_at=due
-        )
-    for reviewer in short:
-        Submission.objects.filter(pk=reviewer.position).update(
-            to_give=reviewer.to_give, assigned=under[reviewer.position].assigned
-        )
+            pk__in=pks, state=ReviewAssignment.State.ASSIGNED
+        ).update(reviewer_id=user)
+    authors = {r.position: r.user for r in short}
+    ReviewAssignment.objects.bulk_create(
+        [
+            ReviewAssignment(
+                submission_id=answer,
+                question_id=question_id,
+                reviewer_id=user,
+                author_id=authors[answer],
+                assigned_at=now,
+                due_at=due,
+            )
+            for (user, answer), pk in rows.items()
+            if pk is None
+        ]
+    )
+    Submission.objects.bulk_update(
+        [
+            Submission(
+                pk=r.position, to_give=r.to_give, assigned=under[r.position].assigned
+            )
+            for r in short
+        ],
+        ["to_give", "assigned"],
+    )
     return [reviewer for _o, _a, reviewer in moves]
+
+
+def _under(question_id: int, needy: list[int], k: int) -> dict[int, allocation.Answer]:
+    """The answers `plan` may give the needy reviewers: the least reviewed ones first,
+    as many as they could take past their own and those they already have (each takes
+    at most k and skips at most k + 1), plus the needy's own answers still short (the
+    swap reviews them). A bounded read off (question, assigned, id), whatever the
+    cohort's size."""
+    rows = Submission.objects.filter(question_id=question_id, assigned__lt=k).order_by()
+    limit = len(needy) * (2 * k + 2) + k
+    found = list(
+        rows.order_by("assigned", "id").values_list("id", "author_id", "assigned")[
+            :limit
+        ]
+    )
+    if needy:
+        found += rows.filter(pk__in=needy).values_list("id", "author_id", "assigned")
+    return {pk: allocation.Answer(pk, author, count) for pk, author, count in found}
 
 
 @transaction.atomic
@@ -212,12 +265,7 @@ def allocate_reviews(
             .order_by("submitted_at", "id")
             .values_list("id", "author_id", "to_give")
         )
-        under = {
-            pk: allocation.Answer(pk, author, count)
-            for pk, author, count in Submission.objects.filter(
-                question_id=question_id, assigned__lt=k
-            ).values_list("id", "author_id", "assigned")
-        }
+        under = _under(question_id, [pk for pk, _a, _g in needy], k)
         taken = _taken(question_id, [author for _pk, author, _g in needy])
         reviewers = [
             allocation.Reviewer(author, given, taken.get(author, set()), position=pk)
@@ -227,6 +275,7 @@ def allocate_reviews(
         if pairs:
             # Written before any swap, so the swap sees (and never repeats) them.
             _write(
+                question_id,
                 pairs,
                 under,
                 reviewers,
@@ -236,7 +285,9 @@ def allocate_reviews(
             )
         short = [r for r in reviewers if r.to_give < k and r.position in under]
         moved = (
-            _swap(question_id, short, under, k, setup.review_deadline) if short else []
+            _swap(question_id, short, under, k, setup.review_deadline, now)
+            if short
+            else []
         )
         assigned += len(pairs) + len(moved)
         for user in [user for user, _answer in pairs] + moved:
@@ -318,6 +369,7 @@ def sweep_deadline(*, quiz_id: int, now: datetime | None = None) -> dict:
         pairs, stuck = allocation.reassign(list(short.values()), reviewers, k)
         if pairs:
             _write(
+                question_id,
                 pairs,
                 short,
                 reviewers,
