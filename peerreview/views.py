@@ -213,6 +213,8 @@ def received(request, pk: int):
                 "number": n,
                 "review": r,
                 "rows": selectors.rubric_rows(criteria, r.levels),
+                # Each review's form has its own ids: one `id_reason` per page.
+                "flag_form": FlagForm(auto_id=f"id_flag{r.pk}_%s"),
             }
             for n, r in enumerate(submission.written, start=1)
         ]
@@ -234,7 +236,6 @@ def received(request, pk: int):
             if result and result.override_levels is not None
             else [],
             "parts": selectors.justification_parts(submission.response.answer),
-            "flag_form": FlagForm(),
         },
     )
 

@@ -3,6 +3,7 @@ instructor's disagreement list and override; scoped; constant query counts."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -111,9 +112,16 @@ def test_reviews_received_appear_after_the_deadline_anyway(client):
         review_deadline=quiz.peer_review.review_deadline - timedelta(days=30)
     )
     client.force_login(students[0])
+    page = client.get(reverse("peer:received", args=[mine.pk])).content.decode()
+    assert "Good." in page
+    # One report form per review, each with its own ids (no repeated HTML id).
+    ids = re.findall(r'\bid="([^"]+)"', page)
     assert (
-        "Good." in client.get(reverse("peer:received", args=[mine.pk])).content.decode()
+        page.count('name="reason"')
+        == ReviewAssignment.objects.filter(submission=mine).count()
+        > 1
     )
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
 
 
 def test_the_instructor_sees_the_widest_spread_first_and_overrides(client):
