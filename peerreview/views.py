@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
+from . import nav, selectors, services
 from .forms import FlagForm, ReviewForm, RubricForm
 from .models import CalibrationExample, Flag, ReviewAssignment
 
@@ -28,12 +28,15 @@ def _service_errors(form, error: ValidationError) -> None:
 def queue(request):
     """My reviews to write and written, and my answers with the reviews they received."""
     submissions = selectors.my_submissions(student=request.user)
+    reviews = selectors.review_queue(student=request.user)
+    if submissions or reviews:
+        nav.remember([request.user.pk])  # the header links here from now on
     now = timezone.now()
     return render(
         request,
         "peerreview/queue.html",
         {
-            "reviews": selectors.review_queue(student=request.user),
+            "reviews": reviews,
             "submissions": submissions,
             "now": now,
         },

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from quizzes.models import Attempt, Question, Response
 
-from .. import allocation, notices
+from .. import allocation, nav, notices
 from ..models import PeerReviewSetup, ReviewAssignment, Submission
 
 __all__ = ["allocate_reviews", "peer_questions", "sweep_deadline"]
@@ -293,6 +293,8 @@ def allocate_reviews(
         for user in [user for user, _answer in pairs] + moved:
             waiting[user] = waiting.get(user, 0) + 1
     notices.reviews_waiting(quiz_id=quiz_id, users=list(waiting))
+    if waiting:
+        transaction.on_commit(lambda: nav.remember(list(waiting)))
     return Allocated(registered, assigned)
 
 

@@ -231,3 +231,28 @@ def test_the_disagreement_list_takes_the_same_queries_at_two_sizes(client):
             review_id=review.pk, reviewer=review.reviewer, levels=[1, 1]
         )
     assert count_get(client, url) == small
+
+
+def test_the_header_links_to_peer_review_for_students_given_reviews_at_no_query(
+    client, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from peerreview import nav
+
+    cache.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        _instructor, students, _quiz, _question, _r = _class()
+    link = f'href="{reverse("peer:queue")}"'
+    client.force_login(UserFactory())
+    assert link not in client.get(reverse("grades")).content.decode()
+    client.force_login(students[0])
+    assert link in client.get(reverse("grades")).content.decode()
+    # The flag is read from the cache: the link costs the page no query.
+    with_link = count_get(client, reverse("grades"))
+    cache.delete(nav.KEY.format(students[0].pk))
+    assert link not in client.get(reverse("grades")).content.decode()
+    assert count_get(client, reverse("grades")) == with_link
+    # Opening the peer-review page brings the link back.
+    client.get(reverse("peer:queue"))
+    assert link in client.get(reverse("grades")).content.decode()
