@@ -256,3 +256,37 @@ def test_the_header_links_to_peer_review_for_students_given_reviews_at_no_query(
     # Opening the peer-review page brings the link back.
     client.get(reverse("peer:queue"))
     assert link in client.get(reverse("grades")).content.decode()
+
+
+def test_the_instructor_adds_a_calibration_example_students_then_calibrate_on(client):
+    from peerreview.models import CalibrationExample
+
+    cohort, instructor, students, quiz, question = cohort_quiz(2, k=2)
+    client.force_login(instructor)
+    page = client.get(reverse("peer-instructor:quiz", args=[quiz.pk])).content.decode()
+    url = reverse("peer-instructor:example-create", args=[quiz.pk, question.pk])
+    assert url in page
+    assert client.get(url).status_code == 200
+    parts = {
+        "value": "Security first.",
+        "gains": "Residents.",
+        "costs": "Claimants wait.",
+        "objection": "Delays harm; fast tracks answer it.",
+        "evidence": "Audits of refusals.",
+    }
+    missing = client.post(url, {**parts, "position": "0", "c0": "1"})
+    assert missing.status_code == 400 and not CalibrationExample.objects.exists()
+    out_of_range = client.post(url, {**parts, "position": "0", "c0": "9", "c1": "0"})
+    assert out_of_range.status_code == 400
+    done = client.post(
+        url, {**parts, "position": "1", "c0": "2", "c1": "0", "r0": "Weighs both."}
+    )
+    assert done.status_code == 302
+    example = CalibrationExample.objects.get(question=question)
+    assert example.justification == parts
+    assert example.levels == [2, 0] and example.reasons == ["Weighs both.", ""]
+    # Students and other instructors cannot add one.
+    client.force_login(students[0])
+    assert client.get(url).status_code == 403
+    client.force_login(InstructorFactory())
+    assert client.get(url).status_code == 404
