@@ -56,6 +56,47 @@ class OverrideForm(RubricForm):
     reason = forms.CharField(label=_("Reason (the student reads it)"), max_length=500)
 
 
+class CalibrationExampleForm(RubricForm):
+    """A justification for students to calibrate on, with the instructor's level and
+    reason per criterion (`r0`, `r1`, ...)."""
+
+    PARTS = (
+        ("value", _("The value put first, and why")),
+        ("gains", _("Who gains")),
+        ("costs", _("Who bears the costs")),
+        ("objection", _("The strongest objection, answered")),
+        ("evidence", _("What evidence would change the view")),
+    )
+
+    def __init__(self, *args, criteria: list[dict], **kwargs):
+        super().__init__(*args, criteria=criteria, **kwargs)
+        for name, label in self.PARTS:
+            self.fields[name] = forms.CharField(
+                label=label, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+            )
+        self.fields["position"] = forms.IntegerField(
+            label=_("Order among the examples"), min_value=0, max_value=100, initial=0
+        )
+        for index, criterion in enumerate(criteria):
+            self.fields[f"r{index}"] = forms.CharField(
+                label=_("Why this level: %(name)s") % {"name": criterion["name"]},
+                required=False,
+                max_length=1000,
+            )
+
+    def part_fields(self):
+        return [self[name] for name, _label in self.PARTS] + [self["position"]]
+
+    def reason_fields(self):
+        return [self[f"r{i}"] for i in range(len(self.criteria))]
+
+    def justification(self) -> dict:
+        return {name: self.cleaned_data[name] for name, _label in self.PARTS}
+
+    def reasons(self) -> list[str]:
+        return [self.cleaned_data[f"r{i}"] for i in range(len(self.criteria))]
+
+
 class FlagForm(forms.Form):
     reason = forms.CharField(label=_("What is wrong?"), max_length=500)
 

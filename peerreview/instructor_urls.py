@@ -9,4 +9,9 @@ urlpatterns = [
     path("quizzes/<int:quiz_id>/", instructor_views.quiz, name="quiz"),
     path("quizzes/<int:quiz_id>/settings/", instructor_views.setup, name="setup"),
     path("answers/<int:pk>/", instructor_views.answer, name="answer"),
+    path(
+        "quizzes/<int:quiz_id>/questions/<int:question_id>/examples/new/",
+        instructor_views.calibration_example,
+        name="example-create",
+    ),
 ]

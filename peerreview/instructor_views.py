@@ -8,14 +8,15 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quizzes.instructing import may_instruct
 
 from . import selectors, services
-from .forms import OverrideForm, SetupForm
+from .forms import CalibrationExampleForm, OverrideForm, SetupForm
 from .views import _service_errors
 
 
@@ -81,7 +82,42 @@ def quiz(request, quiz_id: int):
             ),
             "flags": selectors.open_flags(user=request.user, quiz_id=quiz.pk),
             "agreement": selectors.agreement_report(user=request.user, quiz_id=quiz.pk),
+            "questions": services.peer_questions(quiz.pk)
+            .annotate(examples=Count("calibration_examples"))
+            .order_by("position", "pk"),
         },
+    )
+
+
+@instructor_required
+def calibration_example(request, quiz_id: int, question_id: int):
+    """Add a calibration example to one of the quiz's peer-reviewed questions: the
+    justification, and the level and reason per criterion students are measured by."""
+    quiz = selectors.quiz_for_instructor(user=request.user, quiz_id=quiz_id)
+    question = get_object_or_404(services.peer_questions(quiz.pk), pk=question_id)
+    form = CalibrationExampleForm(
+        request.POST if request.method == "POST" else None,
+        criteria=question.marking_criteria(),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_calibration_example(
+                question=question,
+                justification=form.justification(),
+                levels=form.levels(),
+                reasons=form.reasons(),
+                position=form.cleaned_data["position"],
+            )
+        except ValidationError as error:
+            _service_errors(form, error)
+        else:
+            messages.success(request, _("Calibration example added."))
+            return redirect("peer-instructor:quiz", quiz_id=quiz.pk)
+    return render(
+        request,
+        "peerreview/instructor/example.html",
+        {"quiz": quiz, "question": question, "form": form},
+        status=400 if form.errors else 200,
     )
 
 

@@ -176,6 +176,11 @@ class ReviewAssignment(models.Model):
     submission = models.ForeignKey(
         Submission, on_delete=models.CASCADE, related_name="reviews"
     )
+    # The answer's question, copied so allocation reads a question's reviews off an
+    # index instead of joining every answer of it.
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="peer_reviews"
     )
@@ -212,7 +217,13 @@ class ReviewAssignment(models.Model):
                 name="peer_review_done_has_levels",
             ),
         ]
-        indexes = [models.Index(fields=["reviewer", "state"])]
+        indexes = [
+            models.Index(fields=["reviewer", "state"]),
+            # A question's unwritten reviews, latest first (allocation's swap).
+            models.Index(
+                fields=["question", "state", "-id"], name="peer_review_open_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Review {self.pk} of answer {self.submission_id}"

@@ -11,10 +11,15 @@ from .models import PeerReviewSetup
 
 def allocate_on_scoring(sender, *, attempts, **kwargs) -> None:
     """Queue allocation for quizzes with peer review whose attempts were just scored;
-    sent inside the grading transaction, so the task goes after its commit."""
+    sent inside the grading transaction, so the task goes after its commit. One task
+    per quiz, naming its attempts: the task registers those answers only, never reads
+    the whole quiz's."""
     from . import tasks
 
-    quiz_ids = {attempt.quiz_id for attempt in attempts}
+    by_quiz: dict[int, list[int]] = {}
+    for attempt in attempts:
+        by_quiz.setdefault(attempt.quiz_id, []).append(attempt.pk)
+    quiz_ids = set(by_quiz)
     enabled = list(
         PeerReviewSetup.objects.filter(quiz_id__in=quiz_ids, enabled=True).values_list(
             "quiz_id", flat=True
@@ -22,7 +27,9 @@ def allocate_on_scoring(sender, *, attempts, **kwargs) -> None:
     )
     for quiz_id in enabled:
         transaction.on_commit(
-            lambda quiz_id=quiz_id: tasks.allocate_reviews.delay(quiz_id)
+            lambda quiz_id=quiz_id: tasks.allocate_reviews.delay(
+                quiz_id, sorted(by_quiz[quiz_id])
+            )
         )
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
+from . import nav, selectors, services
 from .forms import FlagForm, ReviewForm, RubricForm
 from .models import CalibrationExample, Flag, ReviewAssignment
 
@@ -28,12 +28,15 @@ def _service_errors(form, error: ValidationError) -> None:
 def queue(request):
     """My reviews to write and written, and my answers with the reviews they received."""
     submissions = selectors.my_submissions(student=request.user)
+    reviews = selectors.review_queue(student=request.user)
+    if submissions or reviews:
+        nav.remember([request.user.pk])  # the header links here from now on
     now = timezone.now()
     return render(
         request,
         "peerreview/queue.html",
         {
-            "reviews": selectors.review_queue(student=request.user),
+            "reviews": reviews,
             "submissions": submissions,
             "now": now,
         },
@@ -213,6 +216,8 @@ def received(request, pk: int):
                 "number": n,
                 "review": r,
                 "rows": selectors.rubric_rows(criteria, r.levels),
+                # Each review's form has its own ids: one `id_reason` per page.
+                "flag_form": FlagForm(auto_id=f"id_flag{r.pk}_%s"),
             }
             for n, r in enumerate(submission.written, start=1)
         ]
@@ -234,7 +239,6 @@ def received(request, pk: int):
             if result and result.override_levels is not None
             else [],
             "parts": selectors.justification_parts(submission.response.answer),
-            "flag_form": FlagForm(),
         },
     )
 

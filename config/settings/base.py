@@ -77,6 +77,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "lti.context_processors.embedding",
+                "peerreview.context_processors.peer_nav",
             ],
         },
     },

@@ -9,18 +9,18 @@ writes nothing), so one run can serve the tasks of many submits.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from quizzes.models import Attempt, Question, Response
 
-from .. import allocation, notices
+from .. import allocation, nav, notices
 from ..models import PeerReviewSetup, ReviewAssignment, Submission
 
-__all__ = ["allocate_reviews", "peer_questions", "sweep_deadline"]
+__all__ = ["allocate_reviews", "peer_questions"]
 
 TRADEOFF_KINDS = (
     Question.Kind.TRADEOFF_POSITION,
@@ -79,15 +79,38 @@ class Allocated:
 
 
 def _taken(question_id: int, users) -> dict[int, set[int]]:
+    """The answers of the question each of `users` already reviews (or missed)."""
     taken: dict[int, set[int]] = {}
     for user, submission in ReviewAssignment.objects.filter(
-        submission__question_id=question_id, reviewer_id__in=users
+        question_id=question_id, reviewer_id__in=users
     ).values_list("reviewer_id", "submission_id"):
         taken.setdefault(user, set()).add(submission)
     return taken
 
 
+def _taken_and_own(
+    question_id: int, needy: list[tuple[int, int, int, int]]
+) -> tuple[dict[int, set[int]], list[tuple[int, int]]]:
+    """In one read: the answers each needy reviewer already has, and (reviewer,
+    answer) of the reviews of the needy's own answers (for the swap)."""
+    authors = [author for _pk, author, _g, _got in needy]
+    owns = [pk for pk, _a, _g, _got in needy]
+    taken: dict[int, set[int]] = {}
+    own_taken: list[tuple[int, int]] = []
+    owned = set(owns)
+    mine = set(authors)
+    for user, submission in ReviewAssignment.objects.filter(
+        Q(reviewer_id__in=authors) | Q(submission_id__in=owns), question_id=question_id
+    ).values_list("reviewer_id", "submission_id"):
+        if user in mine:
+            taken.setdefault(user, set()).add(submission)
+        if submission in owned:
+            own_taken.append((user, submission))
+    return taken, own_taken
+
+
 def _write(
+    question_id: int,
     pairs: list[tuple[int, int]],
     answers: dict[int, allocation.Answer],
     reviewers: list[allocation.Reviewer],
@@ -101,6 +124,7 @@ def _write(
         [
             ReviewAssignment(
                 submission_id=answer,
+                question_id=question_id,
                 reviewer_id=user,
                 author_id=answers[answer].author,
                 round=round,
@@ -125,8 +149,9 @@ def _write(
     )
 
 
-# How many of the latest unwritten reviews a short reviewer may take one from: enough
-# to find a fit, few enough that a submit's work does not grow with the cohort.
+# How many of the question's latest unwritten reviews a short reviewer may take one
+# from: enough to find a fit, few enough that a submit's work does not grow with the
+# cohort (read off `peer_review_open_idx`).
 SWAP_WINDOW = 64
 
 
@@ -134,46 +159,98 @@ def _swap(
     question_id: int,
     short: list[allocation.Reviewer],
     under: dict[int, allocation.Answer],
+    own_taken: list[tuple[int, int]],
     k: int,
     due: datetime,
+    now: datetime,
 ) -> list[int]:
     """Give reviewers left short an unwritten review of a peer, who reviews their answer
-    instead (allocation.swap); returns the short reviewers served, once per review."""
-    # The unwritten reviews of the latest answers: read off the submission index, not
-    # a scan of every review of the question.
-    latest = list(
-        Submission.objects.filter(question_id=question_id)
-        .order_by("-id")
-        .values_list("id", flat=True)[:SWAP_WINDOW]
-    )
+    instead (allocation.swap); returns the short reviewers served, once per review.
+
+    Reads one bounded set (the latest unwritten reviews) and writes one UPDATE per
+    short reviewer and one INSERT."""
     recent = list(
         ReviewAssignment.objects.filter(
-            submission_id__in=latest, state=ReviewAssignment.State.ASSIGNED
+            question_id=question_id, state=ReviewAssignment.State.ASSIGNED
         )
         .order_by("-id")
-        .values_list("reviewer_id", "submission_id", "author_id")
+        .values_list("id", "reviewer_id", "submission_id", "author_id")[:SWAP_WINDOW]
     )
-    others = {user for user, _a, _au in recent}
-    taken = _taken(question_id, list(others))
+    # Only whether a peer already has a short reviewer's own answer matters to swap
+    # (`own_taken`: (reviewer, answer) of the reviews of the needy's own answers, and
+    # the reviews `plan` just wrote of them).
+    owns = {r.position for r in short}
+    taken: dict[int, set[int]] = {}
+    for user, submission in own_taken:
+        if submission in owns:
+            taken.setdefault(user, set()).add(submission)
     for reviewer in short:
         taken[reviewer.user] = reviewer.taken
-    open_pairs = [(user, answer, author) for user, answer, author in recent]
+    open_pairs = [(user, answer, author) for _pk, user, answer, author in recent]
     moves = allocation.swap(short, under, open_pairs, taken, k)
+    if not moves:
+        return []
+    # Follow each row through the moves (a row handed over may be handed on again):
+    # (reviewer, answer) -> the existing row's id, or None for a row to create.
+    rows: dict[tuple[int, int], int | None] = {
+        (user, answer): pk for pk, user, answer, _author in recent
+    }
+    own = {r.user: r.position for r in short}
     for other, answer, reviewer in moves:
-        own = next(r.position for r in short if r.user == reviewer)
+        rows[(reviewer, answer)] = rows.pop((other, answer))
+        rows[(other, own[reviewer])] = None
+    original = {pk: user for pk, user, _a, _au in recent}
+    handed: dict[int, list[int]] = {}
+    for (user, _answer), pk in rows.items():
+        if pk is not None and original[pk] != user:
+            handed.setdefault(user, []).append(pk)
+    for user, pks in handed.items():
         ReviewAssignment.objects.filter(
-            submission_id=answer,
-            reviewer_id=other,
-            state=ReviewAssignment.State.ASSIGNED,
-        ).update(reviewer_id=reviewer)
-        ReviewAssignment.objects.create(
-            submission_id=own, reviewer_id=other, author_id=reviewer, due_at=due
-        )
-    for reviewer in short:
-        Submission.objects.filter(pk=reviewer.position).update(
-            to_give=reviewer.to_give, assigned=under[reviewer.position].assigned
-        )
+            pk__in=pks, state=ReviewAssignment.State.ASSIGNED
+        ).update(reviewer_id=user)
+    authors = {r.position: r.user for r in short}
+    ReviewAssignment.objects.bulk_create(
+        [
+            ReviewAssignment(
+                submission_id=answer,
+                question_id=question_id,
+                reviewer_id=user,
+                author_id=authors[answer],
+                assigned_at=now,
+                due_at=due,
+            )
+            for (user, answer), pk in rows.items()
+            if pk is None
+        ]
+    )
+    Submission.objects.bulk_update(
+        [
+            Submission(
+                pk=r.position, to_give=r.to_give, assigned=under[r.position].assigned
+            )
+            for r in short
+        ],
+        ["to_give", "assigned"],
+    )
     return [reviewer for _o, _a, reviewer in moves]
+
+
+def _under(
+    question_id: int, needy: list[tuple[int, int, int, int]], k: int
+) -> dict[int, allocation.Answer]:
+    """The answers `plan` may give the needy reviewers (id, author, to_give, assigned):
+    the least reviewed first, as many as they could take past their own and those they
+    already have (each takes at most k and skips at most k + 1), and the needy's own
+    answers still short (the swap reviews them). A bounded read off (question,
+    assigned, id), whatever the cohort's size."""
+    limit = len(needy) * (2 * k + 2) + k
+    found = list(
+        Submission.objects.filter(question_id=question_id, assigned__lt=k)
+        .order_by("assigned", "id")
+        .values_list("id", "author_id", "assigned")[:limit]
+    )
+    found += [(pk, author, got) for pk, author, _g, got in needy if got < k]
+    return {pk: allocation.Answer(pk, author, count) for pk, author, count in found}
 
 
 @transaction.atomic
@@ -201,139 +278,51 @@ def allocate_reviews(
             question__quiz_id=quiz_id, assigned__lt=k, needs_instructor=False
         ).update(needs_instructor=True)
         return Allocated(registered, 0)
-    for question_id in (
+    # Every answer whose author still has reviews to get, by question, in one read.
+    needy_by_question: dict[int, list[tuple[int, int, int, int]]] = {}
+    for question_id, *row in (
         Submission.objects.filter(question__quiz_id=quiz_id, to_give__lt=k)
-        .order_by()
-        .values_list("question_id", flat=True)
-        .distinct()
+        .order_by("question_id", "submitted_at", "id")
+        .values_list("question_id", "id", "author_id", "to_give", "assigned")
     ):
-        needy = list(
-            Submission.objects.filter(question_id=question_id, to_give__lt=k)
-            .order_by("submitted_at", "id")
-            .values_list("id", "author_id", "to_give")
-        )
-        under = {
-            pk: allocation.Answer(pk, author, count)
-            for pk, author, count in Submission.objects.filter(
-                question_id=question_id, assigned__lt=k
-            ).values_list("id", "author_id", "assigned")
-        }
-        taken = _taken(question_id, [author for _pk, author, _g in needy])
+        needy_by_question.setdefault(question_id, []).append(tuple(row))
+    for question_id, needy in needy_by_question.items():
+        under = _under(question_id, needy, k)
+        taken, own_taken = _taken_and_own(question_id, needy)
         reviewers = [
             allocation.Reviewer(author, given, taken.get(author, set()), position=pk)
-            for pk, author, given in needy
+            for pk, author, given, _got in needy
         ]
         pairs = allocation.plan(reviewers, list(under.values()), k)
         if pairs:
             # Written before any swap, so the swap sees (and never repeats) them.
             _write(
+                question_id,
                 pairs,
                 under,
                 reviewers,
-                {author: pk for pk, author, _g in needy},
+                {author: pk for pk, author, _g, _got in needy},
                 due=setup.review_deadline,
                 now=now,
             )
         short = [r for r in reviewers if r.to_give < k and r.position in under]
         moved = (
-            _swap(question_id, short, under, k, setup.review_deadline) if short else []
+            _swap(
+                question_id,
+                short,
+                under,
+                own_taken + pairs,  # with the reviews just planned
+                k,
+                setup.review_deadline,
+                now,
+            )
+            if short
+            else []
         )
         assigned += len(pairs) + len(moved)
         for user in [user for user, _answer in pairs] + moved:
             waiting[user] = waiting.get(user, 0) + 1
     notices.reviews_waiting(quiz_id=quiz_id, users=list(waiting))
+    if waiting:
+        transaction.on_commit(lambda: nav.remember(list(waiting)))
     return Allocated(registered, assigned)
-
-
-@transaction.atomic
-def sweep_deadline(*, quiz_id: int, now: datetime | None = None) -> dict:
-    """At the review deadline (and after each grace period): expire reviews not written,
-    give answers short of k reviews to students who finished theirs, and what no one is
-    left for to the instructor. Idempotent: nothing is due twice."""
-    now = now or timezone.now()
-    setup = (
-        PeerReviewSetup.objects.select_for_update()
-        .filter(quiz_id=quiz_id, enabled=True, review_deadline__lte=now)
-        .first()
-    )
-    if setup is None:
-        return {"expired": 0, "reassigned": 0, "to_instructor": 0}
-    _register(quiz_id)
-    k = setup.reviews_per_student
-    late = ReviewAssignment.objects.filter(
-        submission__question__quiz_id=quiz_id,
-        state=ReviewAssignment.State.ASSIGNED,
-        due_at__lte=now,
-    )
-    expired_rows = list(late.values_list("id", "submission_id", "round"))
-    expired = late.update(state=ReviewAssignment.State.EXPIRED)
-    lost: dict[int, int] = {}
-    retried: set[int] = set()
-    for _pk, submission, round_ in expired_rows:
-        lost[submission] = lost.get(submission, 0) + 1
-        if round_ > 0:
-            retried.add(submission)
-    for submission, count in lost.items():
-        Submission.objects.filter(pk=submission).update(assigned=F("assigned") - count)
-    # Answers a reassigned reviewer also missed go to the instructor, not round again.
-    to_instructor = Submission.objects.filter(pk__in=retried).update(
-        needs_instructor=True
-    )
-    reassigned = 0
-    due = now + timedelta(hours=setup.grace_hours)
-    for question_id in peer_questions(quiz_id).values_list("id", flat=True):
-        short = {
-            pk: allocation.Answer(pk, author, count)
-            for pk, author, count in Submission.objects.filter(
-                question_id=question_id, assigned__lt=k, needs_instructor=False
-            ).values_list("id", "author_id", "assigned")
-        }
-        if not short:
-            continue
-        # Those who wrote every review they had (and were given some) are reliable.
-        open_ = ReviewAssignment.objects.filter(
-            reviewer_id=OuterRef("author_id"),
-            submission__question_id=question_id,
-            state__in=(ReviewAssignment.State.ASSIGNED, ReviewAssignment.State.EXPIRED),
-        )
-        finished = list(
-            Submission.objects.filter(question_id=question_id, done__gte=0)
-            .filter(~Exists(open_))
-            .filter(
-                Exists(
-                    ReviewAssignment.objects.filter(
-                        reviewer_id=OuterRef("author_id"),
-                        submission__question_id=question_id,
-                        state=ReviewAssignment.State.DONE,
-                    )
-                )
-            )
-            .values_list("id", "author_id", "to_give")
-        )
-        taken = _taken(question_id, [author for _pk, author, _g in finished])
-        reviewers = [
-            allocation.Reviewer(author, given, taken.get(author, set()))
-            for _pk, author, given in finished
-        ]
-        pairs, stuck = allocation.reassign(list(short.values()), reviewers, k)
-        if pairs:
-            _write(
-                pairs,
-                short,
-                reviewers,
-                {author: pk for pk, author, _g in finished},
-                due=due,
-                now=now,
-                round=1,
-            )
-            reassigned += len(pairs)
-        to_instructor += Submission.objects.filter(pk__in=stuck).update(
-            needs_instructor=True
-        )
-    setup.deadline_swept_at = now
-    setup.save(update_fields=["deadline_swept_at"])
-    return {
-        "expired": expired,
-        "reassigned": reassigned,
-        "to_instructor": to_instructor,
-    }

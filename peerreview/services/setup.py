@@ -8,11 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from quizzes.models import Quiz
+from quizzes.models import Question, Quiz
 
-from ..models import PeerReviewSetup
+from ..models import CalibrationExample, PeerReviewSetup
 
-__all__ = ["save_setup"]
+__all__ = ["add_calibration_example", "save_setup"]
 
 
 @transaction.atomic
@@ -59,3 +59,25 @@ def save_setup(
 
         transaction.on_commit(lambda: tasks.allocate_reviews.delay(quiz.pk))
     return setup
+
+
+def add_calibration_example(
+    *,
+    question: Question,
+    justification: dict,
+    levels: list[int],
+    reasons: list[str],
+    position: int = 0,
+) -> CalibrationExample:
+    """An example the instructor scored, for students to calibrate on; the levels are
+    checked against the question's rubric (a ValidationError on `levels` otherwise)."""
+    example = CalibrationExample(
+        question=question,
+        justification=justification,
+        levels=levels,
+        reasons=reasons,
+        position=position,
+    )
+    example.full_clean()
+    example.save()
+    return example

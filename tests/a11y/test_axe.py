@@ -53,6 +53,31 @@ def _practice_set_url(scene: Scene) -> str:
     return practice_set.get_absolute_url()
 
 
+def _peer_received_url(scene: Scene) -> str:
+    """The reviews the scene's student's answer received: two written reviews, each
+    with its report form, after the review deadline."""
+    from datetime import timedelta
+
+    from peerreview import services
+    from peerreview.models import PeerReviewSetup, ReviewAssignment, Submission
+    from tests.accounts.factories import UserFactory
+    from tests.peerreview.factories import peer_quiz, submit
+
+    quiz, question = peer_quiz(k=2)
+    for student in [scene.student, *UserFactory.create_batch(2)]:
+        submit(quiz, question, student)
+    services.allocate_reviews(quiz_id=quiz.pk)
+    mine = Submission.objects.get(question=question, author=scene.student)
+    for review in ReviewAssignment.objects.filter(submission=mine):
+        services.submit_review(
+            review_id=review.pk, reviewer=review.reviewer, levels=[1, 1], comment="Ok."
+        )
+    PeerReviewSetup.objects.filter(quiz=quiz).update(
+        review_deadline=quiz.peer_review.review_deadline - timedelta(days=30)
+    )
+    return reverse("peer:received", args=[mine.pk])
+
+
 # (page id, who looks at it, the URL in the scene)
 PAGES: list[tuple[str, str, Callable[[Scene], str]]] = [
     ("home-anonymous", "anonymous", lambda s: reverse("home")),
@@ -92,6 +117,7 @@ PAGES: list[tuple[str, str, Callable[[Scene], str]]] = [
     ("practice-set", "student", _practice_set_url),
     ("assigned-work", "student", lambda s: reverse("dashboard:index")),
     ("grades", "student", lambda s: reverse("grades")),
+    ("peer-received", "student", _peer_received_url),
     ("join", "student", lambda s: reverse("join")),
     ("join-link", "student", lambda s: reverse("join") + f"?code={s.join_code}"),
     ("lesson-last", "student", lambda s: s.lessons[-1].get_absolute_url()),

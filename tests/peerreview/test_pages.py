@@ -3,6 +3,7 @@ instructor's disagreement list and override; scoped; constant query counts."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -111,9 +112,16 @@ def test_reviews_received_appear_after_the_deadline_anyway(client):
         review_deadline=quiz.peer_review.review_deadline - timedelta(days=30)
     )
     client.force_login(students[0])
+    page = client.get(reverse("peer:received", args=[mine.pk])).content.decode()
+    assert "Good." in page
+    # One report form per review, each with its own ids (no repeated HTML id).
+    ids = re.findall(r'\bid="([^"]+)"', page)
     assert (
-        "Good." in client.get(reverse("peer:received", args=[mine.pk])).content.decode()
+        page.count('name="reason"')
+        == ReviewAssignment.objects.filter(submission=mine).count()
+        > 1
     )
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
 
 
 def test_the_instructor_sees_the_widest_spread_first_and_overrides(client):
@@ -223,3 +231,62 @@ def test_the_disagreement_list_takes_the_same_queries_at_two_sizes(client):
             review_id=review.pk, reviewer=review.reviewer, levels=[1, 1]
         )
     assert count_get(client, url) == small
+
+
+def test_the_header_links_to_peer_review_for_students_given_reviews_at_no_query(
+    client, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from peerreview import nav
+
+    cache.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        _instructor, students, _quiz, _question, _r = _class()
+    link = f'href="{reverse("peer:queue")}"'
+    client.force_login(UserFactory())
+    assert link not in client.get(reverse("grades")).content.decode()
+    client.force_login(students[0])
+    assert link in client.get(reverse("grades")).content.decode()
+    # The flag is read from the cache: the link costs the page no query.
+    with_link = count_get(client, reverse("grades"))
+    cache.delete(nav.KEY.format(students[0].pk))
+    assert link not in client.get(reverse("grades")).content.decode()
+    assert count_get(client, reverse("grades")) == with_link
+    # Opening the peer-review page brings the link back.
+    client.get(reverse("peer:queue"))
+    assert link in client.get(reverse("grades")).content.decode()
+
+
+def test_the_instructor_adds_a_calibration_example_students_then_calibrate_on(client):
+    from peerreview.models import CalibrationExample
+
+    cohort, instructor, students, quiz, question = cohort_quiz(2, k=2)
+    client.force_login(instructor)
+    page = client.get(reverse("peer-instructor:quiz", args=[quiz.pk])).content.decode()
+    url = reverse("peer-instructor:example-create", args=[quiz.pk, question.pk])
+    assert url in page
+    assert client.get(url).status_code == 200
+    parts = {
+        "value": "Security first.",
+        "gains": "Residents.",
+        "costs": "Claimants wait.",
+        "objection": "Delays harm; fast tracks answer it.",
+        "evidence": "Audits of refusals.",
+    }
+    missing = client.post(url, {**parts, "position": "0", "c0": "1"})
+    assert missing.status_code == 400 and not CalibrationExample.objects.exists()
+    out_of_range = client.post(url, {**parts, "position": "0", "c0": "9", "c1": "0"})
+    assert out_of_range.status_code == 400
+    done = client.post(
+        url, {**parts, "position": "1", "c0": "2", "c1": "0", "r0": "Weighs both."}
+    )
+    assert done.status_code == 302
+    example = CalibrationExample.objects.get(question=question)
+    assert example.justification == parts
+    assert example.levels == [2, 0] and example.reasons == ["Weighs both.", ""]
+    # Students and other instructors cannot add one.
+    client.force_login(students[0])
+    assert client.get(url).status_code == 403
+    client.force_login(InstructorFactory())
+    assert client.get(url).status_code == 404
