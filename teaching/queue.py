@@ -121,14 +121,14 @@ def queue_page(
     return QueuePage(rows[:size], has_next=len(rows) > size, has_previous=bool(after))
 
 
-def bounded_count(queryset, limit: int = COUNT_LIMIT) -> int:
-    """How many rows, counting no further than limit + 1 (more than `limit`)."""
-    return queryset.order_by()[: limit + 1].count()
+def bounded_count(queryset) -> int:
+    """How many rows, counting no further than COUNT_LIMIT + 1 ("more than")."""
+    return queryset.order_by()[: COUNT_LIMIT + 1].count()
 
 
-def _cardinality(queryset, limit: int = COUNT_LIMIT) -> Func:
+def _cardinality(queryset) -> Func:
     return Func(
-        ArraySubquery(queryset.order_by().values("pk")[: limit + 1]),
+        ArraySubquery(queryset.order_by().values("pk")[: COUNT_LIMIT + 1]),
         function="cardinality",
         output_field=IntegerField(),
     )

@@ -238,6 +238,7 @@ def grading_queue(request):
             "responses": page.items,
             "waiting": min(total, queue.COUNT_LIMIT),
             "more_waiting": total > queue.COUNT_LIMIT,
+            "count_limit": queue.COUNT_LIMIT,
             "cohorts": cohorts,
             "quizzes": queue.queue_quizzes(user=request.user, cohort_id=cohort_id),
             "cohort_id": cohort_id,
