@@ -41,11 +41,16 @@ def _int_param(request, name: str) -> int | None:
 def dashboard(request):
     """My cohorts with their counts, and how many answers wait for a score."""
     cohorts = _page(request, selectors.taught_cohorts(request.user))
-    queue_size = selectors.grading_queue(user=request.user).count()
+    # Counted no further than the queue page counts (teaching/queue.py).
+    queue_size = queue.bounded_count(selectors.grading_queue(user=request.user))
     return render(
         request,
         "instructor/dashboard.html",
-        {"cohorts": cohorts, "queue_size": queue_size},
+        {
+            "cohorts": cohorts,
+            "queue_size": queue_size,
+            "count_limit": queue.COUNT_LIMIT,
+        },
     )
 
 

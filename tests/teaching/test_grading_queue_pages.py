@@ -189,3 +189,15 @@ def test_queries_and_the_bounded_count_do_not_grow_with_the_queue(client, monkey
     assert "More than 40 answers wait for a score" in page.text
     assert "(40+)" in page.text  # the cohort's count, capped too
     assert page.text.count("instructor/grading/responses/") == queue.PAGE_SIZE
+
+
+def test_the_dashboard_counts_the_queue_no_further_than_the_limit(
+    client, setup, monkeypatch
+):
+    _cohort, instructor, _quiz = setup
+    client.force_login(instructor)
+    page = client.get(reverse("instructor:dashboard"))
+    assert "60 answers wait for a score" in page.text
+    monkeypatch.setattr(queue, "COUNT_LIMIT", 59)
+    page = client.get(reverse("instructor:dashboard"))
+    assert "More than 59 answers wait for a score" in page.text
