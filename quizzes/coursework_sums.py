@@ -45,11 +45,7 @@ def _sql() -> str:
         + " / 10.0"
     )
     # rules.combine_grades' "average": (sum / n).quantize(0.1), half to even.
-    average = (
-        "sign(sum(p.percent)) * "
-        + _half_even("abs(sum(p.percent)) * 10", "count(*)")
-        + " / 10.0"
-    )
+    average = "sign(t.total) * " + _half_even("abs(t.total) * 10", "t.n") + " / 10.0"
     return f"""
 WITH members AS (
     SELECT DISTINCT student_id FROM {member} WHERE cohort_id = %(cohort)s
@@ -62,16 +58,25 @@ WITH members AS (
     FROM {attempt} a JOIN members m ON m.student_id = a.student_id
     WHERE a.quiz_id IN (SELECT quiz_id FROM work)
       AND a.state = 'graded' AND a.score IS NOT NULL AND a.max_score <> 0
+), tries AS (
+    -- One row per (quiz, student): what every grading method needs, in one pass
+    -- (an attempt's number is unique per quiz and student, so [number, percent]
+    -- arrays order by the number: the least is the first attempt's).
+    SELECT p.quiz_id, p.student_id, max(p.percent) AS highest,
+        min(ARRAY[p.number::numeric, p.percent]) AS first,
+        max(ARRAY[p.number::numeric, p.percent]) AS last,
+        sum(p.percent) AS total, count(*) AS n
+    FROM percents p
+    GROUP BY p.quiz_id, p.student_id
 ), computed AS (
-    SELECT w.id AS assignment_id, p.student_id,
+    SELECT w.id AS assignment_id, t.student_id,
         CASE w.grading_method
-            WHEN 'first' THEN (array_agg(p.percent ORDER BY p.number))[1]
-            WHEN 'last' THEN (array_agg(p.percent ORDER BY p.number DESC))[1]
+            WHEN 'first' THEN t.first[2]
+            WHEN 'last' THEN t.last[2]
             WHEN 'average' THEN {average}
-            ELSE max(p.percent)
+            ELSE t.highest
         END AS grade
-    FROM work w JOIN percents p ON p.quiz_id = w.quiz_id
-    GROUP BY w.id, w.grading_method, p.student_id
+    FROM work w JOIN tries t ON t.quiz_id = w.quiz_id
 ), cells AS (
     SELECT c.assignment_id, c.grade FROM computed c
     WHERE NOT EXISTS (
