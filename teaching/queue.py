@@ -6,7 +6,7 @@ order (`selectors.grading_queue`: oldest submission first), which the partial in
 `quizzes_attempt_review_order` / `_quiz` and `quizzes_response_awaiting` serve. An
 answer scored between two pages neither shifts the next page (no skip) nor comes back
 (no duplicate), as an OFFSET would. Counts stop at COUNT_LIMIT ("1,000+"), and the quiz
-filter asks each quiz whether one answer waits (an EXISTS), not which ones do.
+filter asks each quiz for its first waiting answer (LIMIT 1), not which ones do.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Exists, Func, IntegerField, OuterRef, Q
+from django.db.models import Func, IntegerField, OuterRef, Q, Subquery
 
-from courses.models import Cohort
+from courses.models import Cohort, CohortMembership
 from quizzes.models import Quiz, Response
 
 from .selectors import _awaiting, grading_queue
@@ -121,6 +121,22 @@ def queue_page(
     return QueuePage(rows[:size], has_next=len(rows) > size, has_previous=bool(after))
 
 
+def mark_outside(items: list[Response]) -> list[Response]:
+    """Set `outside_cohort` on a page's answers (one query): whether the student is in
+    none of the cohorts of the quiz's course (the page's "No cohort" badge)."""
+    if items:
+        inside = set(
+            CohortMembership.objects.filter(
+                student_id__in={r.attempt.student_id for r in items},
+                cohort__course_id__in={r.attempt.quiz.course_id for r in items},
+            ).values_list("student_id", "cohort__course_id")
+        )
+        for item in items:
+            key = (item.attempt.student_id, item.attempt.quiz.course_id)
+            item.outside_cohort = key not in inside
+    return items
+
+
 def bounded_count(queryset) -> int:
     """How many rows, counting no further than COUNT_LIMIT + 1 ("more than")."""
     return queryset.order_by()[: COUNT_LIMIT + 1].count()
@@ -149,12 +165,18 @@ def queue_cohorts(user):
 
 
 def queue_quizzes(*, user, cohort_id: int | None = None):
-    """Quizzes with an answer waiting in my queue (one EXISTS per quiz), by title."""
-    waiting = grading_queue(user=user, cohort_id=cohort_id).filter(
+    """Quizzes with an answer waiting in my queue, by title.
+
+    Each quiz asks for its first waiting answer (a scalar subquery with LIMIT 1, which
+    PostgreSQL runs per quiz on the quiz's index; an EXISTS would become a semi-join
+    over every waiting answer).
+    """
+    first_waiting = grading_queue(user=user, cohort_id=cohort_id).filter(
         attempt__quiz=OuterRef("pk")
     )
     return (
-        Quiz.objects.filter(Exists(waiting))
+        Quiz.objects.annotate(first_waiting=Subquery(first_waiting.values("pk")[:1]))
+        .filter(first_waiting__isnull=False)
         .select_related("course")
         .order_by("title", "pk")
     )
@@ -165,6 +187,7 @@ __all__ = [
     "QueueKey",
     "QueuePage",
     "bounded_count",
+    "mark_outside",
     "queue_cohorts",
     "queue_page",
     "queue_quizzes",

@@ -139,10 +139,16 @@ def _in_no_cohort() -> Exists:
     )
 
 
-def _in_scope(user, cohort_id: int | None):
+def _in_scope(user, cohort_id: int | None, *, mark_outside: bool = True):
     """Responses of students in my cohorts, on quizzes of those cohorts' courses, and
-    (the course-level fallback) of students in no cohort, on courses I instruct."""
-    responses = Response.objects.annotate(outside_cohort=_in_no_cohort())
+    (the course-level fallback) of students in no cohort, on courses I instruct.
+
+    `mark_outside=False` filters by `outside_cohort` without selecting it: PostgreSQL
+    would otherwise hash every membership to mark even one page of answers."""
+    if mark_outside:
+        responses = Response.objects.annotate(outside_cohort=_in_no_cohort())
+    else:
+        responses = Response.objects.alias(outside_cohort=_in_no_cohort())
     if cohort_id is None and teaches_every_cohort(user):
         return responses
     cohorts = Cohort.objects.taught_by(user)
@@ -162,9 +168,15 @@ def _in_scope(user, cohort_id: int | None):
     return responses.filter(mine)
 
 
-def grading_queue(*, user, cohort_id: int | None = None, quiz_id: int | None = None):
+def grading_queue(
+    *,
+    user,
+    cohort_id: int | None = None,
+    quiz_id: int | None = None,
+    mark_outside: bool = True,
+):
     """Answers waiting for a person's score, oldest submission first."""
-    qs = _in_scope(user, cohort_id).filter(_awaiting())
+    qs = _in_scope(user, cohort_id, mark_outside=mark_outside).filter(_awaiting())
     if quiz_id is not None:
         qs = qs.filter(attempt__quiz_id=quiz_id)
     return qs.select_related(

@@ -227,7 +227,7 @@ def grading_queue(request):
     if cohort_id is not None and not cohorts.filter(pk=cohort_id).exists():
         raise Http404
     waiting = selectors.grading_queue(
-        user=request.user, cohort_id=cohort_id, quiz_id=quiz_id
+        user=request.user, cohort_id=cohort_id, quiz_id=quiz_id, mark_outside=False
     )
     page = queue.queue_page(
         waiting,
@@ -240,7 +240,7 @@ def grading_queue(request):
         "instructor/grading_queue.html",
         {
             "page": page,
-            "responses": page.items,
+            "responses": queue.mark_outside(page.items),
             "waiting": min(total, queue.COUNT_LIMIT),
             "more_waiting": total > queue.COUNT_LIMIT,
             "count_limit": queue.COUNT_LIMIT,
