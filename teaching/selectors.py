@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from courses.models import Cohort, CohortMembership, teaches_every_cohort
-from quizzes import coursework, coursework_rows
+from quizzes import coursework, coursework_rows, coursework_sums
 from quizzes.instructing import may_instruct
 from quizzes.models import Assignment, Attempt, Extension, GradeOverride, Quiz, Response
 
@@ -139,10 +139,16 @@ def _in_no_cohort() -> Exists:
     )
 
 
-def _in_scope(user, cohort_id: int | None):
+def _in_scope(user, cohort_id: int | None, *, mark_outside: bool = True):
     """Responses of students in my cohorts, on quizzes of those cohorts' courses, and
-    (the course-level fallback) of students in no cohort, on courses I instruct."""
-    responses = Response.objects.annotate(outside_cohort=_in_no_cohort())
+    (the course-level fallback) of students in no cohort, on courses I instruct.
+
+    `mark_outside=False` filters by `outside_cohort` without selecting it: PostgreSQL
+    would otherwise hash every membership to mark even one page of answers."""
+    if mark_outside:
+        responses = Response.objects.annotate(outside_cohort=_in_no_cohort())
+    else:
+        responses = Response.objects.alias(outside_cohort=_in_no_cohort())
     if cohort_id is None and teaches_every_cohort(user):
         return responses
     cohorts = Cohort.objects.taught_by(user)
@@ -162,9 +168,15 @@ def _in_scope(user, cohort_id: int | None):
     return responses.filter(mine)
 
 
-def grading_queue(*, user, cohort_id: int | None = None, quiz_id: int | None = None):
+def grading_queue(
+    *,
+    user,
+    cohort_id: int | None = None,
+    quiz_id: int | None = None,
+    mark_outside: bool = True,
+):
     """Answers waiting for a person's score, oldest submission first."""
-    qs = _in_scope(user, cohort_id).filter(_awaiting())
+    qs = _in_scope(user, cohort_id, mark_outside=mark_outside).filter(_awaiting())
     if quiz_id is not None:
         qs = qs.filter(attempt__quiz_id=quiz_id)
     return qs.select_related(
@@ -210,10 +222,9 @@ def rubric_of(question) -> str:
     return data.get("rubric") or (data.get("justification") or {}).get("rubric", "")
 
 
-# Students per gradebook page (Moodle's grader report shows 100), and per chunk when the
-# column averages read the whole cohort: neither grows with the cohort.
+# Students per gradebook page (Moodle's grader report shows 100): it does not grow with
+# the cohort, and the column averages are added up by PostgreSQL (one statement).
 GRADEBOOK_PAGE = 100
-AVERAGE_CHUNK = 1_000
 
 
 def gradebook(
@@ -277,31 +288,21 @@ def gradebook(
 def gradebook_page(
     *, cohort: Cohort, page: str | int | None, now: datetime | None = None
 ) -> tuple[Page, coursework.Gradebook]:
-    """One page of students with the whole cohort's column averages.
+    """One page of students with the whole cohort's column averages (eight queries).
 
-    The averages read the cohort AVERAGE_CHUNK students at a time, so the page holds a
-    page of rows and a chunk of grades, however large the cohort.
+    The page's rows are read for its students only; the averages come from sums
+    PostgreSQL adds up (`coursework_sums`, the same grade rule), so no page reads the
+    cohort's grades into Python, however large the cohort.
     """
     now = now or timezone.now()
-    ids = list(
+    ids = (
         CohortMembership.objects.filter(cohort=cohort)
-        .order_by(*_NAME_ORDER)
+        .order_by(*_NAME_ORDER, "pk")
         .values_list("student_id", flat=True)
     )
     paged = Paginator(ids, GRADEBOOK_PAGE).get_page(page)
     book = gradebook(cohort=cohort, now=now, student_ids=list(paged.object_list))
-    sums: dict[int, tuple[Decimal, int]] = {}
-    for start in range(0, len(ids), AVERAGE_CHUNK):
-        part = gradebook(
-            cohort=cohort, now=now, student_ids=ids[start : start + AVERAGE_CHUNK]
-        )
-        for index, column in enumerate(part.columns):
-            total, count = sums.get(column.assignment.id, (Decimal(0), 0))
-            for row in part.rows:
-                grade = row.cells[index].grade
-                if grade is not None:
-                    total, count = total + grade, count + 1
-            sums[column.assignment.id] = (total, count)
+    sums = coursework_sums.column_sums(cohort.pk)
     for column in book.columns:
         column.average = coursework.mean_of(*sums.get(column.assignment.id, (0, 0)))
     return paged, book

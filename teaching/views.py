@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -17,7 +19,7 @@ from core.replica import reads_from_replica
 from quizzes import frozen, grading, services
 from quizzes import selectors as quiz_selectors
 
-from . import review, roster_views, selectors
+from . import queue, review, roster_views, selectors
 from .forms import AssignmentForm, ExtensionForm, ScoreForm, add_service_error
 from .permissions import instructor_required
 
@@ -39,11 +41,16 @@ def _int_param(request, name: str) -> int | None:
 def dashboard(request):
     """My cohorts with their counts, and how many answers wait for a score."""
     cohorts = _page(request, selectors.taught_cohorts(request.user))
-    queue_size = selectors.grading_queue(user=request.user).count()
+    # Counted no further than the queue page counts (teaching/queue.py).
+    queue_size = queue.bounded_count(selectors.grading_queue(user=request.user))
     return render(
         request,
         "instructor/dashboard.html",
-        {"cohorts": cohorts, "queue_size": queue_size},
+        {
+            "cohorts": cohorts,
+            "queue_size": queue_size,
+            "count_limit": queue.COUNT_LIMIT,
+        },
     )
 
 
@@ -197,27 +204,53 @@ def extension_revoke(request, pk: int):
     return redirect("instructor:extensions", pk=extension.assignment_id)
 
 
+def _queue_key(request, name: str):
+    token = request.GET.get(name)
+    if not token:
+        return None
+    try:
+        return queue.QueueKey.parse(token)
+    except (ValueError, OverflowError) as error:
+        raise BadRequest(_("That page of the queue does not exist.")) from error
+
+
 @instructor_required
 def grading_queue(request):
-    """Answers waiting for a score, filtered by cohort and quiz."""
+    """Answers waiting for a score, filtered by cohort and quiz, a page at a time.
+
+    Pages follow the queue's order from a key (`?after=` / `?before=`, teaching/queue.py),
+    so a page costs the same however many answers wait.
+    """
     cohort_id = _int_param(request, "cohort")
     quiz_id = _int_param(request, "quiz")
-    cohorts = selectors.taught_cohorts(request.user)
+    cohorts = queue.queue_cohorts(request.user)
     if cohort_id is not None and not cohorts.filter(pk=cohort_id).exists():
         raise Http404
-    queue = selectors.grading_queue(
-        user=request.user, cohort_id=cohort_id, quiz_id=quiz_id
+    waiting = selectors.grading_queue(
+        user=request.user, cohort_id=cohort_id, quiz_id=quiz_id, mark_outside=False
     )
+    page = queue.queue_page(
+        waiting,
+        after=_queue_key(request, "after"),
+        before=_queue_key(request, "before"),
+    )
+    total = queue.bounded_count(waiting) if page.items else 0
     return render(
         request,
         "instructor/grading_queue.html",
         {
-            "responses": _page(request, queue),
+            "page": page,
+            "responses": queue.mark_outside(page.items),
+            "waiting": min(total, queue.COUNT_LIMIT),
+            "more_waiting": total > queue.COUNT_LIMIT,
+            "count_limit": queue.COUNT_LIMIT,
             "cohorts": cohorts,
-            "quizzes": selectors.queue_quizzes(user=request.user, cohort_id=cohort_id),
+            "quizzes": queue.queue_quizzes(user=request.user, cohort_id=cohort_id),
             "cohort_id": cohort_id,
             "quiz_id": quiz_id,
-            "filters": request.GET.urlencode() if cohort_id or quiz_id else "",
+            "filters": urlencode(
+                {k: v for k, v in (("cohort", cohort_id), ("quiz", quiz_id)) if v}
+            ),
         },
     )
 

@@ -69,7 +69,21 @@ class Attempt(models.Model):
                 name="quizzes_attempt_submitted_has_time",
             ),
         ]
-        indexes = [models.Index(fields=["state", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["state", "submitted_at"]),
+            # The grading queue reads attempts waiting for a person oldest first and
+            # seeks to a page's key (teaching/queue.py): all of them, or one quiz's.
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=models.Q(state="needs_review"),
+                name="quizzes_attempt_review_order",
+            ),
+            models.Index(
+                fields=["quiz", "submitted_at", "id"],
+                condition=models.Q(state="needs_review"),
+                name="quizzes_attempt_review_quiz",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.student} – {self.quiz} #{self.number}"
@@ -176,7 +190,19 @@ class Response(models.Model):
                 name="quizzes_response_certainty_range",
             ),
         ]
-        indexes = [models.Index(fields=["needs_manual", "graded_at"])]
+        indexes = [
+            models.Index(fields=["needs_manual", "graded_at"]),
+            # The answers of an attempt still waiting for a person's score.
+            models.Index(
+                fields=["attempt"],
+                condition=models.Q(
+                    needs_manual=True,
+                    manual_score__isnull=True,
+                    override_score__isnull=True,
+                ),
+                name="quizzes_response_awaiting",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.attempt} – Q{self.question_id}"

@@ -302,7 +302,6 @@ class TestGradebookPages:
         self, monkeypatch
     ):
         monkeypatch.setattr(selectors, "GRADEBOOK_PAGE", 3)
-        monkeypatch.setattr(selectors, "AVERAGE_CHUNK", 2)
         now = timezone.now()
         cohort, _ = _cohort(7, 3, now)
         whole = selectors.gradebook(cohort=cohort, now=now)
@@ -319,9 +318,8 @@ class TestGradebookPages:
             ]
         assert whole.columns[0].average is not None
 
-    def test_queries_are_constant_per_page_and_per_chunk_of_averages(self, monkeypatch):
+    def test_queries_are_constant_per_page_whatever_the_cohort(self, monkeypatch):
         monkeypatch.setattr(selectors, "GRADEBOOK_PAGE", 2)
-        monkeypatch.setattr(selectors, "AVERAGE_CHUNK", 4)
         now = timezone.now()
         small, _ = _cohort(4, 2, now)
         large, _ = _cohort(8, 2, now)
@@ -331,9 +329,9 @@ class TestGradebookPages:
                 lambda: selectors.gradebook_page(cohort=cohort, page=page, now=now)
             )
 
-        # One id read, the page's five, then five per chunk of averages.
-        assert queries(small, 1) == queries(small, 2) == 1 + 5 + 5
-        assert queries(large, 1) == queries(large, 4) == 1 + 5 + 2 * 5
+        # The pager's count and ids, the page's five, the averages' one statement.
+        assert queries(small, 1) == queries(small, 2) == 2 + 5 + 1
+        assert queries(large, 1) == queries(large, 4) == 2 + 5 + 1
 
     def test_the_page_shows_a_pager_and_the_second_page(self, client, monkeypatch):
         monkeypatch.setattr(selectors, "GRADEBOOK_PAGE", 4)

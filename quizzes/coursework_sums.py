@@ -1,0 +1,109 @@
+"""A cohort's assignment grades added up by PostgreSQL: the gradebook's column averages.
+
+`coursework.assignment_grade` defines an assignment's grade (the override's, unless
+excused; else the graded attempts' percents combined by the quiz's grading method).
+This is the same rule in one SQL statement, so the column averages cost one query
+whatever the cohort's size, and no student's grades reach Python. The numbers are the
+same to the digit: percents and the "average" method round half to even to a tenth,
+as `Decimal.quantize` does, from exact `numeric` quotients (`div`/`mod`), and the sums
+are exact; `coursework.mean_of` then takes the mean. tests/teaching/test_gradebook_sums.py
+checks it against the Python path.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import connection
+
+from courses.models import CohortMembership
+
+from .models import Assignment, Attempt, GradeOverride, Quiz
+
+
+def _half_even(numerator: str, denominator: str) -> str:
+    """SQL for numerator / denominator rounded half to even to a whole number (both >= 0)."""
+    quotient = f"div({numerator}, {denominator})"
+    twice_rest = f"2 * mod({numerator}, {denominator})"
+    return (
+        f"({quotient} + CASE WHEN {twice_rest} > {denominator}"
+        f" OR ({twice_rest} = {denominator} AND mod({quotient}, 2) = 1)"
+        f" THEN 1 ELSE 0 END)"
+    )
+
+
+def _sql() -> str:
+    attempt = Attempt._meta.db_table
+    assignment = Assignment._meta.db_table
+    quiz = Quiz._meta.db_table
+    member = CohortMembership._meta.db_table
+    override = GradeOverride._meta.db_table
+    # coursework.percent_of: (score / max_score * 100).quantize(0.1), half to even.
+    percent = (
+        "sign(a.score) * sign(a.max_score) * "
+        + _half_even("abs(a.score) * 1000", "abs(a.max_score)")
+        + " / 10.0"
+    )
+    # rules.combine_grades' "average": (sum / n).quantize(0.1), half to even.
+    average = "sign(t.total) * " + _half_even("abs(t.total) * 10", "t.n") + " / 10.0"
+    return f"""
+WITH members AS (
+    SELECT DISTINCT student_id FROM {member} WHERE cohort_id = %(cohort)s
+), work AS (
+    SELECT g.id, g.quiz_id, q.grading_method
+    FROM {assignment} g JOIN {quiz} q ON q.id = g.quiz_id
+    WHERE g.cohort_id = %(cohort)s
+), percents AS (
+    SELECT a.student_id, a.quiz_id, a.number, {percent} AS percent
+    FROM {attempt} a JOIN members m ON m.student_id = a.student_id
+    WHERE a.quiz_id IN (SELECT quiz_id FROM work)
+      AND a.state = 'graded' AND a.score IS NOT NULL AND a.max_score <> 0
+), tries AS (
+    -- One row per (quiz, student): what every grading method needs, in one pass
+    -- (an attempt's number is unique per quiz and student, so [number, percent]
+    -- arrays order by the number: the least is the first attempt's).
+    SELECT p.quiz_id, p.student_id, max(p.percent) AS highest,
+        min(ARRAY[p.number::numeric, p.percent]) AS first,
+        max(ARRAY[p.number::numeric, p.percent]) AS last,
+        sum(p.percent) AS total, count(*) AS n
+    FROM percents p
+    GROUP BY p.quiz_id, p.student_id
+), computed AS (
+    SELECT w.id AS assignment_id, t.student_id,
+        CASE w.grading_method
+            WHEN 'first' THEN t.first[2]
+            WHEN 'last' THEN t.last[2]
+            WHEN 'average' THEN {average}
+            ELSE t.highest
+        END AS grade
+    FROM work w JOIN tries t ON t.quiz_id = w.quiz_id
+), cells AS (
+    SELECT c.assignment_id, c.grade FROM computed c
+    WHERE NOT EXISTS (
+        SELECT 1 FROM {override} o
+        WHERE o.assignment_id = c.assignment_id AND o.student_id = c.student_id
+    )
+    UNION ALL
+    SELECT o.assignment_id, o.grade
+    FROM {override} o
+    JOIN work w ON w.id = o.assignment_id
+    JOIN members m ON m.student_id = o.student_id
+    WHERE NOT o.excused
+)
+SELECT assignment_id, sum(grade), count(grade) FROM cells GROUP BY assignment_id
+"""
+
+
+def column_sums(cohort_id: int) -> dict[int, tuple[Decimal, int]]:
+    """Per assignment of the cohort: the sum and the count of its students' grades.
+
+    Cells without a grade (nothing graded yet, excused, an override with no grade) are
+    left out, as `coursework.build_gradebook`'s averages leave them out.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_sql(), {"cohort": cohort_id})
+        return {
+            assignment_id: (Decimal(total), count)
+            for assignment_id, total, count in cursor.fetchall()
+            if count
+        }
