@@ -10,8 +10,8 @@ from django.utils import timezone
 from quizzes import coursework_sums
 from quizzes.models import Attempt, GradeOverride
 from teaching import selectors
+from tests.helpers.factories import AssignmentFactory, QuizFactory, cohort_with
 from tests.helpers.queries import count_queries
-from tests.teaching.factories import AssignmentFactory, QuizFactory, cohort_with
 
 METHODS = ("highest", "first", "last", "average")
 # Scores out of these maxima whose percents land on a half-tenth (1/16 = 6.25%, 3/8 =

@@ -11,13 +11,13 @@ from django.utils import timezone
 
 from quizzes.models import Attempt, Response
 from teaching import queue, selectors
-from tests.helpers.queries import count_get
-from tests.teaching.factories import (
+from tests.helpers.factories import (
     AssignmentFactory,
     EssayQuestionFactory,
     QuizFactory,
     cohort_with,
 )
+from tests.helpers.queries import count_get
 
 pytestmark = pytest.mark.django_db
 
