@@ -795,6 +795,10 @@ def _quiz_id(w: World) -> dict:
     return {"quiz_id": w.quiz.pk}
 
 
+def _quiz_missing_question(w: World) -> dict:
+    return {"quiz_id": w.quiz.pk, "question_id": 987654}
+
+
 # Peer review (peerreview/): a student's pages need their own review rows, so with none
 # seeded every object URL is a 404 to the signed in; the instructor's pages are scoped
 # like the reports (any instructor of a cohort on the quiz's course).
@@ -844,6 +848,15 @@ PEER_PAGES = (
         (
             Check(GET, instructor_page(200, other_instructor=200)),
             Check(POST, instructor_page(400, other_instructor=400), body=_empty),
+        ),
+    ),
+    Route(
+        "peer-instructor:example-create",
+        "instructor/peer/quizzes/<int:quiz_id>/questions/<int:question_id>/examples/new/",
+        _quiz_missing_question,
+        (
+            Check(GET, instructor_page(404)),
+            Check(POST, instructor_page(404), body=_empty),
         ),
     ),
     Route(
