@@ -1,18 +1,22 @@
 """Freeze what a response was graded against, and show a question as it was graded.
 
-Grading stores on each response a copy of its question's text, choices and key
-(`Response.graded_question`), so an admin who edits the question later changes nothing a
-graded attempt shows: its review page and the instructor's attempt page read the copy.
-Only a regrade (an instructor's explicit, previewed action) grades under the new key,
-and then freezes the new copy.
+Grading points each response at a copy of its question's text, choices and key
+(`Response.graded_version`, a `QuestionVersion` stored once per distinct copy and read
+through `Response.graded_question`), so an admin who edits the question later changes
+nothing a graded attempt shows: its review page and the instructor's attempt page read
+the copy. Only a regrade (an instructor's explicit, previewed action) grades under the
+new key, and then points the response at the new copy.
 """
 
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
+from collections.abc import Iterable
 from decimal import Decimal
 
-from .models import Choice, Question
+from .models import Choice, Question, QuestionVersion
 
 SNAPSHOT_VERSION = 1
 _QUESTION_FIELDS = (
@@ -51,6 +55,51 @@ def snapshot_of(question: Question) -> dict:
             for choice in question.choices.all()
         ],
     }
+
+
+def digest_of(snapshot: dict) -> str:
+    """A copy's digest: equal copies (as JSON, whatever their keys' order), equal digests."""
+    text = json.dumps(snapshot, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def versions_of(
+    questions: Iterable[Question], *, create: bool = True
+) -> dict[int, QuestionVersion]:
+    """Each question's current version as stored, by question id: one query when all are.
+
+    Needs the choices prefetched. A missing version is inserted, then read back (two
+    more queries; a grader inserting the same version at once is no conflict). With
+    `create` off (a dry run) a missing one comes back unsaved, its pk None.
+    """
+    wanted = {}
+    for question in questions:
+        snapshot = snapshot_of(question)
+        wanted[question.id] = QuestionVersion(
+            question_id=question.id, digest=digest_of(snapshot), snapshot=snapshot
+        )
+    if not wanted:
+        return {}
+    missing = _mark_stored(wanted)
+    if missing and create:
+        QuestionVersion.objects.bulk_create(missing, ignore_conflicts=True)
+        _mark_stored(wanted)
+    return wanted
+
+
+def _mark_stored(wanted: dict[int, QuestionVersion]) -> list[QuestionVersion]:
+    """Give the wanted versions already stored their pk; the others, still to store."""
+    stored = QuestionVersion.objects.filter(
+        question_id__in=list(wanted),
+        digest__in={version.digest for version in wanted.values()},
+    ).values_list("pk", "question_id", "digest")
+    for pk, question_id, digest in stored:
+        version = wanted[question_id]
+        if version.digest == digest:
+            version.pk = pk
+            version._state.adding = False
+            version._state.db = QuestionVersion.objects.db
+    return [version for version in wanted.values() if version.pk is None]
 
 
 def as_graded(question: Question, snapshot: dict | None) -> Question:

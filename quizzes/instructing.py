@@ -65,7 +65,7 @@ def attempt_for_instructor(*, user, attempt_id: int) -> Attempt:
             Prefetch(
                 "responses",
                 queryset=Response.objects.select_related(
-                    "graded_by", "override_by"
+                    "graded_by", "override_by", "graded_version"
                 ).order_by("question_id"),
             ),
         ),

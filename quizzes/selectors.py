@@ -347,7 +347,12 @@ def attempt_for_owner(*, attempt_id: int, user) -> Attempt:
     return get_object_or_404(
         owned_attempts(user).prefetch_related(
             questions_prefetch("quiz__"),
-            Prefetch("responses", queryset=Response.objects.order_by("question_id")),
+            Prefetch(
+                "responses",
+                queryset=Response.objects.select_related("graded_version").order_by(
+                    "question_id"
+                ),
+            ),
         ),
         pk=attempt_id,
     )

@@ -201,7 +201,11 @@ def response_for_grading(*, user, response_id: int) -> Response:
         _in_scope(user, None)
         .filter(needs_manual=True)
         .select_related(
-            "question__rubric", "attempt__student", "attempt__quiz", "graded_by"
+            "question__rubric",
+            "attempt__student",
+            "attempt__quiz",
+            "graded_by",
+            "graded_version",
         ),
         pk=response_id,
     )

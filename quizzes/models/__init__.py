@@ -4,6 +4,7 @@ Call sites import from the package: `from quizzes.models import Attempt`. What l
 
 - `quiz`: `Quiz` and its queryset (`Quiz.objects.published()`).
 - `questions`: `Question` and the `Choice` options of choice questions.
+- `versions`: `QuestionVersion`, a question as responses were graded against it.
 - `rubrics`: `Rubric`, criteria with levels that many questions share.
 - `attempts`: `Attempt` and its queryset, and each question's `Response`.
 - `assignments`: `Assignment` of a quiz to a cohort, and a student's `Extension`.
@@ -17,6 +18,7 @@ Call sites import from the package: `from quizzes.models import Attempt`. What l
 from .quiz import Quiz, QuizQuerySet
 from .rubrics import Rubric
 from .questions import Choice, Question, QuestionTag, TextFormat
+from .versions import QuestionVersion
 from .attempts import Attempt, AttemptQuerySet, Response
 from .assignments import Assignment, Extension
 from .regrades import RegradeRun
@@ -35,6 +37,7 @@ __all__ = [
     "Quiz",
     "QuizQuerySet",
     "QuestionTag",
+    "QuestionVersion",
     "RegradeRun",
     "Response",
     "TextFormat",

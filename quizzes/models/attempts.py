@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import coursework
 from .questions import Question
 from .quiz import Quiz
+from .versions import QuestionVersion
 
 
 class AttemptQuerySet(models.QuerySet):
@@ -143,9 +144,17 @@ class Response(models.Model):
         max_digits=8, decimal_places=3, null=True, blank=True
     )
     # What this answer was graded against: the question's text, choices and key when it
-    # was last graded (quizzes/frozen.py). Later edits of the question leave it alone;
-    # only a regrade, an instructor's explicit action, freezes the new version.
-    graded_question = models.JSONField(null=True, blank=True, editable=False)
+    # was last graded (quizzes/frozen.py), one stored copy shared by every response
+    # graded against it. Later edits of the question leave it alone; only a regrade, an
+    # instructor's explicit action, points it at the new version.
+    graded_version = models.ForeignKey(
+        QuestionVersion,
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     needs_manual = models.BooleanField(default=False)
     comment = models.TextField(blank=True)
     graded_by = models.ForeignKey(
@@ -214,3 +223,12 @@ class Response(models.Model):
             and self.manual_score is None
             and self.override_score is None
         )
+
+    @property
+    def graded_question(self) -> dict | None:
+        """The copy of the question this answer was graded against (None: not graded).
+
+        Reads `graded_version`: select it with the response, or each row costs a query.
+        """
+        version = self.graded_version if self.graded_version_id else None
+        return version.snapshot if version else None

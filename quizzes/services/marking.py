@@ -7,12 +7,12 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import frozen, grading, pools, selectors, signals
-from ..models import Attempt, Response
+from ..models import Attempt, QuestionVersion, Response
 
 __all__ = [
     "as_points",
@@ -35,7 +35,7 @@ _SCORED_FIELDS = (
     "score",
     "max_score",
     "feedback",
-    "graded_question",
+    "graded_version",
     "needs_manual",
     "graded_at",
 )
@@ -63,7 +63,7 @@ def floored_total(total: Decimal) -> Decimal:
 
 def _scored(
     attempt: Attempt,
-    keys: list[tuple[int, grading.CheckedKey, dict]],
+    keys: list[tuple[int, grading.CheckedKey, QuestionVersion]],
     responses: dict[int, Response],
     now: datetime,
 ) -> list[Response]:
@@ -73,14 +73,14 @@ def _scored(
     the attempt started gets a row now. Manual scores already given are kept, so a regrade after a key
     change touches only the automatic part. An attempt made with certainty-based marking
     has its right-or-wrong answers marked by CBM (grading.cbm), at the certainty stored
-    with each answer. Each row keeps a frozen copy of the question it was graded against
-    (quizzes/frozen.py).
+    with each answer. Each row points at the stored copy of the question it was graded
+    against (quizzes/frozen.py).
     """
     rows = []
     total = Decimal(0)
     maximum = Decimal(0)
     waiting = False
-    for question_id, key, snapshot in keys:
+    for question_id, key, version in keys:
         row = responses.get(question_id)
         if row is None:
             row = Response(attempt_id=attempt.pk, question_id=question_id, answer=None)
@@ -108,7 +108,7 @@ def _scored(
         row.base_score = as_points(cbm["raw_points"]) if cbm else None
         row.max_score = as_points(key.max_points)
         row.feedback = result.feedback
-        row.graded_question = snapshot
+        row.graded_version = version
         row.score = row.auto_score + (row.manual_score or Decimal(0))
         if row.override_score is not None:
             # A person's override wins and survives the regrade, within the maximum.
@@ -141,20 +141,30 @@ def _store_scores(attempts: list[Attempt], rows: list[Response]) -> None:
     signals.attempts_scored.send(sender=Attempt, attempts=attempts)
 
 
-def _checked_keys(questions) -> list[tuple[int, grading.CheckedKey, dict]]:
+def _checked_keys(
+    questions, *, create: bool = True
+) -> list[tuple[int, grading.CheckedKey, QuestionVersion]]:
+    questions = list(questions)
+    versions = frozen.versions_of(questions, create=create)
     return [
-        (q.id, grading.check_key(selectors.question_key(q)), frozen.snapshot_of(q))
+        (q.id, grading.check_key(selectors.question_key(q)), versions[q.id])
         for q in questions
     ]
 
 
-def checked_keys(questions) -> list[tuple[int, grading.CheckedKey, dict]]:
-    """Every question's checked key and frozen copy, once for many attempts (a regrade)."""
-    return _checked_keys(questions)
+def checked_keys(
+    questions, *, create: bool = True
+) -> list[tuple[int, grading.CheckedKey, QuestionVersion]]:
+    """Every question's checked key and stored version, once for many attempts (a
+    regrade); with `create` off (a dry run) a version not stored yet stays unsaved."""
+    return _checked_keys(questions, create=create)
 
 
 def rescore_in_memory(
-    attempt: Attempt, keys: list[tuple[int, grading.CheckedKey, dict]], *, now: datetime
+    attempt: Attempt,
+    keys: list[tuple[int, grading.CheckedKey, QuestionVersion]],
+    *,
+    now: datetime,
 ) -> list[Response]:
     """Score a locked attempt's prefetched responses under the keys, writing nothing.
 
@@ -306,7 +316,12 @@ def score_response(
     attempt = (
         Attempt.objects.select_for_update(of=("self",))
         .select_related("quiz")
-        .prefetch_related(selectors.questions_prefetch("quiz__"), "responses")
+        .prefetch_related(
+            selectors.questions_prefetch("quiz__"),
+            Prefetch(
+                "responses", queryset=Response.objects.select_related("graded_version")
+            ),
+        )
         .get(pk=response.attempt_id)
     )
     if attempt.state not in (Attempt.State.NEEDS_REVIEW, Attempt.State.GRADED):

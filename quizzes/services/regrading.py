@@ -102,16 +102,19 @@ def _locked_ids(quiz: Quiz) -> list[int]:
     )
 
 
-def _attempt_chunks(quiz: Quiz, ids: list[int]) -> Iterator[tuple[list[Attempt], list]]:
+def _attempt_chunks(
+    quiz: Quiz, ids: list[int], *, write: bool
+) -> Iterator[tuple[list[Attempt], list]]:
     """The locked attempts with their responses, CHUNK_SIZE at a time, in `ids` order,
-    with the quiz's checked keys (checked once, not once per attempt).
+    with the quiz's checked keys and versions (once, not once per attempt; the dry run
+    stores no new version).
 
     A quiz with 100,000 attempts has 1.2 million response rows: held at once they
     would grow the worker with the quiz, so only one chunk is in memory.
     """
     # One quiz instance with its questions prefetched once serves every attempt.
     full = selectors.quiz_with_questions(quiz_id=quiz.pk)
-    keys = marking.checked_keys(full.questions.all())
+    keys = marking.checked_keys(full.questions.all(), create=write)
     for start in range(0, len(ids), CHUNK_SIZE):
         part = ids[start : start + CHUNK_SIZE]
         loaded = (
@@ -126,12 +129,12 @@ def _attempt_chunks(quiz: Quiz, ids: list[int]) -> Iterator[tuple[list[Attempt],
         yield attempts, keys
 
 
-def _refrozen(attempt: Attempt, frozen_before: dict[int, dict | None]) -> list:
-    """The attempt's rows whose frozen copy the rescoring changed."""
+def _refrozen(attempt: Attempt, frozen_before: dict[int, int | None]) -> list:
+    """The attempt's rows whose frozen copy (its version) the rescoring changed."""
     return [
         r
         for r in attempt.responses.all()
-        if r.pk in frozen_before and r.graded_question != frozen_before[r.pk]
+        if r.pk in frozen_before and r.graded_version_id != frozen_before[r.pk]
     ]
 
 
@@ -154,7 +157,7 @@ def _rescore(
     refrozen_rows = []
     for attempt in attempts:
         before = _response_state(attempt)
-        frozen_before = {r.pk: r.graded_question for r in attempt.responses.all()}
+        frozen_before = {r.pk: r.graded_version_id for r in attempt.responses.all()}
         old = (attempt.score, attempt.max_score, attempt.state)
         old_graded_at = attempt.graded_at
         question_old = _question_score(attempt, question.id) if question else None
@@ -200,7 +203,7 @@ def _rescore(
     if write and moved_attempts:
         marking.store_scores(moved_attempts, moved_rows)
     if write and refrozen_rows:
-        Response.objects.bulk_update(refrozen_rows, ["graded_question"])
+        Response.objects.bulk_update(refrozen_rows, ["graded_version"])
     return changes
 
 
@@ -216,7 +219,7 @@ def preview_regrade(
     now = timezone.now()
     changes: list[RegradeChange] = []
     with transaction.atomic():
-        for attempts, keys in _attempt_chunks(quiz, _locked_ids(quiz)):
+        for attempts, keys in _attempt_chunks(quiz, _locked_ids(quiz), write=False):
             changes += _rescore(attempts, keys, question=question, now=now, write=False)
     return changes
 
@@ -252,7 +255,7 @@ def _rescore_all(
         if old != new:
             moved[student_id] = (old, new)
 
-    for attempts, keys in _attempt_chunks(quiz, _locked_ids(quiz)):
+    for attempts, keys in _attempt_chunks(quiz, _locked_ids(quiz), write=True):
         rows_before = [_row(a) for a in attempts]
         changes += _rescore(attempts, keys, question=question, now=now, write=True)
         for old_row, attempt in zip(rows_before, attempts, strict=True):

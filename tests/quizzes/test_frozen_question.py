@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from quizzes import frozen
-from quizzes.models import Choice, Question, Quiz, Response
+from quizzes.models import Choice, Question, QuestionVersion, Quiz, Response
 from quizzes.services import regrading
 from tests.accounts.factories import UserFactory
 from tests.helpers.factories import (
@@ -72,6 +72,23 @@ def test_grading_freezes_the_question_text_choices_and_key():
     assert snapshot["kind"] == "single_choice"
     assert [c["text"] for c in snapshot["choices"]] == ["Right", "Wrong", "Other"]
     assert [c["credit"] for c in snapshot["choices"]][0] == "1.00000"
+
+
+def test_responses_graded_against_one_question_share_one_stored_copy():
+    quiz = QuizFactory()
+    question, (right, wrong, _other) = single_choice(quiz, position=1)
+    first = graded_attempt(quiz, UserFactory(), {question: {"choice": right.id}})
+    second = graded_attempt(quiz, UserFactory(), {question: {"choice": wrong.id}})
+    Question.objects.filter(pk=question.pk).update(prompt="Reworded")
+    third = graded_attempt(quiz, UserFactory(), {question: {"choice": right.id}})
+
+    versions = {
+        a.pk: Response.objects.get(attempt=a).graded_version_id
+        for a in (first, second, third)
+    }
+    assert versions[first.pk] == versions[second.pk] != versions[third.pk]
+    assert QuestionVersion.objects.filter(question=question).count() == 2
+    assert Response.objects.get(attempt=third).graded_question["prompt"] == "Reworded"
 
 
 def test_the_review_page_shows_what_was_graded_after_an_edit(client, graded):
