@@ -2,6 +2,9 @@
 
     BENCH_DB_NAME=bench_<name> .venv/bin/python -m bench.profile_grading [attempts]
 
+(PROFILE_REUSE=1 grades the attempts a previous run seeded again, after setting them
+back to submitted, instead of seeding anew.)
+
 Seeds the drain's 12-question quiz and `attempts` submitted attempts of it (4,000 unless
 told) in its own bench database, the way bench/seed.py does, then drains them as the
 worker would: one `grade_attempt_task` body per attempt, so 1 in 25 grades a batch and
@@ -39,9 +42,15 @@ from django.utils import timezone  # noqa: E402
 from bench import quiz_copy, seed  # noqa: E402
 from courses.models import Course  # noqa: E402
 from quizzes import services  # noqa: E402
-from quizzes.models import Attempt  # noqa: E402
+from quizzes.models import Attempt, Response  # noqa: E402
 
 TICKS = os.sysconf("SC_CLK_TCK")
+# The column that holds what a response was graded against, whatever it is called.
+_GRADED_COPY = [
+    f
+    for f in Response._meta.concrete_fields
+    if f.name in ("graded_question", "graded_version")
+]
 
 
 def _backend_cpu(pid: int) -> float:
@@ -92,6 +101,27 @@ def _seed(count: int) -> list[int]:
     return [a.pk for a in attempts]
 
 
+def _reset() -> list[int]:
+    """Make the seeded attempts submitted and ungraded again (PROFILE_REUSE=1)."""
+    attempts = Attempt.objects.filter(
+        quiz__slug="bench-twelve-questions-drain"
+    ).exclude(submitted_at=None)
+    with transaction.atomic():
+        attempts.update(state=Attempt.State.SUBMITTED, score=None, graded_at=None)
+        Response.objects.filter(attempt__in=attempts).update(
+            auto_score=None,
+            base_score=None,
+            score=None,
+            feedback=[],
+            needs_manual=False,
+            graded_at=None,
+            **{f.attname: None for f in _GRADED_COPY},
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    return list(attempts.order_by("pk").values_list("pk", flat=True))
+
+
 def _kind(sql: str) -> str:
     words = sql.split()
     head = words[0].upper()
@@ -115,7 +145,8 @@ def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 4_000
     top = int(os.environ.get("PROFILE_TOP", "25"))
     print(f"seeding {count} submitted attempts in {settings.BENCH_DB_NAME}", flush=True)
-    ids = _seed(count)
+    ids = _reset() if os.environ.get("PROFILE_REUSE") else _seed(count)
+    count = len(ids)
     backend = _scalar("SELECT pg_backend_pid()")
     # About the first half plain, for the CPU and bytes; the rest under the query
     # counter and cProfile, whose own cost would blur the CPU figures. Each call is
