@@ -67,6 +67,7 @@ def _scalar(sql: str):
 
 
 def _seed(count: int) -> list[int]:
+    print(f"seeding {count} submitted attempts in {settings.BENCH_DB_NAME}", flush=True)
     seed.reset_database()
     call_command("migrate", verbosity=0, interactive=False)
     call_command("load_course", verbosity=0, stdout=io.StringIO())
@@ -144,7 +145,6 @@ def main() -> None:
     assert settings.BENCH_DB_NAME != "bench_tradeoffs", "set BENCH_DB_NAME"
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 4_000
     top = int(os.environ.get("PROFILE_TOP", "25"))
-    print(f"seeding {count} submitted attempts in {settings.BENCH_DB_NAME}", flush=True)
     ids = _reset() if os.environ.get("PROFILE_REUSE") else _seed(count)
     count = len(ids)
     backend = _scalar("SELECT pg_backend_pid()")
