@@ -111,7 +111,7 @@ class Rendered:
 
     def get(self, report: reports.StudentReport, tz: str, heading: Heading):
         # repr, not the objects: Decimal("80") == Decimal("80.0") yet they print apart.
-        key = f"{tz}|{replace(report, name='')!r}"
+        key = f"{tz}|{heading!r}|{replace(report, name='')!r}"
         parts = self.parts.get(key)
         if parts is None:
             context = _student_context(
