@@ -1,11 +1,14 @@
 """The rows of each CSV export: cohort grades and quiz responses, read in chunks.
 
-An export first reads the ids of what it covers in file order (students, or attempts),
-then the rows of CHUNK_SIZE of them at a time, each chunk one ordinary query. Memory
-stays flat however many students a cohort has, and no cursor outlives a query: a
-transaction-mode pooler (PgBouncer) may hand the connection to someone else between
-any two of them, and a long query on a read replica would hold back its replay or be
-cancelled by it. `exports` writes the rows.
+Memory stays flat however many students a cohort has: rows come CHUNK_SIZE at a time.
+Cohort grades are one query where Django has server-side cursors: PostgreSQL runs it
+at once (outside a transaction the cursor is declared WITH HOLD, so its result is kept
+on the server when the statement commits, and no query stays open on a read replica)
+and hands over CHUNK_SIZE rows per fetch. Behind a transaction-mode pooler (PgBouncer,
+DISABLE_SERVER_SIDE_CURSORS) no cursor may outlive a transaction, so the students come
+a page of CHUNK_SIZE per ordinary query, each page read after the last student of the
+one before (keyset pagination). Quiz responses read the attempt ids in file order,
+then the responses of a chunk of them per query. `exports` writes the rows.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
+from django.db import connections
 from django.db.models import (
     Exists,
     F,
@@ -57,6 +61,37 @@ def _name_order(prefix: str = "") -> list[str]:
         f"{prefix}email",
         f"{prefix}id",
     ]
+
+
+# The attempt columns a grade needs, and the LEFT JOIN's names for them.
+_ATTEMPT_KEYS = ("number", "state", "score", "max_score", "submitted_at")
+_ATTEMPT_COLUMNS = ("quiz_id", *_ATTEMPT_KEYS)
+
+
+def _student_id(record: dict) -> int:
+    return record["id"]
+
+
+def _after(record: dict) -> Q:
+    """Students after this one in _name_order(): the row comparison spelled out."""
+    later = Q()
+    same = Q()
+    for name in _name_order():
+        later |= same & Q(**{f"{name}__gt": record[name]})
+        same &= Q(**{name: record[name]})
+    return later
+
+
+def server_side_cursors(alias: str) -> bool:
+    """Whether `.iterator()` on this database streams from a server-side cursor.
+
+    Not behind a transaction-mode pooler (DISABLE_SERVER_SIDE_CURSORS): there the
+    driver would read the whole result at once, so callers read pages instead.
+    """
+    db = connections[alias]
+    return db.vendor == "postgresql" and not db.settings_dict.get(
+        "DISABLE_SERVER_SIDE_CURSORS"
+    )
 
 
 class CohortGrades:
@@ -158,65 +193,77 @@ class CohortGrades:
             marks.append(_("awaiting grading"))
         return ["" if grade is None else str(grade), "; ".join(marks)]
 
-    def rows(self) -> Iterator[list[str]]:
-        student_ids = list(
-            get_user_model()
-            .objects.filter(cohort_memberships__cohort_id=self.cohort_id)
-            .order_by(*_name_order())
-            .values_list("id", flat=True)
+    def _stream(self) -> QuerySet:
+        """The cohort's students, each with one LEFT JOIN row per finished attempt on
+        an assigned quiz (or one empty row if none), a student's rows adjacent."""
+        users = get_user_model().objects.filter(
+            cohort_memberships__cohort_id=self.cohort_id
         )
-        for chunk in _chunks(student_ids, CHUNK_SIZE):
-            yield from self._chunk_rows(chunk)
-
-    def _chunk_rows(self, student_ids: list[int]) -> Iterator[list[str]]:
-        users = get_user_model().objects.filter(id__in=student_ids)
-        fields = ["id", "last_name", "first_name", "email"]
         quiz_ids = [a.quiz_id for a in self.assignments]
-        if quiz_ids:
-            # One LEFT JOIN row per finished attempt on an assigned quiz (or one empty
-            # row for a student who has none), sorted so a student's rows are adjacent.
-            users = users.annotate(
-                done=FilteredRelation(
-                    "attempts",
-                    condition=Q(attempts__quiz_id__in=quiz_ids)
-                    & ~Q(attempts__state=Attempt.State.IN_PROGRESS),
-                )
+        if not quiz_ids:
+            return users.order_by(*_name_order())
+        return users.annotate(
+            done=FilteredRelation(
+                "attempts",
+                condition=Q(attempts__quiz_id__in=quiz_ids)
+                & ~Q(attempts__state=Attempt.State.IN_PROGRESS),
             )
-            fields += [
-                "done__quiz_id",
-                "done__number",
-                "done__state",
-                "done__score",
-                "done__max_score",
-                "done__submitted_at",
-            ]
-        stream = (
-            users.order_by(*_name_order(), "done__quiz_id", "done__number")
-            if quiz_ids
-            else users.order_by(*_name_order())
+        ).order_by(*_name_order(), "done__quiz_id", "done__number")
+
+    def _fields(self) -> list[str]:
+        fields = ["id", "last_name", "first_name", "email"]
+        if self.assignments:
+            fields += [f"done__{name}" for name in _ATTEMPT_COLUMNS]
+        return fields
+
+    def rows(self) -> Iterator[list[str]]:
+        stream = self._stream()
+        if server_side_cursors(stream.db):
+            # One query; the server hands over CHUNK_SIZE rows per round trip.
+            records = stream.values(*self._fields()).iterator(chunk_size=CHUNK_SIZE)
+            for student_id, group in itertools.groupby(records, key=_student_id):
+                yield self._row(student_id, list(group))
+            return
+        yield from self._keyset_rows(stream)
+
+    def _keyset_rows(self, stream: QuerySet) -> Iterator[list[str]]:
+        """The rows a page of CHUNK_SIZE students per ordinary query, each page read
+        after the last student of the one before (no ids read first, no cursor)."""
+        members = get_user_model().objects.filter(
+            cohort_memberships__cohort_id=self.cohort_id
         )
-        records = stream.values(*fields)
-        for student_id, group in itertools.groupby(records, key=lambda r: r["id"]):
-            group = list(group)
-            first = group[0]
-            by_quiz: dict[int, list[dict]] = defaultdict(list)
-            for record in group:
-                if record.get("done__quiz_id") is not None:
-                    by_quiz[record["done__quiz_id"]].append(
-                        {
-                            "number": record["done__number"],
-                            "state": record["done__state"],
-                            "score": record["done__score"],
-                            "max_score": record["done__max_score"],
-                            "submitted_at": record["done__submitted_at"],
-                        }
-                    )
-            row = [first["last_name"], first["first_name"], first["email"]]
-            for assignment in self.assignments:
-                row += self._cells(
-                    assignment, student_id, by_quiz.get(assignment.quiz_id, [])
+        after: dict | None = None
+        while True:
+            page = members if after is None else members.filter(_after(after))
+            # One student more than the page: whether another page follows, without
+            # a query that comes back empty. Their rows are read again with that page.
+            ids = page.order_by(*_name_order()).values("id")[: CHUNK_SIZE + 1]
+            records = stream.filter(id__in=ids).values(*self._fields())
+            students = 0
+            for student_id, group in itertools.groupby(records, key=_student_id):
+                students += 1
+                if students > CHUNK_SIZE:
+                    break
+                group = list(group)
+                after = group[0]
+                yield self._row(student_id, group)
+            if students <= CHUNK_SIZE:
+                return
+
+    def _row(self, student_id: int, group: list[dict]) -> list[str]:
+        first = group[0]
+        by_quiz: dict[int, list[dict]] = defaultdict(list)
+        for record in group:
+            if record.get("done__quiz_id") is not None:
+                by_quiz[record["done__quiz_id"]].append(
+                    {name: record[f"done__{name}"] for name in _ATTEMPT_KEYS}
                 )
-            yield row
+        row = [first["last_name"], first["first_name"], first["email"]]
+        for assignment in self.assignments:
+            row += self._cells(
+                assignment, student_id, by_quiz.get(assignment.quiz_id, [])
+            )
+        return row
 
 
 def _decimal_text(value) -> str:

@@ -2,10 +2,11 @@
 
 Rows come in chunks of CHUNK_SIZE (export_rows), are written as they arrive and
 forgotten, so memory stays flat however many students a cohort has. A cohort-grades
-export of up to CHUNK_SIZE students is seven queries: read the job, claim it (counting
-its rows), the overrides, the assignments with their extensions, the student ids, one
-chunk of rows, finish; each further CHUNK_SIZE students add one. An export running longer than PROGRESS_SECONDS adds one progress write per
-PROGRESS_SECONDS, so a poller still sees it move.
+export is six queries: read the job, claim it (counting its rows), the overrides, the
+assignments with their extensions, the rows (one server-side cursor), finish. Behind a
+transaction-mode pooler the rows are one query per CHUNK_SIZE students instead, so each
+further CHUNK_SIZE students add one. An export running longer than PROGRESS_SECONDS
+adds one progress write per PROGRESS_SECONDS, so a poller still sees it move.
 """
 
 from __future__ import annotations

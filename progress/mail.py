@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import secrets
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.core import signing
@@ -10,6 +11,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats
+from django.utils.html import conditional_escape
 from django.utils.translation import gettext as _
 
 from . import reports
@@ -89,22 +91,78 @@ def _render(name: str, context: dict) -> tuple[str, str]:
     return text, html
 
 
-def render_student(
-    report: reports.StudentReport, *, user, heading: Heading | None = None
-) -> Draft:
-    """The student's weekly report as a draft e-mail."""
-    heading = heading or student_heading(report.week)
-    subject = heading.subject
-    context = {
+# Stand-ins for the two things that differ between students whose reports otherwise
+# say the same (a week with nothing new is the same e-mail for most of a cohort): the
+# parts are rendered once with these and filled in per student. Random per process, so
+# no title or name can contain one.
+_NAME = f"name-{secrets.token_hex(12)}"
+_LINK = f"link-{secrets.token_hex(12)}"
+
+
+@dataclass
+class Rendered:
+    """Rendered student reports of one batch, by what they show bar name and link.
+
+    Most students in a week share a report with someone (nothing due, nothing new):
+    each distinct report is rendered once, not once per student.
+    """
+
+    parts: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def get(self, report: reports.StudentReport, tz: str, heading: Heading):
+        # repr, not the objects: Decimal("80") == Decimal("80.0") yet they print apart.
+        key = f"{tz}|{heading!r}|{replace(report, name='')!r}"
+        parts = self.parts.get(key)
+        if parts is None:
+            context = _student_context(
+                replace(report, name=_NAME), heading, link=_LINK, tz=tz
+            )
+            parts = self.parts[key] = _render("progress_student", context)
+        return parts
+
+
+def _student_context(
+    report: reports.StudentReport, heading: Heading, *, link: str, tz: str
+) -> dict:
+    return {
         "report": report,
-        "subject": subject,
+        "subject": heading.subject,
         "week_span": heading.week_span,
         "site_url": settings.SITE_URL,
-        "unsubscribe_url": unsubscribe_url(user.pk),
-        "tz": user.timezone or "UTC",
+        "unsubscribe_url": link,
+        "tz": tz,
     }
-    text, html = _render("progress_student", context)
-    return Draft(user.pk, user.email, ProgressReport.Kind.STUDENT, subject, text, html)
+
+
+def render_student(
+    report: reports.StudentReport,
+    *,
+    user,
+    heading: Heading | None = None,
+    rendered: Rendered | None = None,
+) -> Draft:
+    """The student's weekly report as a draft e-mail.
+
+    With `rendered` (one per batch), a report the same as one already rendered but for
+    the name and link reuses that rendering; the e-mail is the same either way.
+    """
+    heading = heading or student_heading(report.week)
+    link = unsubscribe_url(user.pk)
+    tz = user.timezone or "UTC"
+    if rendered is None:
+        context = _student_context(report, heading, link=link, tz=tz)
+        text, html = _render("progress_student", context)
+    else:
+        text, html = rendered.get(report, tz, heading)
+        # As the templates print them: raw in the text part (autoescape off),
+        # escaped in the HTML part.
+        text = text.replace(_LINK, link).replace(_NAME, report.name)
+        html = html.replace(_LINK, conditional_escape(link)).replace(
+            _NAME, conditional_escape(report.name)
+        )
+    return Draft(
+        user.pk, user.email, ProgressReport.Kind.STUDENT, heading.subject, text, html
+    )
 
 
 def render_instructor(

@@ -34,6 +34,7 @@ def _drafts(users: list, *, kind: str, week: reports.Week) -> list[mail.Draft]:
         return drafts
     facts, questions, tradeoff_names = selectors.student_facts(users, week=week)
     heading = mail.student_heading(week)
+    rendered = mail.Rendered()
     return [
         mail.render_student(
             reports.build_student_report(
@@ -45,6 +46,7 @@ def _drafts(users: list, *, kind: str, week: reports.Week) -> list[mail.Draft]:
             ),
             user=user,
             heading=heading,
+            rendered=rendered,
         )
         for user in users
     ]

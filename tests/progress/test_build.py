@@ -250,3 +250,50 @@ def test_reports_keep_to_each_students_and_instructors_own_cohorts():
     theirs = reports_by_user[other_teacher.pk]
     assert "== Spring (Global migration) ==" in theirs
     assert "Autumn" not in theirs and "Ben Okri" not in theirs
+
+
+def test_reports_alike_but_for_the_name_render_once_and_read_as_rendered_alone(
+    monkeypatch, settings
+):
+    from django.contrib.auth import get_user_model
+
+    from progress import mail, reports, selectors
+
+    seeded = seed_cohort()
+    busy = add_busy_students(seeded, 4)
+    # Marks that an HTML part must escape and a text part must not, and another zone.
+    get_user_model().objects.filter(pk=busy[0].pk).update(
+        first_name="Zoë <b>&", last_name="O'Hara"
+    )
+    get_user_model().objects.filter(pk=busy[1].pk).update(timezone="Asia/Tokyo")
+    renders = []
+    render = mail._render
+    monkeypatch.setattr(
+        mail, "_render", lambda *args: renders.append(args[0]) or render(*args)
+    )
+
+    drafts = {
+        draft.user_id: draft
+        for batch in services.iter_drafts(period=PERIOD, kind=Kind.STUDENT)
+        for draft in batch
+    }
+    rendered = len(renders)
+
+    week = reports.Week(PERIOD)
+    users = list(selectors.student_recipients().order_by("pk"))
+    facts, questions, names = selectors.student_facts(users, week=week)
+    for user in users:
+        report = reports.build_student_report(
+            facts[user.pk],
+            week=week,
+            questions=questions,
+            tradeoff_names=names,
+            site_url=settings.SITE_URL,
+        )
+        assert drafts[user.pk] == mail.render_student(report, user=user)
+    # Ada, Ben, the busy students in UTC (one rendering for the three whose reports
+    # differ in the name only) and the one in Tokyo (its due dates read otherwise).
+    assert rendered == 4 and len(drafts) == 6
+    zoe = drafts[busy[0].pk]
+    assert "Hello Zoë <b>& O'Hara," in zoe.text_body
+    assert "Hello Zoë &lt;b&gt;&amp; O&#x27;Hara," in zoe.html_body
