@@ -11,8 +11,8 @@ through `services.marking`), a regrade (once, at its end), and saving or deletin
 attempt that counts, a grade override, an assignment, a cohort membership or a quiz (its
 grading method), whoever saves them (services, the admin, factories). Extensions change
 no grade (`coursework.assignment_grade`). Writes that bypass save() call
-`grades_changed` / `quiz_grades_changed` themselves; the expiry bounds what one could
-miss (docs/decisions/0006).
+`grades_changed` / `quiz_grades_changed` themselves; the expiry (ten minutes) bounds
+what one could miss, such as a raw SQL fix or a bulk load.
 
 A reader that read version N and stored sums worked out a moment later can only have
 stored sums at least as new as N's; a change committed meanwhile comes with N + 1, which

@@ -69,6 +69,13 @@ def cohort_for(*, user, cohort_id: int) -> Cohort:
     return get_object_or_404(taught_cohorts(user), pk=cohort_id)
 
 
+def plain_cohort_for(*, user, cohort_id: int) -> Cohort:
+    """One of my cohorts without the counts, which grow with it; 404 for anyone else's."""
+    return get_object_or_404(
+        Cohort.objects.taught_by(user).select_related("course"), pk=cohort_id
+    )
+
+
 _NAME_ORDER = ("student__last_name", "student__first_name", "student__email")
 
 
