@@ -245,6 +245,10 @@ class Cohort(models.Model):
         blank=True,
         editable=False,
     )
+    # Raised by every write that may change one of the cohort's grades (a grade, an
+    # override, an assignment, a member; quizzes.gradebook_cache): what was worked out
+    # from the grades under an older value is stale.
+    grades_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     objects = CohortQuerySet.as_manager()
 

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -109,3 +110,15 @@ def remove_student(*, cohort: Cohort, student_id: int) -> bool:
         cohort=cohort, student_id=student_id
     ).delete()
     return bool(deleted)
+
+
+def touch_grades(*, cohorts: QuerySet[Cohort]) -> int:
+    """Raise these cohorts' `grades_version`: one of their grades may have changed.
+
+    One UPDATE in the caller's transaction, so the new version is seen with the change
+    that caused it; it locks the cohorts' rows until that commit, so callers holding a
+    transaction open for long (a regrade) call it last.
+    """
+    return Cohort.objects.filter(pk__in=cohorts.values("pk")).update(
+        grades_version=F("grades_version") + 1
+    )

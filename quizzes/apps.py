@@ -6,7 +6,8 @@ class QuizzesConfig(AppConfig):
     verbose_name = "Quizzes"
 
     def ready(self) -> None:
-        from . import cache, passages
+        from . import cache, gradebook_cache, passages
 
         cache.connect_signals()
+        gradebook_cache.connect_signals()
         passages.connect_signals()

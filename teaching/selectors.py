@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from courses.models import Cohort, CohortMembership, teaches_every_cohort
-from quizzes import coursework, coursework_rows, coursework_sums
+from quizzes import coursework, coursework_rows, gradebook_cache
 from quizzes.instructing import may_instruct
 from quizzes.models import Assignment, Attempt, Extension, GradeOverride, Quiz, Response
 
@@ -67,6 +67,13 @@ def taught_cohorts(user):
 def cohort_for(*, user, cohort_id: int) -> Cohort:
     """One of my cohorts with its counts; 404 for anyone else's."""
     return get_object_or_404(taught_cohorts(user), pk=cohort_id)
+
+
+def plain_cohort_for(*, user, cohort_id: int) -> Cohort:
+    """One of my cohorts without the counts, which grow with it; 404 for anyone else's."""
+    return get_object_or_404(
+        Cohort.objects.taught_by(user).select_related("course"), pk=cohort_id
+    )
 
 
 _NAME_ORDER = ("student__last_name", "student__first_name", "student__email")
@@ -227,7 +234,8 @@ def rubric_of(question) -> str:
 
 
 # Students per gradebook page (Moodle's grader report shows 100): it does not grow with
-# the cohort, and the column averages are added up by PostgreSQL (one statement).
+# the cohort, and the column averages are added up by PostgreSQL once per change of the
+# cohort's grades (quizzes.gradebook_cache).
 GRADEBOOK_PAGE = 100
 
 
@@ -292,11 +300,13 @@ def gradebook(
 def gradebook_page(
     *, cohort: Cohort, page: str | int | None, now: datetime | None = None
 ) -> tuple[Page, coursework.Gradebook]:
-    """One page of students with the whole cohort's column averages (eight queries).
+    """One page of students with the whole cohort's column averages (eight queries; nine
+    when the averages are added up again after a change of the cohort's grades).
 
     The page's rows are read for its students only; the averages come from sums
     PostgreSQL adds up (`coursework_sums`, the same grade rule), so no page reads the
-    cohort's grades into Python, however large the cohort.
+    cohort's grades into Python, and from the cache until a grade of the cohort changes
+    (`gradebook_cache`), so a page does not add the whole cohort up either.
     """
     now = now or timezone.now()
     ids = (
@@ -306,7 +316,7 @@ def gradebook_page(
     )
     paged = Paginator(ids, GRADEBOOK_PAGE).get_page(page)
     book = gradebook(cohort=cohort, now=now, student_ids=list(paged.object_list))
-    sums = coursework_sums.column_sums(cohort.pk)
+    sums = gradebook_cache.column_sums(cohort.pk)
     for column in book.columns:
         column.average = coursework.mean_of(*sums.get(column.assignment.id, (0, 0)))
     return paged, book

@@ -351,7 +351,7 @@ def score_response(request, pk: int):
 @reads_from_replica
 def gradebook(request, pk: int):
     """Students by assignments: grades, late and missing work, answers to review."""
-    cohort = selectors.cohort_for(user=request.user, cohort_id=pk)
+    cohort = selectors.plain_cohort_for(user=request.user, cohort_id=pk)
     page, book = selectors.gradebook_page(cohort=cohort, page=request.GET.get("page"))
     return render(
         request,

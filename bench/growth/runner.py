@@ -2,8 +2,9 @@
 
 Environment: GROWTH_SIZES (default 1000,10000,100000), GROWTH_JOBS (job keys, default
 all; see bench.growth.jobs.JOBS), GROWTH_LIMITS (`key=size,...`: the largest size a job
-runs at; larger ones are reported as not measured). Database `bench_growth` (dropped and re-created for
-each size) and Redis database 10 (flushed) only.
+runs at; larger ones are reported as not measured). Database `bench_growth` (dropped and
+re-created for each size) and Redis database 10 (flushed) only, or GROWTH_DB_NAME and
+GROWTH_REDIS_URL (bench.growth.settings); GROWTH_FILE writes the report elsewhere.
 """
 
 from __future__ import annotations
@@ -81,7 +82,7 @@ def main() -> int:
     loads = [f"start {load_average()}"]
     seeding: dict[int, float] = {}
     for size in sizes:
-        broker.flushdb()  # database 10 is this bench's own
+        broker.flushdb()  # the growth bench's own Redis database
         print(f"growth: size {size:,}: reset, migrate, seed", flush=True)
         seeded_at = time.perf_counter()
         bench_seed.reset_database()

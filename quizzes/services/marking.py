@@ -11,7 +11,7 @@ from django.db.models import F, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import frozen, grading, pools, selectors, signals
+from .. import frozen, gradebook_cache, grading, pools, selectors, signals
 from ..models import Attempt, QuestionVersion, Response
 
 __all__ = [
@@ -128,6 +128,16 @@ def _scored(
 
 
 def _store_scores(attempts: list[Attempt], rows: list[Response]) -> None:
+    # The last write of grading and marking, so the cohorts' rows (the grades version)
+    # stay locked only until the commit that follows.
+    _write_scores(attempts, rows)
+    gradebook_cache.grades_changed(
+        quiz_ids=[a.quiz_id for a in attempts],
+        student_ids=[a.student_id for a in attempts],
+    )
+
+
+def _write_scores(attempts: list[Attempt], rows: list[Response]) -> None:
     # One INSERT ... ON CONFLICT DO UPDATE writes every response, new or stored, changing
     # only the scored columns (a stored answer is never rewritten); one UPDATE sets every
     # attempt's totals.
@@ -177,8 +187,11 @@ def rescore_in_memory(
 
 
 def store_scores(attempts: list[Attempt], rows: list[Response]) -> None:
-    """Write scored attempts and their rows: one upsert and one update for all."""
-    _store_scores(attempts, rows)
+    """Write scored attempts and their rows: one upsert and one update for all.
+
+    The grades version is left to the caller (a regrade raises it once, at its end).
+    """
+    _write_scores(attempts, rows)
 
 
 def score_attempt(attempt: Attempt, *, now: datetime) -> Attempt:
@@ -271,7 +284,7 @@ def _grade_batch(attempt_id: int, now: datetime, batch: int) -> list[Attempt]:
         .filter(quiz_id=attempt.quiz_id, state=Attempt.State.SUBMITTED)
         .exclude(pk=attempt.pk)
         # Not the whole layout: grading reads only which pooled questions it skipped.
-        .only("id", "quiz_id", "state", "certainty_based")
+        .only("id", "quiz_id", "student_id", "state", "certainty_based")
         .annotate(skipped=F("layout__skipped"))
         .order_by("-submitted_at", "-id")[: max(0, batch - 1)]
     )

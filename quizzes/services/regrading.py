@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import coursework, selectors
+from .. import coursework, gradebook_cache, selectors
 from ..models import Attempt, GradeOverride, Question, Quiz, RegradeRun, Response
 from . import marking
 
@@ -322,6 +322,10 @@ def regrade(
         ).values_list("student_id", flat=True)
     )
     moved = [sid for sid in grades if sid not in held]
+    if changes:
+        # Last, so the cohorts' rows are locked only until the commit, not while the
+        # attempts are rescored.
+        gradebook_cache.quiz_grades_changed(quiz_id=quiz.pk)
     run = RegradeRun.objects.create(
         quiz=quiz,
         question=question,
