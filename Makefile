@@ -66,7 +66,8 @@ bench: install-dev
 	$(BIN)/python -u -m bench
 
 # Exam day (issue 20): N students start the final, autosave every 20 s and submit, with
-# grading on; steps N up (EXAM_STEPS) and prints the largest N with p95 < 250 ms.
+# grading on; N doubles from 25 until a step fails, then one step halfway; prints the
+# largest N with p95 < 250 ms per core and writes bench/EXAM_DAY.md (about 10-15 min).
 bench-exam-day: install-dev
 	$(BIN)/python -u -m bench.exam_day
 

@@ -15,7 +15,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.replica import reads_from_replica
+from core.replica import primary_reads, reads_from_replica
 from quizzes import certainty
 from quizzes.instructing import may_instruct
 from quizzes.services import regrading
@@ -101,6 +101,11 @@ def quiz_statistics(request, pk):
         url = reverse("reports:quiz-statistics", kwargs={"pk": quiz.pk})
         return redirect(f"{url}?which={which}")
     stats = selectors.stored_statistics(quiz=quiz, which=which)
+    if stats is None:
+        # The replica may not have replayed a row a refresh just stored: ask the
+        # primary before computing them again (a pass over every attempt, then a write).
+        with primary_reads():
+            stats = selectors.stored_statistics(quiz=quiz, which=which)
     if stats is None:
         # A cache miss: fill it now rather than show an empty page.
         stats = services.refresh_quiz_statistics(quiz_id=quiz.pk, which=which)

@@ -29,6 +29,7 @@ __all__ = [
     "REPLICA",
     "ReplicaPinMiddleware",
     "ReplicaRouter",
+    "primary_reads",
     "replica_reads",
     "reads_from_replica",
 ]
@@ -56,6 +57,20 @@ def replica_reads() -> Iterator[None]:
         yield
     finally:
         _scope.reset(scope)
+
+
+@contextlib.contextmanager
+def primary_reads() -> Iterator[None]:
+    """Read from the primary inside this block, even within a replica scope.
+
+    For a read whose absence leads to a write: a row the replica lacks may be one the
+    primary stored since the replica's last replay.
+    """
+    pinned = _pinned.set(True)
+    try:
+        yield
+    finally:
+        _pinned.reset(pinned)
 
 
 def reads_from_replica(view: Callable) -> Callable:

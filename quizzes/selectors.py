@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -356,6 +356,17 @@ def attempt_for_owner(*, attempt_id: int, user) -> Attempt:
         ),
         pk=attempt_id,
     )
+
+
+def with_fresh_responses(attempt: Attempt) -> Attempt:
+    """The attempt from attempt_for_owner with its responses read again (after a save);
+    its quiz and questions as they were loaded (one query instead of the whole load)."""
+    attempt.refresh_from_db(fields=["responses"])  # forgets the prefetched responses
+    prefetch_related_objects(
+        [attempt],
+        Prefetch("responses", queryset=Response.objects.order_by("question_id")),
+    )
+    return attempt
 
 
 def ordered_questions(attempt: Attempt) -> list[Question]:

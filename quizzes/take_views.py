@@ -118,7 +118,8 @@ def _save_from_post(request, attempt: Attempt, questions: list[dict], now):
 
 
 def _fresh_payload(request, attempt: Attempt) -> dict:
-    attempt = selectors.attempt_for_owner(attempt_id=attempt.pk, user=request.user)
+    # A save changes the responses only: the quiz and its questions stay as loaded.
+    attempt = selectors.with_fresh_responses(attempt)
     return presentation.attempt_for_student(attempt, review=False)
 
 

@@ -19,6 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
         "bench.runner",
         "bench.exam_day.__main__",
         "bench.exam_day.form",
+        "bench.exam_day.meter",
+        "bench.exam_day.report",
         "bench.drill.checks",
         "bench.growth.runner",
         "bench.growth.seed",

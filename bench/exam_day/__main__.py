@@ -1,10 +1,14 @@
 """`python -m bench.exam_day`: the largest N of students the stack carries on exam day.
 
-For each N (EXAM_STEPS, default 25,50,100,200): a fresh bench database with the course,
-N verified students with sessions, the bench stack (gunicorn with 2 sync workers, a
-Celery worker of concurrency 2, production settings), then locust for a bounded time.
-N holds when autosave and submit have a p95 under 250 ms, no request fails, and every
-attempt is submitted and graded exactly once. Loopback only; every loop is bounded.
+The bench database (`bench_examday`, Redis db 9) is made afresh once per run. Each N
+gets N new verified students with sessions and a fresh bench stack (gunicorn with 2
+sync workers, a Celery worker of concurrency 2, production settings), then locust until
+every student has submitted (`-t` bounds it). N holds when autosave and submit have a
+p95 under 250 ms, no request fails, and every attempt is submitted and graded exactly
+once. N doubles from EXAM_START until a step fails, then one step halfway narrows the
+figure (bench/exam_day/steps.py; EXAM_STEPS=25,50 runs a given list instead). The CPU
+of locust, the stack and everything else is sampled per step. Writes bench/EXAM_DAY.md
+(EXAM_DAY_FILE elsewhere). Loopback only; every loop is bounded.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 os.environ.setdefault("BENCH_DB_NAME", "bench_examday")
@@ -31,14 +36,23 @@ from django.utils import timezone  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
 from bench import seed, stack  # noqa: E402
+from bench.common import db_backends  # noqa: E402
+from bench.exam_day import report  # noqa: E402
+from bench.exam_day.meter import CpuSampler  # noqa: E402
+from bench.exam_day.steps import run_steps  # noqa: E402
 from quizzes import pools  # noqa: E402
 from quizzes.models import Attempt, Quiz, Response  # noqa: E402
 
 P95_LIMIT_MS = 250
-STEPS = [int(n) for n in os.environ.get("EXAM_STEPS", "25,50,100,200").split(",")]
+GIVEN = [int(n) for n in os.environ.get("EXAM_STEPS", "").split(",") if n.strip()]
+START = int(os.environ.get("EXAM_START", "25"))
+MOST = int(os.environ.get("EXAM_MAX", "6400"))
+REFINE = os.environ.get("EXAM_REFINE", "1") != "0"
+RAMP_SECONDS = float(os.environ.get("EXAM_RAMP_SECONDS", "10"))
 AUTOSAVE_SECONDS = float(os.environ.get("EXAM_AUTOSAVE_SECONDS", "20"))
 SAVES = int(os.environ.get("EXAM_SAVES", "3"))
 GRADING_TIMEOUT = 120
+TIMED = ("autosave", "submit", "start", "take page")
 
 
 def _final() -> Quiz:
@@ -50,19 +64,21 @@ def _final() -> Quiz:
     return quiz
 
 
-def _students(count: int) -> list[str]:
+def _students(count: int) -> tuple[list[int], list[str]]:
+    """N new students for this step (earlier steps' students keep their attempts)."""
     now = timezone.now()
+    first = get_user_model().objects.count()
     users = get_user_model().objects.bulk_create(
         get_user_model()(
-            email=f"exam{n}@bench.local",
+            email=f"exam{first + n}@bench.local",
             first_name="Exam",
-            last_name=str(n),
+            last_name=str(first + n),
             password="!",
             email_verified_at=now,
         )
         for n in range(count)
     )
-    return [seed.session_for(user) for user in users]
+    return [user.pk for user in users], [seed.session_for(user) for user in users]
 
 
 def _stats(prefix: Path) -> dict[str, dict]:
@@ -70,16 +86,17 @@ def _stats(prefix: Path) -> dict[str, dict]:
         return {row["Name"]: row for row in csv.DictReader(handle)}
 
 
-def _graded_once(quiz: Quiz, count: int) -> tuple[bool, str]:
+def _graded_once(quiz: Quiz, students: list[int]) -> tuple[bool, str]:
+    count = len(students)
+    attempts = Attempt.objects.filter(quiz=quiz, student_id__in=students)
     deadline = time.monotonic() + GRADING_TIMEOUT
     while time.monotonic() < deadline:
-        waiting = Attempt.objects.filter(
-            quiz=quiz, state__in=[Attempt.State.IN_PROGRESS, Attempt.State.SUBMITTED]
+        waiting = attempts.filter(
+            state__in=[Attempt.State.IN_PROGRESS, Attempt.State.SUBMITTED]
         ).count()
         if not waiting:
             break
         time.sleep(1)
-    attempts = Attempt.objects.filter(quiz=quiz)
     finished = attempts.filter(
         state__in=[Attempt.State.GRADED, Attempt.State.NEEDS_REVIEW]
     ).count()
@@ -92,99 +109,156 @@ def _graded_once(quiz: Quiz, count: int) -> tuple[bool, str]:
     # Grading writes each response's score once; a second grading would change nothing
     # but its graded_at, so "once" is: one attempt per student, every response scored.
     scored = Response.objects.filter(
-        attempt__quiz=quiz, auto_score__isnull=False
+        attempt__in=attempts, auto_score__isnull=False
     ).count()
     ok = attempts.count() == count == finished and scored == dealt
     return ok, f"{finished}/{count} graded, {scored}/{dealt} responses"
 
 
-def run_step(count: int, workdir: Path) -> tuple[bool, str]:
-    seed.reset_database()
-    seed.migrate()
-    quiz = _final()
-    sessions = _students(count)
-    admin = get_user_model().objects.create(email="exam-admin@bench.local")
-    token = Token.objects.create(user=admin).key
+def _locust(count: int, stack_: stack.Stack, env: dict, prefix: Path, log: Path):
+    seconds = int(RAMP_SECONDS + AUTOSAVE_SECONDS * (SAVES + 1) + 60)
+    args = [
+        str(stack.BIN / "locust"),
+        "-f",
+        str(Path(__file__).with_name("locustfile.py")),
+        "--headless",
+        "--host",
+        stack_.base_url,
+        "-u",
+        str(count),
+        "-r",
+        f"{max(1.0, count / RAMP_SECONDS):.2f}",
+        "-t",
+        f"{seconds}s",
+        "--csv",
+        str(prefix),
+        "--only-summary",
+        "--stop-timeout",
+        "10",
+    ]
+    with open(log, "w") as out:
+        return subprocess.Popen(
+            args, env=env, cwd=stack.ROOT, stdout=out, stderr=subprocess.STDOUT
+        ), seconds
+
+
+def run_step(quiz: Quiz, token: str, count: int, workdir: Path) -> report.Step:
+    students, sessions = _students(count)
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
     stack_ = stack.Stack(
         web_port=stack.free_port(),
         smtp_port=stack.free_port(),
-        count_file=workdir / "smtp-count.txt",
+        count_file=workdir / f"smtp-count-{count}.txt",
         log_dir=workdir,
     )
     from config.celery import app
 
-    seconds = int(AUTOSAVE_SECONDS * (SAVES + 2))
     prefix = workdir / f"n{count}"
+    log = workdir / f"locust-{count}.log"
     try:
         stack_.start()
         stack_.wait_ready(token, app)
         env = {
             **os.environ,
             "EXAM_SESSIONS": json.dumps(sessions),
+            "EXAM_USERS": str(count),
             "EXAM_QUIZ_ID": str(quiz.pk),
             "EXAM_AUTOSAVE_SECONDS": str(AUTOSAVE_SECONDS),
             "EXAM_SAVES": str(SAVES),
         }
-        subprocess.run(
-            [
-                str(stack.BIN / "locust"),
-                "-f",
-                str(Path(__file__).with_name("locustfile.py")),
-                "--headless",
-                "--host",
-                stack_.base_url,
-                "-u",
-                str(count),
-                "-r",
-                str(max(1, count // 10)),
-                "-t",
-                f"{seconds}s",
-                "--csv",
-                str(prefix),
-                "--only-summary",
-                "--stop-timeout",
-                "10",
-            ],
-            env=env,
-            cwd=stack.ROOT,
-            check=False,
-            timeout=seconds + 120,
-            stdout=open(workdir / "locust.log", "w"),  # noqa: SIM115
-            stderr=subprocess.STDOUT,
+        web, worker = stack_.process("web"), stack_.process("worker")
+        locust, seconds = _locust(count, stack_, env, prefix, log)
+        sampler = CpuSampler(
+            {
+                "locust": lambda: [locust.pid],
+                "web": lambda: [web.pid, *web.children()],
+                "worker": lambda: [worker.pid, *worker.children()],
+                "database": db_backends,
+            }
         )
-        graded, graded_text = _graded_once(quiz, count)
+        sampler.start()
+        try:
+            locust.wait(timeout=seconds + 120)
+        finally:
+            sampler.stop()
+            if locust.poll() is None:
+                locust.kill()
+                locust.wait(10)
+        graded, graded_text = _graded_once(quiz, students)
     finally:
         stack_.stop()
-    stats = _stats(prefix)
+    stats = _stats(prefix) if Path(f"{prefix}_stats.csv").exists() else {}
     if not {"autosave", "submit"} <= set(stats):
-        log = (workdir / "locust.log").read_text()[-3000:]
-        return False, f"N={count}: the load did not run; locust said:\n{log}"
-    p95 = {name: float(stats[name]["95%"]) for name in ("autosave", "submit")}
-    failures = sum(int(row["Failure Count"]) for row in stats.values())
-    held = graded and failures == 0 and max(p95.values()) < P95_LIMIT_MS
-    line = (
-        f"N={count}: p95 autosave {p95['autosave']:.0f} ms, submit {p95['submit']:.0f}"
-        f" ms, {failures} failed requests, {graded_text} -> "
-        + ("held" if held else "NOT held")
+        tail = log.read_text()[-3000:]
+        raise RuntimeError(f"N={count}: the load did not run; locust said:\n{tail}")
+    p95 = {name: float(stats[name]["95%"]) for name in TIMED if name in stats}
+    failures = sum(
+        int(row["Failure Count"]) for name, row in stats.items() if name != "Aggregated"
     )
-    return held, line
+    held = (
+        graded and failures == 0 and max(p95["autosave"], p95["submit"]) < P95_LIMIT_MS
+    )
+    return report.Step(
+        n=count,
+        held=held,
+        p95=p95,
+        failures=failures,
+        graded=graded_text,
+        seconds=sampler.seconds,
+        locust=sampler.cores("locust"),
+        locust_peak=sampler.peak("locust"),
+        web=sampler.cores("web"),
+        worker=sampler.cores("worker"),
+        database=sampler.cores("database"),
+        others=sampler.others(),
+        load=load,
+    )
 
 
 def main() -> int:
-    best = 0
-    with tempfile.TemporaryDirectory(prefix="exam-day-") as tmp:
-        for count in STEPS:
-            held, line = run_step(count, Path(tmp))
-            print(line, flush=True)
-            if not held:
-                break
-            best = count
+    started, clock = datetime.now(UTC), time.monotonic()
     cores = os.cpu_count() or 1
-    print(
-        f"Largest N that held: {best} on {cores} cores -> "
-        f"{best / cores:.0f} concurrent exam-takers per core "
-        f"(autosave every {AUTOSAVE_SECONDS:.0f} s, {SAVES} saves, then submit)"
+    seed.reset_database()
+    seed.migrate()
+    quiz = _final()
+    print(f"Seeded in {time.monotonic() - clock:.0f} s", flush=True)
+    admin = get_user_model().objects.create(email="exam-admin@bench.local")
+    token = Token.objects.create(user=admin).key
+    steps: list[report.Step] = []
+
+    # EXAM_LOG_DIR keeps the stack's and locust's logs (access log, worker log, CSVs).
+    keep = os.environ.get("EXAM_LOG_DIR")
+    with tempfile.TemporaryDirectory(prefix="exam-day-") as tmp:
+        if keep:
+            Path(keep).mkdir(parents=True, exist_ok=True)
+            tmp = keep
+
+        def held(count: int) -> bool:
+            step = run_step(quiz, token, count, Path(tmp))
+            steps.append(step)
+            print(step.line(), flush=True)
+            return step.held
+
+        best, failed, _ = run_steps(
+            held, given=GIVEN, start=START, most=MOST, refine=REFINE
+        )
+    settings = {
+        "EXAM_STEPS": ",".join(map(str, GIVEN)) or f"doubling from {START}",
+        "EXAM_RAMP_SECONDS": f"{RAMP_SECONDS:g}",
+        "EXAM_AUTOSAVE_SECONDS": f"{AUTOSAVE_SECONDS:g}",
+        "EXAM_SAVES": str(SAVES),
+    }
+    report.write(
+        steps,
+        best=best,
+        failed=failed,
+        cores=cores,
+        settings=settings,
+        started=started,
+        minutes=(time.monotonic() - clock) / 60,
     )
+    print(report.figure_text(best, failed, cores, steps))
+    print(f"Written to {report.EXAM_DAY}")
     return 0 if best else 1
 
 

@@ -3,7 +3,8 @@
 Run by `bench.exam_day` against 127.0.0.1 only, with EXAM_SESSIONS (a JSON list of
 session keys), EXAM_QUIZ_ID, EXAM_AUTOSAVE_SECONDS and EXAM_SAVES. A student starts the
 attempt, reads the page, autosaves the whole form every EXAM_AUTOSAVE_SECONDS (what the
-page's htmx posts), then submits and stops.
+page's htmx posts), then submits and stops. Once every one of the EXAM_USERS students
+has stopped, locust quits (its `-t` only bounds a run whose students are stuck).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import os
 import re
 import secrets
 
+import gevent
 from locust import HttpUser, task
 from locust.exception import StopUser
 
@@ -23,7 +25,9 @@ SESSIONS = itertools.cycle(json.loads(os.environ["EXAM_SESSIONS"]))
 QUIZ = int(os.environ["EXAM_QUIZ_ID"])
 EVERY = float(os.environ.get("EXAM_AUTOSAVE_SECONDS", "20"))
 SAVES = int(os.environ.get("EXAM_SAVES", "3"))
+USERS = int(os.environ.get("EXAM_USERS", "0"))
 ATTEMPT = re.compile(r"/quizzes/attempts/(\d+)/")
+_stopped = 0
 
 
 class ExamTaker(HttpUser):
@@ -71,7 +75,13 @@ class ExamTaker(HttpUser):
         )
         raise StopUser()
 
-    def _sleep(self, seconds: float) -> None:
-        import gevent
+    def on_stop(self) -> None:
+        # Called for a student who submitted and for one whose start failed alike.
+        global _stopped
+        _stopped += 1
+        if USERS and _stopped >= USERS:
+            # Not from this user's greenlet, which quit() stops.
+            gevent.spawn_later(0.5, self.environment.runner.quit)
 
+    def _sleep(self, seconds: float) -> None:
         gevent.sleep(seconds)

@@ -215,7 +215,7 @@ def test_autosave_of_someone_elses_attempt_is_not_found(student_client, other_st
     assert response.status_code == 404
 
 
-def _autosave_queries(client, student, size: int) -> int:
+def _autosave_queries(client, student, size: int) -> list[str]:
     quiz = QuizFactory()
     for position in range(size):
         make_question(quiz, "tradeoff_allocation", position=position)
@@ -229,13 +229,32 @@ def _autosave_queries(client, student, size: int) -> int:
         response = client.post(reverse("quizzes:autosave", args=[attempt.pk]), post)
     assert response.status_code == 200
     assert Response.objects.filter(attempt=attempt, draft__isnull=False).count() == size
-    return len(queries)
+    return [query["sql"] for query in queries.captured_queries]
 
 
 def test_autosave_query_count_does_not_grow_with_the_questions(student_client, student):
-    assert _autosave_queries(student_client, student, 3) == _autosave_queries(
-        student_client, student, 30
+    assert len(_autosave_queries(student_client, student, 3)) == len(
+        _autosave_queries(student_client, student, 30)
     )
+
+
+def test_autosave_reads_the_attempt_once_and_after_the_save_only_its_responses(
+    student_client, student
+):
+    sql = _autosave_queries(student_client, student, 3)
+
+    # The attempt with its quiz and questions, then its row locked for the save; what
+    # the answer shows after the save is read again from the responses alone.
+    attempts = [q for q in sql if q.startswith('SELECT "quizzes_attempt"')]
+    assert len(attempts) == 2
+    assert attempts[1].endswith("FOR UPDATE")
+    saved = max(
+        i for i, q in enumerate(sql) if q.startswith('UPDATE "quizzes_response"')
+    )
+    after_save = [q for q in sql[saved + 1 :] if q.startswith("SELECT")]
+    assert [q.split(" FROM ")[1].split()[0] for q in after_save] == [
+        '"quizzes_response"'
+    ]
 
 
 def test_the_take_page_loads_the_pinned_htmx_and_no_api_answer_mapping(
