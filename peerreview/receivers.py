@@ -6,7 +6,8 @@ from django.db import transaction
 
 from quizzes.signals import attempts_scored
 
-from .models import PeerReviewSetup, WaitingAttempt
+from . import terms
+from .models import WaitingAttempt
 
 
 def allocate_on_scoring(sender, *, attempts, **kwargs) -> None:
@@ -22,9 +23,9 @@ def allocate_on_scoring(sender, *, attempts, **kwargs) -> None:
         by_quiz.setdefault(attempt.quiz_id, []).append(attempt.pk)
     quiz_ids = set(by_quiz)
     enabled = list(
-        PeerReviewSetup.objects.filter(quiz_id__in=quiz_ids, enabled=True).values_list(
-            "quiz_id", flat=True
-        )
+        terms.setups_in_use()
+        .filter(quiz_id__in=quiz_ids)
+        .values_list("quiz_id", flat=True)
     )
     WaitingAttempt.objects.bulk_create(
         [

@@ -15,6 +15,7 @@ from quizzes.grading import justification
 from quizzes.instructing import taught_attempts
 from quizzes.models import Question, Quiz
 
+from . import terms
 from .models import (
     CalibrationAttempt,
     CalibrationExample,
@@ -87,7 +88,10 @@ def received_visible(submission: Submission, *, now: datetime | None = None) -> 
     or the review deadline has passed."""
     now = now or timezone.now()
     setup = submission.question.quiz.peer_review
-    if setup.review_deadline <= now:
+    deadline = terms.for_students(setup, [submission.author_id])[
+        submission.author_id
+    ].review_deadline
+    if deadline <= now:
         return True
     return not ReviewAssignment.objects.filter(
         reviewer_id=submission.author_id,

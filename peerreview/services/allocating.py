@@ -8,6 +8,7 @@ writes nothing), so one run can serve the tasks of many submits.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,7 +18,7 @@ from django.utils import timezone
 
 from quizzes.models import Attempt, Question, Response
 
-from .. import allocation, nav, notices
+from .. import allocation, nav, notices, terms
 from ..models import PeerReviewSetup, ReviewAssignment, Submission, WaitingAttempt
 from . import rows
 
@@ -65,10 +66,11 @@ def _anything_waiting(quiz_id: int) -> bool:
     return WaitingAttempt.objects.filter(quiz_id=quiz_id).exists()
 
 
-def _register(quiz_id: int, attempt_ids: list[int] | None = None) -> int:
+def _register(setup: PeerReviewSetup, attempt_ids: list[int] | None = None) -> int:
     """Make a Submission of every finished, answered justification not yet under review
     of the attempts waiting for the quiz and the named ones (or of the whole quiz, when
-    none are named), in one INSERT ... SELECT."""
+    none are named), whose author has peer review on (terms), in one INSERT ... SELECT."""
+    quiz_id = setup.quiz_id
     if attempt_ids is not None:
         with connection.cursor() as cursor:
             cursor.execute(
@@ -81,6 +83,8 @@ def _register(quiz_id: int, attempt_ids: list[int] | None = None) -> int:
         WaitingAttempt.objects.filter(quiz_id=quiz_id).delete()
     select, params = (
         _fresh(quiz_id, attempt_ids)
+        .alias(peer_on=terms.enabled_for_author(setup, OuterRef("attempt__student_id")))
+        .filter(peer_on=True)
         .order_by("attempt__submitted_at", "id")
         .annotate(
             zero_assigned=Value(0),
@@ -155,7 +159,7 @@ def _write(
     reviewers: list[allocation.Reviewer],
     by_user: dict[int, int],
     *,
-    due: datetime,
+    due: Callable[[int], datetime],
     now: datetime,
     round: int = 0,
 ) -> None:
@@ -189,7 +193,7 @@ def _swap(
     under: dict[int, allocation.Answer],
     own_taken: list[tuple[int, int]],
     k: int,
-    due: datetime,
+    due: terms.Deadlines,
     now: datetime,
 ) -> list[int]:
     """Give reviewers left short an unwritten review of a peer, who reviews their answer
@@ -232,10 +236,12 @@ def _swap(
     for (user, _answer), pk in handover.items():
         if pk is not None and original[pk] != user:
             handed.setdefault(user, []).append(pk)
+    # The peers who now review a short reviewer's answer write it by their deadline.
+    due.load({other for other, _a, _r in moves})
     for user, pks in handed.items():
         ReviewAssignment.objects.filter(
             pk__in=pks, state=ReviewAssignment.State.ASSIGNED
-        ).update(reviewer_id=user)
+        ).update(reviewer_id=user, due_at=due(user))
     authors = {r.position: r.user for r in short}
     rows.insert_reviews(
         [
@@ -295,14 +301,10 @@ def _allocate(
     *, quiz_id: int, attempt_ids: list[int] | None, now: datetime | None
 ) -> Allocated:
     now = now or timezone.now()
-    setup = (
-        PeerReviewSetup.objects.select_for_update()
-        .filter(quiz_id=quiz_id, enabled=True)
-        .first()
-    )
+    setup = terms.setups_in_use().select_for_update().filter(quiz_id=quiz_id).first()
     if setup is None:
         return Allocated(0, 0)
-    registered = _register(quiz_id, attempt_ids)
+    registered = _register(setup, attempt_ids)
     if attempt_ids is not None and not registered:
         # Another run took this submit's answers (and allocated for them) first.
         return Allocated(0, 0)
@@ -324,6 +326,9 @@ def _allocate(
         .values_list("question_id", "id", "author_id", "to_give", "assigned")
     ):
         needy_by_question.setdefault(question_id, []).append(tuple(row))
+    # Each reviewer writes by their own deadline (their assignment's, or the quiz's).
+    deadlines = terms.Deadlines(setup)
+    deadlines.load({row[1] for rows_ in needy_by_question.values() for row in rows_})
     for question_id, needy in needy_by_question.items():
         under = _under(question_id, needy, k)
         taken, own_taken = _taken_and_own(question_id, needy)
@@ -340,7 +345,7 @@ def _allocate(
                 under,
                 reviewers,
                 {author: pk for pk, author, _g, _got in needy},
-                due=setup.review_deadline,
+                due=deadlines,
                 now=now,
             )
         short = [r for r in reviewers if r.to_give < k and r.position in under]
@@ -351,7 +356,7 @@ def _allocate(
                 under,
                 own_taken + pairs,  # with the reviews just planned
                 k,
-                setup.review_deadline,
+                deadlines,
                 now,
             )
             if short

@@ -7,6 +7,7 @@ one array and let the database unnest them; a run of one submit writes the same 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from django.db import connection
@@ -18,11 +19,12 @@ def insert_reviews(
     rows: list[tuple[int, int, int]],
     *,
     question_id: int,
-    due: datetime,
+    due: Callable[[int], datetime],
     now: datetime,
     round: int = 0,
 ) -> None:
-    """Create an unwritten review per (answer, reviewer, answer's author)."""
+    """Create an unwritten review per (answer, reviewer, answer's author), due when
+    `due(reviewer)` says."""
     if not rows:
         return
     answers, reviewers, authors = (list(column) for column in zip(*rows, strict=True))
@@ -33,17 +35,17 @@ def insert_reviews(
             f"INSERT INTO {ReviewAssignment._meta.db_table} (submission_id,"
             " question_id, reviewer_id, author_id, state, round, assigned_at, due_at,"
             " comment, weight) SELECT v.answer, %s, v.reviewer, v.author, %s, %s, %s,"
-            " %s, '', 1.0 FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[])"
-            " AS v(answer, reviewer, author)",
+            " v.due, '', 1.0 FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[],"
+            " %s::timestamptz[]) AS v(answer, reviewer, author, due)",
             [
                 question_id,
                 ReviewAssignment.State.ASSIGNED.value,
                 round,
                 now,
-                due,
                 answers,
                 reviewers,
                 authors,
+                [due(reviewer) for reviewer in reviewers],
             ],
         )
 
