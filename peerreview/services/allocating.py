@@ -199,8 +199,8 @@ def _swap(
     """Give reviewers left short an unwritten review of a peer, who reviews their answer
     instead (allocation.swap); returns the short reviewers served, once per review.
 
-    Reads one bounded set (the latest unwritten reviews) and writes one UPDATE per
-    short reviewer and one INSERT."""
+    Reads one bounded set (the latest unwritten reviews) and the deadlines of the peers
+    it moves, and writes one UPDATE per short reviewer and one INSERT."""
     recent = list(
         ReviewAssignment.objects.filter(
             question_id=question_id, state=ReviewAssignment.State.ASSIGNED
