@@ -8,8 +8,9 @@ PID. Figures:
 - B: 5,000 `peerreview.tasks.noop` tasks queued while the worker is busy on nothing
   else, drained; tasks per second.
 - A: 5,000 graded attempts of a quiz with peer review (k = 3) whose justifications
-  wait for review; one `allocate_reviews(quiz, [attempt])` task per submission queued
-  in submission order, as the grading receiver sends them, drained; tasks per second,
+  wait for review (marked waiting, as the grading receiver does); one
+  `allocate_reviews(quiz, [attempt])` task per submission queued in submission order,
+  as the grading receiver sends them, drained; tasks per second,
   and the reviews assigned checked (every answer 3 reviews, every student 3 to write,
   none their own).
 
@@ -66,7 +67,7 @@ def _seed():
     from django.utils import timezone
 
     from courses.models import Course
-    from peerreview.models import PeerReviewSetup
+    from peerreview.models import PeerReviewSetup, WaitingAttempt
     from quizzes.grading import justification
     from quizzes.models import Attempt, Question, Quiz, Response
 
@@ -139,6 +140,11 @@ def _seed():
         )
         for attempt in attempts
     )
+    # What the grading receiver writes in the grading transaction of each attempt
+    # (peerreview.receivers.allocate_on_scoring): the attempt waits for allocation.
+    WaitingAttempt.objects.bulk_create(
+        WaitingAttempt(quiz=quiz, attempt=attempt) for attempt in attempts
+    )
     return quiz, question
 
 
@@ -180,6 +186,22 @@ def _stop_worker(worker: subprocess.Popen) -> None:
             worker.wait()
 
 
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by a process and its children living now
+    (the prefork worker and its pool process), from /proc: unlike wall time, it does
+    not grow when other processes load the machine."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    pids = [pid]
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children = (task / "children").read_text().split()
+        pids += [int(child) for child in children]
+    total = 0
+    for each in pids:
+        fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 def _drain(task, argses: list[tuple], n: int) -> float:
     """Queue n tasks and wait for the last (a single FIFO worker process runs them in
     order); tasks per second from the first send to the last result."""
@@ -217,14 +239,24 @@ def main() -> int:
     worker = _start_worker(var / "peer-worker.log")
     try:
         tasks.noop.apply_async().get(timeout=120)  # the worker is up
+        cpu = _cpu_seconds(worker.pid)
         noop_rate = _drain(tasks.noop, [()] * N, N)
-        _log(f"B  no-op task:          {noop_rate:8.0f} tasks/s ({N} tasks)")
+        noop_cpu = (_cpu_seconds(worker.pid) - cpu) / N
+        _log(
+            f"B  no-op task:          {noop_rate:8.0f} tasks/s ({N} tasks), "
+            f"worker CPU {noop_cpu * 1000:.2f} ms/task"
+        )
         # As the grading receiver sends them: one task per graded attempt, in the order
         # the attempts were submitted.
         ids = Attempt.objects.filter(quiz=quiz).order_by("submitted_at", "id")
         argses = [(quiz.pk, [pk]) for pk in ids.values_list("pk", flat=True)]
+        cpu = _cpu_seconds(worker.pid)
         alloc_rate = _drain(tasks.allocate_reviews, argses, N)
-        _log(f"A  allocate_reviews:    {alloc_rate:8.0f} tasks/s ({N} tasks)")
+        alloc_cpu = (_cpu_seconds(worker.pid) - cpu) / N
+        _log(
+            f"A  allocate_reviews:    {alloc_rate:8.0f} tasks/s ({N} tasks), "
+            f"worker CPU {alloc_cpu * 1000:.2f} ms/task"
+        )
     finally:
         _stop_worker(worker)
     counts = Submission.objects.aggregate(n=Count("id"))
@@ -253,6 +285,7 @@ def _steady_state(quiz, question, services) -> None:
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
+    from peerreview.models import WaitingAttempt
     from quizzes.models import Attempt, Response
 
     timings = []
@@ -269,6 +302,7 @@ def _steady_state(quiz, question, services) -> None:
             score=Decimal(1),
             max_score=Decimal(4),
         )
+        WaitingAttempt.objects.create(quiz=quiz, attempt=attempt)
         source = Response.objects.filter(question=question).first()
         Response.objects.create(
             attempt=attempt,

@@ -14,4 +14,14 @@ urlpatterns = [
         instructor_views.calibration_example,
         name="example-create",
     ),
+    path(
+        "examples/<int:pk>/edit/",
+        instructor_views.calibration_example_edit,
+        name="example-edit",
+    ),
+    path(
+        "examples/<int:pk>/delete/",
+        instructor_views.calibration_example_delete,
+        name="example-delete",
+    ),
 ]

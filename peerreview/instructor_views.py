@@ -8,7 +8,6 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -83,7 +82,7 @@ def quiz(request, quiz_id: int):
             "flags": selectors.open_flags(user=request.user, quiz_id=quiz.pk),
             "agreement": selectors.agreement_report(user=request.user, quiz_id=quiz.pk),
             "questions": services.peer_questions(quiz.pk)
-            .annotate(examples=Count("calibration_examples"))
+            .prefetch_related("calibration_examples")
             .order_by("position", "pk"),
         },
     )
@@ -118,6 +117,65 @@ def calibration_example(request, quiz_id: int, question_id: int):
         "peerreview/instructor/example.html",
         {"quiz": quiz, "question": question, "form": form},
         status=400 if form.errors else 200,
+    )
+
+
+def _example_initial(example) -> dict:
+    initial = {
+        name: example.justification.get(name, "")
+        for name, _l in CalibrationExampleForm.PARTS
+    }
+    initial["position"] = example.position
+    initial.update({f"c{i}": str(level) for i, level in enumerate(example.levels)})
+    initial.update({f"r{i}": reason for i, reason in enumerate(example.reasons)})
+    return initial
+
+
+@instructor_required
+def calibration_example_edit(request, pk: int):
+    """Change a calibration example: its justification, levels, reasons or order."""
+    example = selectors.example_for_instructor(user=request.user, example_id=pk)
+    question = example.question
+    form = CalibrationExampleForm(
+        request.POST if request.method == "POST" else None,
+        criteria=question.marking_criteria(),
+        initial=_example_initial(example),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_calibration_example(
+                example=example,
+                justification=form.justification(),
+                levels=form.levels(),
+                reasons=form.reasons(),
+                position=form.cleaned_data["position"],
+            )
+        except ValidationError as error:
+            _service_errors(form, error)
+        else:
+            messages.success(request, _("Calibration example saved."))
+            return redirect("peer-instructor:quiz", quiz_id=question.quiz_id)
+    return render(
+        request,
+        "peerreview/instructor/example.html",
+        {"quiz": question.quiz, "question": question, "form": form, "example": example},
+        status=400 if form.errors else 200,
+    )
+
+
+@instructor_required
+def calibration_example_delete(request, pk: int):
+    """Confirm, then remove a calibration example (and the calibrations on it)."""
+    example = selectors.example_for_instructor(user=request.user, example_id=pk)
+    quiz = example.question.quiz
+    if request.method == "POST":
+        services.delete_calibration_example(example=example)
+        messages.success(request, _("Calibration example deleted."))
+        return redirect("peer-instructor:quiz", quiz_id=quiz.pk)
+    return render(
+        request,
+        "peerreview/instructor/example_confirm_delete.html",
+        {"quiz": quiz, "example": example, "calibrated": example.attempts.count()},
     )
 
 

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from quizzes.models import Question, Quiz, Response
+from quizzes.models import Attempt, Question, Quiz, Response
 
 
 class PeerReviewSetup(models.Model):
@@ -54,6 +54,19 @@ class PeerReviewSetup(models.Model):
 
     def __str__(self) -> str:
         return f"Peer review of {self.quiz}"
+
+
+class WaitingAttempt(models.Model):
+    """A scored attempt of a quiz with peer review whose answers wait to be registered:
+    written by the grading receiver in the grading transaction, taken (deleted) by the
+    next allocation run of the quiz, which registers every waiting attempt at once. A
+    burst of submits is served by one run; the later tasks find no row and stop."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="+")
+    attempt = models.OneToOneField(Attempt, on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self) -> str:
+        return f"Attempt {self.attempt_id} waits for peer review"
 
 
 class CalibrationExample(models.Model):

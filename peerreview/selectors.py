@@ -15,6 +15,7 @@ from quizzes.grading import justification
 from quizzes.instructing import taught_attempts
 from quizzes.models import Question, Quiz
 
+from . import terms
 from .models import (
     CalibrationAttempt,
     CalibrationExample,
@@ -87,7 +88,10 @@ def received_visible(submission: Submission, *, now: datetime | None = None) -> 
     or the review deadline has passed."""
     now = now or timezone.now()
     setup = submission.question.quiz.peer_review
-    if setup.review_deadline <= now:
+    deadline = terms.for_students(setup, [submission.author_id])[
+        submission.author_id
+    ].review_deadline
+    if deadline <= now:
         return True
     return not ReviewAssignment.objects.filter(
         reviewer_id=submission.author_id,
@@ -129,17 +133,33 @@ def rubric_rows(criteria: list[dict], levels: list[int] | None) -> list[dict]:
 # The instructor's side ---------------------------------------------------------------
 
 
-def quiz_for_instructor(*, user, quiz_id: int) -> Quiz:
-    """A quiz of a course I teach (every course for those who teach every cohort)."""
-    quizzes = Quiz.objects.select_related("course", "peer_review")
+def _taught_quizzes(user):
+    """The quizzes of courses I teach (every course for those who teach every cohort)."""
     from courses.models import teaches_every_cohort
 
+    quizzes = Quiz.objects.all()
     if not teaches_every_cohort(user):
         quizzes = quizzes.filter(
             Q(course__in=Course.objects.filter(instructors=user).values("pk"))
             | Q(course__cohorts__instructors=user)
-        ).distinct()
+        )
+    return quizzes
+
+
+def quiz_for_instructor(*, user, quiz_id: int) -> Quiz:
+    """A quiz of a course I teach (every course for those who teach every cohort)."""
+    quizzes = _taught_quizzes(user).select_related("course", "peer_review").distinct()
     return get_object_or_404(quizzes, pk=quiz_id)
+
+
+def example_for_instructor(*, user, example_id: int) -> CalibrationExample:
+    """A calibration example of a quiz I teach, with its question and quiz (404 else)."""
+    return get_object_or_404(
+        CalibrationExample.objects.select_related(
+            "question__quiz__course", "question__rubric"
+        ).filter(question__quiz__in=_taught_quizzes(user).values("pk")),
+        pk=example_id,
+    )
 
 
 def submissions_for_instructor(*, user, quiz_id: int):

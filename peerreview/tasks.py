@@ -7,8 +7,8 @@ from django.db import OperationalError
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from . import notices, services
-from .models import PeerReviewSetup, ReviewAssignment
+from . import notices, services, terms
+from .models import ReviewAssignment
 
 
 @shared_task(
@@ -36,7 +36,8 @@ def sweep_review_deadlines() -> dict:
         due_at__lte=now,
     )
     quiz_ids = list(
-        PeerReviewSetup.objects.filter(enabled=True, review_deadline__lte=now)
+        terms.setups_in_use()
+        .filter(review_deadline__lte=now)
         .filter(Q(deadline_swept_at__isnull=True) | Exists(overdue))
         .values_list("quiz_id", flat=True)[:200]
     )

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
@@ -38,6 +39,21 @@ def add_service_error(form: forms.Form, error: Exception) -> None:
         form.add_error(None, error)
 
 
+def _choice(value: bool | None) -> str:
+    return {None: "", True: "on", False: "off"}[value]
+
+
+def _as_the_quiz(label, *, on, off) -> forms.TypedChoiceField:
+    """On, off, or empty for the quiz's own setting (None)."""
+    return forms.TypedChoiceField(
+        label=label,
+        required=False,
+        choices=[("", _("As the quiz is set")), ("on", on), ("off", off)],
+        coerce=lambda value: value == "on",
+        empty_value=None,
+    )
+
+
 class AssignmentForm(forms.Form):
     """Assign a quiz, or change an assignment's dates and limits."""
 
@@ -61,12 +77,46 @@ class AssignmentForm(forms.Form):
         help_text=_("Empty to use the quiz's limit."),
     )
 
+    peer_review = _as_the_quiz(
+        _("Peer review of justifications"),
+        on=_("On for this cohort"),
+        off=_("Off for this cohort"),
+    )
+    peer_review_deadline = _when(
+        _("Review deadline"),
+        required=False,
+        help_text=_("Empty to use the quiz's review deadline."),
+    )
+    peer_scores_count = _as_the_quiz(
+        _("Peer scores"),
+        on=_("Count as the justification's score"),
+        off=_("Only advise me"),
+    )
+
+    PEER_FIELDS = ("peer_review", "peer_review_deadline", "peer_scores_count")
+
     def __init__(self, *args, quizzes, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["quiz"].queryset = quizzes
         if editing:
             # The quiz of an assignment is fixed; delete and re-assign to change it.
             del self.fields["quiz"]
+
+    def main_fields(self):
+        return [f for f in self.visible_fields() if f.name not in self.PEER_FIELDS]
+
+    def peer_fields(self):
+        return [self[name] for name in self.PEER_FIELDS]
+
+    @staticmethod
+    def peer_initial(assignment) -> dict:
+        """The peer-review choices of an assignment, as the form shows them."""
+        return {
+            "peer_review": _choice(assignment.peer_review),
+            "peer_review_deadline": assignment.peer_review_deadline
+            and timezone.localtime(assignment.peer_review_deadline),
+            "peer_scores_count": _choice(assignment.peer_scores_count),
+        }
 
 
 class ExtensionForm(forms.Form):

@@ -86,6 +86,9 @@ def assignment_create(request, pk: int):
                 due_at=data["due_at"],
                 attempts_allowed=data["attempts_allowed"],
                 time_limit_minutes=data["time_limit_minutes"],
+                peer_review=data["peer_review"],
+                peer_review_deadline=data["peer_review_deadline"],
+                peer_scores_count=data["peer_scores_count"],
             )
         except (ValidationError, DomainError) as error:
             add_service_error(form, error)
@@ -105,7 +108,7 @@ def assignment_create(request, pk: int):
 
 @instructor_required
 def assignment_edit(request, pk: int):
-    """Change an assignment's dates and limits."""
+    """Change an assignment's dates, limits and peer review."""
     assignment = selectors.assignment_for(user=request.user, assignment_id=pk)
     form = AssignmentForm(
         request.POST or None,
@@ -116,6 +119,7 @@ def assignment_edit(request, pk: int):
             "due_at": timezone.localtime(assignment.due_at),
             "attempts_allowed": assignment.attempts_allowed,
             "time_limit_minutes": assignment.time_limit_minutes,
+            **AssignmentForm.peer_initial(assignment),
         },
     )
     if request.method == "POST" and form.is_valid():

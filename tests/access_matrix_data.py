@@ -860,6 +860,24 @@ PEER_PAGES = (
         ),
     ),
     Route(
+        "peer-instructor:example-edit",
+        "instructor/peer/examples/<int:pk>/edit/",
+        _missing,
+        (
+            Check(GET, instructor_page(404)),
+            Check(POST, instructor_page(404), body=_empty),
+        ),
+    ),
+    Route(
+        "peer-instructor:example-delete",
+        "instructor/peer/examples/<int:pk>/delete/",
+        _missing,
+        (
+            Check(GET, instructor_page(404)),
+            Check(POST, instructor_page(404), body=_empty),
+        ),
+    ),
+    Route(
         "peer-instructor:answer",
         "instructor/peer/answers/<int:pk>/",
         _missing,

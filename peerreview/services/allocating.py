@@ -8,17 +8,19 @@ writes nothing), so one run can serve the tasks of many submits.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q, Value
 from django.utils import timezone
 
 from quizzes.models import Attempt, Question, Response
 
-from .. import allocation, nav, notices
-from ..models import PeerReviewSetup, ReviewAssignment, Submission
+from .. import allocation, nav, notices, terms
+from ..models import PeerReviewSetup, ReviewAssignment, Submission, WaitingAttempt
+from . import rows
 
 __all__ = ["allocate_reviews", "peer_questions"]
 
@@ -37,39 +39,80 @@ def peer_questions(quiz_id: int):
     )
 
 
-def _register(quiz_id: int, attempt_ids: list[int] | None = None) -> int:
-    """Make a Submission of every finished, answered justification not yet under review
-    (of the given attempts only, when named: a submit's task looks at its own rows, not
-    the whole quiz)."""
+def _fresh(quiz_id: int, attempt_ids: list[int] | None):
+    """The finished, answered justifications of the quiz not yet under review (of the
+    given attempts only, when named), oldest first."""
     responses = Response.objects.all()
     if attempt_ids is not None:
         responses = responses.filter(attempt_id__in=attempt_ids)
-    fresh = (
-        responses.filter(
-            question__in=peer_questions(quiz_id),
-            needs_manual=True,
-            attempt__state__in=(Attempt.State.NEEDS_REVIEW, Attempt.State.GRADED),
-        )
-        .exclude(
-            Exists(
-                Submission.objects.filter(
-                    question_id=OuterRef("question_id"),
-                    author_id=OuterRef("attempt__student_id"),
-                )
+    return responses.filter(
+        question__in=peer_questions(quiz_id),
+        needs_manual=True,
+        attempt__state__in=(Attempt.State.NEEDS_REVIEW, Attempt.State.GRADED),
+    ).exclude(
+        Exists(
+            Submission.objects.filter(
+                question_id=OuterRef("question_id"),
+                author_id=OuterRef("attempt__student_id"),
             )
         )
-        .order_by("attempt__submitted_at", "id")
-        .values_list(
-            "id", "question_id", "attempt__student_id", "attempt__submitted_at"
-        )
     )
-    rows = [
-        Submission(response_id=rid, question_id=qid, author_id=author, submitted_at=at)
-        for rid, qid, author, at in fresh
-    ]
+
+
+def _anything_waiting(quiz_id: int) -> bool:
+    """Whether an attempt of the quiz waits to be registered: one cheap query, without
+    the lock or a transaction. The run that took a waiting attempt allocated for its
+    answers in the same transaction, so a task that finds none has nothing to do."""
+    return WaitingAttempt.objects.filter(quiz_id=quiz_id).exists()
+
+
+def _register(setup: PeerReviewSetup, attempt_ids: list[int] | None = None) -> int:
+    """Make a Submission of every finished, answered justification not yet under review
+    of the attempts waiting for the quiz and the named ones (or of the whole quiz, when
+    none are named), whose author has peer review on (terms), in one INSERT ... SELECT."""
+    quiz_id = setup.quiz_id
+    if attempt_ids is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {WaitingAttempt._meta.db_table} WHERE quiz_id = %s"
+                " RETURNING attempt_id",
+                [quiz_id],
+            )
+            attempt_ids = sorted({*attempt_ids, *(row[0] for row in cursor)})
+    else:
+        WaitingAttempt.objects.filter(quiz_id=quiz_id).delete()
+    select, params = (
+        _fresh(quiz_id, attempt_ids)
+        .alias(peer_on=terms.enabled_for_author(setup, OuterRef("attempt__student_id")))
+        .filter(peer_on=True)
+        .order_by("attempt__submitted_at", "id")
+        .annotate(
+            zero_assigned=Value(0),
+            zero_to_give=Value(0),
+            zero_done=Value(0),
+            not_to_instructor=Value(False),
+        )
+        .values_list(
+            "id",
+            "question_id",
+            "attempt__student_id",
+            "attempt__submitted_at",
+            "zero_assigned",
+            "zero_to_give",
+            "zero_done",
+            "not_to_instructor",
+        )
+        .query.sql_with_params()
+    )
     # A student's first finished attempt is the one reviewed (unique question+author).
-    created = Submission.objects.bulk_create(rows, ignore_conflicts=True)
-    return len(created)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Submission._meta.db_table} (response_id, question_id,"
+            " author_id, submitted_at, assigned, to_give, done, needs_instructor) "
+            f"{select} ON CONFLICT DO NOTHING",
+            params,
+        )
+        return cursor.rowcount
 
 
 @dataclass
@@ -116,36 +159,25 @@ def _write(
     reviewers: list[allocation.Reviewer],
     by_user: dict[int, int],
     *,
-    due: datetime,
+    due: Callable[[int], datetime],
     now: datetime,
     round: int = 0,
 ) -> None:
-    ReviewAssignment.objects.bulk_create(
-        [
-            ReviewAssignment(
-                submission_id=answer,
-                question_id=question_id,
-                reviewer_id=user,
-                author_id=answers[answer].author,
-                round=round,
-                assigned_at=now,
-                due_at=due,
-            )
-            for user, answer in pairs
-        ]
-    )
-    changed = {answer for _u, answer in pairs}
-    Submission.objects.bulk_update(
-        [Submission(pk=a, assigned=answers[a].assigned) for a in changed], ["assigned"]
+    rows.insert_reviews(
+        [(answer, user, answers[answer].author) for user, answer in pairs],
+        question_id=question_id,
+        due=due,
+        now=now,
+        round=round,
     )
     givers = {user for user, _a in pairs}
-    Submission.objects.bulk_update(
-        [
-            Submission(pk=by_user[r.user], to_give=r.to_give)
+    rows.set_counts(
+        assigned={answer: answers[answer].assigned for _u, answer in pairs},
+        to_give={
+            by_user[r.user]: r.to_give
             for r in reviewers
             if r.user in givers and r.user in by_user
-        ],
-        ["to_give"],
+        },
     )
 
 
@@ -161,14 +193,14 @@ def _swap(
     under: dict[int, allocation.Answer],
     own_taken: list[tuple[int, int]],
     k: int,
-    due: datetime,
+    due: terms.Deadlines,
     now: datetime,
 ) -> list[int]:
     """Give reviewers left short an unwritten review of a peer, who reviews their answer
     instead (allocation.swap); returns the short reviewers served, once per review.
 
-    Reads one bounded set (the latest unwritten reviews) and writes one UPDATE per
-    short reviewer and one INSERT."""
+    Reads one bounded set (the latest unwritten reviews) and the deadlines of the peers
+    it moves, and writes one UPDATE per short reviewer and one INSERT."""
     recent = list(
         ReviewAssignment.objects.filter(
             question_id=question_id, state=ReviewAssignment.State.ASSIGNED
@@ -192,45 +224,38 @@ def _swap(
         return []
     # Follow each row through the moves (a row handed over may be handed on again):
     # (reviewer, answer) -> the existing row's id, or None for a row to create.
-    rows: dict[tuple[int, int], int | None] = {
+    handover: dict[tuple[int, int], int | None] = {
         (user, answer): pk for pk, user, answer, _author in recent
     }
     own = {r.user: r.position for r in short}
     for other, answer, reviewer in moves:
-        rows[(reviewer, answer)] = rows.pop((other, answer))
-        rows[(other, own[reviewer])] = None
+        handover[(reviewer, answer)] = handover.pop((other, answer))
+        handover[(other, own[reviewer])] = None
     original = {pk: user for pk, user, _a, _au in recent}
     handed: dict[int, list[int]] = {}
-    for (user, _answer), pk in rows.items():
+    for (user, _answer), pk in handover.items():
         if pk is not None and original[pk] != user:
             handed.setdefault(user, []).append(pk)
+    # The peers who now review a short reviewer's answer write it by their deadline.
+    due.load({other for other, _a, _r in moves})
     for user, pks in handed.items():
         ReviewAssignment.objects.filter(
             pk__in=pks, state=ReviewAssignment.State.ASSIGNED
-        ).update(reviewer_id=user)
+        ).update(reviewer_id=user, due_at=due(user))
     authors = {r.position: r.user for r in short}
-    ReviewAssignment.objects.bulk_create(
+    rows.insert_reviews(
         [
-            ReviewAssignment(
-                submission_id=answer,
-                question_id=question_id,
-                reviewer_id=user,
-                author_id=authors[answer],
-                assigned_at=now,
-                due_at=due,
-            )
-            for (user, answer), pk in rows.items()
+            (answer, user, authors[answer])
+            for (user, answer), pk in handover.items()
             if pk is None
-        ]
-    )
-    Submission.objects.bulk_update(
-        [
-            Submission(
-                pk=r.position, to_give=r.to_give, assigned=under[r.position].assigned
-            )
-            for r in short
         ],
-        ["to_give", "assigned"],
+        question_id=question_id,
+        due=due,
+        now=now,
+    )
+    rows.set_counts(
+        assigned={r.position: under[r.position].assigned for r in short},
+        to_give={r.position: r.to_give for r in short},
     )
     return [reviewer for _o, _a, reviewer in moves]
 
@@ -253,21 +278,36 @@ def _under(
     return {pk: allocation.Answer(pk, author, count) for pk, author, count in found}
 
 
-@transaction.atomic
 def allocate_reviews(
     *, quiz_id: int, attempt_ids: list[int] | None = None, now: datetime | None = None
 ) -> Allocated:
-    """Register new answers of the quiz (those of `attempt_ids`, or all) and give every
-    reviewer short of k reviews the least-reviewed peers' answers of the same question."""
+    """Register new answers of the quiz (those of the waiting attempts and
+    `attempt_ids`, or all when none are named) and give every reviewer short of k
+    reviews the least-reviewed peers' answers of the same question.
+
+    A submit's task (attempts named) that finds no attempt of the quiz waiting returns
+    after one query: an earlier run took its attempt (a burst of submits is served by
+    the first run). An attempt named but not marked waiting (a task queued before the
+    queue existed) is registered by a run that finds others waiting, or at the latest
+    by the deadline sweep, which registers the whole quiz.
+    """
+    if attempt_ids is not None and not _anything_waiting(quiz_id):
+        return Allocated(0, 0)
+    return _allocate(quiz_id=quiz_id, attempt_ids=attempt_ids, now=now)
+
+
+@transaction.atomic
+def _allocate(
+    *, quiz_id: int, attempt_ids: list[int] | None, now: datetime | None
+) -> Allocated:
     now = now or timezone.now()
-    setup = (
-        PeerReviewSetup.objects.select_for_update()
-        .filter(quiz_id=quiz_id, enabled=True)
-        .first()
-    )
+    setup = terms.setups_in_use().select_for_update().filter(quiz_id=quiz_id).first()
     if setup is None:
         return Allocated(0, 0)
-    registered = _register(quiz_id, attempt_ids)
+    registered = _register(setup, attempt_ids)
+    if attempt_ids is not None and not registered:
+        # Another run took this submit's answers (and allocated for them) first.
+        return Allocated(0, 0)
     k = setup.reviews_per_student
     assigned = 0
     waiting: dict[int, int] = {}
@@ -286,6 +326,9 @@ def allocate_reviews(
         .values_list("question_id", "id", "author_id", "to_give", "assigned")
     ):
         needy_by_question.setdefault(question_id, []).append(tuple(row))
+    # Each reviewer writes by their own deadline (their assignment's, or the quiz's).
+    deadlines = terms.Deadlines(setup)
+    deadlines.load({row[1] for rows_ in needy_by_question.values() for row in rows_})
     for question_id, needy in needy_by_question.items():
         under = _under(question_id, needy, k)
         taken, own_taken = _taken_and_own(question_id, needy)
@@ -302,7 +345,7 @@ def allocate_reviews(
                 under,
                 reviewers,
                 {author: pk for pk, author, _g, _got in needy},
-                due=setup.review_deadline,
+                due=deadlines,
                 now=now,
             )
         short = [r for r in reviewers if r.to_give < k and r.position in under]
@@ -313,7 +356,7 @@ def allocate_reviews(
                 under,
                 own_taken + pairs,  # with the reviews just planned
                 k,
-                setup.review_deadline,
+                deadlines,
                 now,
             )
             if short

@@ -9,8 +9,8 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
-from .. import allocation
-from ..models import PeerReviewSetup, ReviewAssignment, Submission
+from .. import allocation, terms
+from ..models import ReviewAssignment, Submission
 from .allocating import _register, _taken, _write, peer_questions
 
 __all__ = ["sweep_deadline"]
@@ -23,13 +23,14 @@ def sweep_deadline(*, quiz_id: int, now: datetime | None = None) -> dict:
     left for to the instructor. Idempotent: nothing is due twice."""
     now = now or timezone.now()
     setup = (
-        PeerReviewSetup.objects.select_for_update()
-        .filter(quiz_id=quiz_id, enabled=True, review_deadline__lte=now)
+        terms.setups_in_use()
+        .select_for_update()
+        .filter(quiz_id=quiz_id, review_deadline__lte=now)
         .first()
     )
     if setup is None:
         return {"expired": 0, "reassigned": 0, "to_instructor": 0}
-    _register(quiz_id)
+    _register(setup)
     k = setup.reviews_per_student
     late = ReviewAssignment.objects.filter(
         submission__question__quiz_id=quiz_id,
@@ -94,7 +95,7 @@ def sweep_deadline(*, quiz_id: int, now: datetime | None = None) -> dict:
                 short,
                 reviewers,
                 {author: pk for pk, author, _g in finished},
-                due=due,
+                due=lambda _reviewer: due,
                 now=now,
                 round=1,
             )

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from quizzes import services as quiz_services
 from quizzes.services import as_points
 
-from .. import notices, scoring
+from .. import notices, scoring, terms
 from ..models import (
     CalibrationAttempt,
     CalibrationExample,
@@ -84,6 +84,7 @@ def _recompute(
     )
     combined = scoring.combine(criteria, rows)
     setup = PeerReviewSetup.objects.get(quiz_id=submission.question.quiz_id)
+    author_terms = terms.for_students(setup, [submission.author_id])
     complete = len(rows) >= setup.reviews_per_student
     result, _created = PeerResult.objects.update_or_create(
         submission=submission,
@@ -96,7 +97,8 @@ def _recompute(
             "updated_at": now,
         },
     )
-    if complete and setup.scores_count and result.override_levels is None:
+    scores_count = author_terms[submission.author_id].scores_count
+    if complete and scores_count and result.override_levels is None:
         quiz_services.score_response(
             response_id=submission.response_id,
             grader=None,

@@ -10,9 +10,15 @@ from django.utils.translation import gettext as _
 
 from quizzes.models import Question, Quiz
 
-from ..models import CalibrationExample, PeerReviewSetup
+from .. import scoring
+from ..models import CalibrationAttempt, CalibrationExample, PeerReviewSetup
 
-__all__ = ["add_calibration_example", "save_setup"]
+__all__ = [
+    "add_calibration_example",
+    "delete_calibration_example",
+    "save_setup",
+    "update_calibration_example",
+]
 
 
 @transaction.atomic
@@ -81,3 +87,37 @@ def add_calibration_example(
     example.full_clean()
     example.save()
     return example
+
+
+@transaction.atomic
+def update_calibration_example(
+    *,
+    example: CalibrationExample,
+    justification: dict,
+    levels: list[int],
+    reasons: list[str],
+    position: int,
+) -> CalibrationExample:
+    """Change an example the instructor scored; students who already calibrated on it
+    are measured again against the new levels (their reviews already written keep the
+    weight they were written with)."""
+    example = CalibrationExample.objects.select_for_update().get(pk=example.pk)
+    example.justification = justification
+    example.levels = levels
+    example.reasons = reasons
+    example.position = position
+    example.full_clean()
+    example.save()
+    criteria = example.question.marking_criteria()
+    attempts = list(CalibrationAttempt.objects.filter(example=example))
+    for attempt in attempts:
+        attempt.error = round(
+            scoring.calibration_error(criteria, attempt.levels, example.levels), 4
+        )
+    CalibrationAttempt.objects.bulk_update(attempts, ["error"])
+    return example
+
+
+def delete_calibration_example(*, example: CalibrationExample) -> None:
+    """Remove an example, and the students' calibrations on it with it."""
+    example.delete()

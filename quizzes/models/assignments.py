@@ -25,6 +25,17 @@ class Assignment(models.Model):
     time_limit_minutes = models.PositiveIntegerField(
         null=True, blank=True, help_text=_("Empty to use the quiz's limit.")
     )
+    # Peer review for this cohort (the peerreview app reads them): each empty field
+    # keeps the quiz's peer-review setting.
+    peer_review = models.BooleanField(
+        null=True, blank=True, help_text=_("Empty to use the quiz's peer review.")
+    )
+    peer_review_deadline = models.DateTimeField(
+        null=True, blank=True, help_text=_("Empty to use the quiz's review deadline.")
+    )
+    peer_scores_count = models.BooleanField(
+        null=True, blank=True, help_text=_("Empty to use the quiz's setting.")
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -79,6 +79,28 @@ def _check_limits(
         raise ValidationError(errors)
 
 
+def _check_peer(
+    *,
+    opens_at: datetime,
+    peer_review: bool | None,
+    peer_review_deadline: datetime | None,
+    peer_scores_count: bool | None,
+) -> None:
+    errors: dict[str, str] = {}
+    if peer_review is False and (
+        peer_review_deadline is not None or peer_scores_count is not None
+    ):
+        errors["peer_review"] = _(
+            "Peer review is off for this cohort: leave its deadline and scoring empty."
+        )
+    if peer_review_deadline is not None and peer_review_deadline <= opens_at:
+        errors["peer_review_deadline"] = _(
+            "The review deadline must be after the open date."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def assign_quiz(
     *,
@@ -89,6 +111,9 @@ def assign_quiz(
     opens_at: datetime | None = None,
     attempts_allowed: int | None = None,
     time_limit_minutes: int | None = None,
+    peer_review: bool | None = None,
+    peer_review_deadline: datetime | None = None,
+    peer_scores_count: bool | None = None,
     now: datetime | None = None,
 ) -> Assignment:
     """Set a quiz of the cohort's course for the cohort, with its dates and limits."""
@@ -115,6 +140,12 @@ def assign_quiz(
         attempts_allowed=attempts_allowed,
         time_limit_minutes=time_limit_minutes,
     )
+    _check_peer(
+        opens_at=opens_at,
+        peer_review=peer_review,
+        peer_review_deadline=peer_review_deadline,
+        peer_scores_count=peer_scores_count,
+    )
     if Assignment.objects.filter(cohort=cohort, quiz=quiz).exists():
         raise DomainError(
             _("“%(quiz)s” is already assigned to %(cohort)s; edit that assignment.")
@@ -130,6 +161,9 @@ def assign_quiz(
                 due_at=due_at,
                 attempts_allowed=attempts_allowed,
                 time_limit_minutes=time_limit_minutes,
+                peer_review=peer_review,
+                peer_review_deadline=peer_review_deadline,
+                peer_scores_count=peer_scores_count,
                 created_by=instructor,
                 created_at=now,
             )
@@ -148,8 +182,12 @@ def update_assignment(
     due_at: datetime | _Unset = UNSET,
     attempts_allowed: int | None | _Unset = UNSET,
     time_limit_minutes: int | None | _Unset = UNSET,
+    peer_review: bool | None | _Unset = UNSET,
+    peer_review_deadline: datetime | None | _Unset = UNSET,
+    peer_scores_count: bool | None | _Unset = UNSET,
 ) -> Assignment:
-    """Change an assignment's dates or limits; arguments left out keep their value."""
+    """Change an assignment's dates, limits or peer review (None: the quiz's);
+    arguments left out keep their value."""
     locked = (
         Assignment.objects.select_for_update(of=("self",))
         .select_related("cohort", "quiz")
@@ -163,6 +201,9 @@ def update_assignment(
             "due_at": due_at,
             "attempts_allowed": attempts_allowed,
             "time_limit_minutes": time_limit_minutes,
+            "peer_review": peer_review,
+            "peer_review_deadline": peer_review_deadline,
+            "peer_scores_count": peer_scores_count,
         }.items()
         if value is not UNSET
     }
@@ -174,6 +215,12 @@ def update_assignment(
         quiz=locked.quiz,
         attempts_allowed=locked.attempts_allowed,
         time_limit_minutes=locked.time_limit_minutes,
+    )
+    _check_peer(
+        opens_at=locked.opens_at,
+        peer_review=locked.peer_review,
+        peer_review_deadline=locked.peer_review_deadline,
+        peer_scores_count=locked.peer_scores_count,
     )
     if changes:
         locked.save(update_fields=list(changes))
