@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quizzes', '0013_grading_queue_indexes'),
+        ('quizzes', '0015_remove_response_graded_question'),
     ]
 
     operations = [
