@@ -23,7 +23,7 @@ from . import statistics as qstats
 from .moments import QuestionSums, TotalSums
 from .selectors import CHOICE_KINDS, SCALE_KINDS, AnswerColumns, _add_answer
 
-__all__ = ["QuizSums", "chosen_attempts", "quiz_sums"]
+__all__ = ["QuizSums", "chosen_attempts", "quiz_sums", "sums_statement"]
 
 # Answers read per round trip of the server-side cursor.
 CHUNK_SIZE = 2_000
@@ -63,43 +63,45 @@ class QuizSums:
 
 
 # Every chosen attempt gets a mark for every question (0 where it has no response row),
-# as quiz_matrix's AttemptScores do; r is the mark on the rest of the test.
+# as quiz_matrix's AttemptScores do; r is the mark on the rest of the test. An attempt of
+# a quiz without questions keeps one row (question NULL, x 0), so it still counts.
+#
+# No step joins two sets of the quiz's size to each other (docs/decisions/0005): with
+# stale table statistics the planner believes one row and pairs such sets in a nested
+# loop, which is quadratic. Each (attempt, question) reads its mark by a subquery on
+# both columns, which only quizzes_response's unique index answers (a join there was
+# seen probing the question's index and filtering 45 million rows at 3,000 attempts).
+# The rest of test comes from a window over the attempt's rows, not a join back to the
+# totals, and the rank pairing of the sorted marks with the sorted rests zips two sorted
+# arrays per question (multi-argument unnest) instead of joining on the rank.
 _SUMS_SQL = """
 WITH picked AS ({picked}),
 marks AS MATERIALIZED (
-    SELECT p.id AS attempt_id, q.id AS question_id, COALESCE(r.score, 0) AS x
+    SELECT p.id AS attempt_id, q.id AS question_id, COALESCE((
+        SELECT r.score FROM quizzes_response r
+        WHERE r.attempt_id = p.id AND r.question_id = q.id
+    ), 0) AS x
     FROM picked p
-    CROSS JOIN unnest(%s::bigint[]) AS q(id)
-    LEFT JOIN quizzes_response r ON r.attempt_id = p.id AND r.question_id = q.id
+    LEFT JOIN unnest(%s::bigint[]) AS q(id) ON true
 ),
-totals AS MATERIALIZED (
-    SELECT p.id AS attempt_id, COALESCE(SUM(m.x), 0) AS total
-    FROM picked p LEFT JOIN marks m ON m.attempt_id = p.id
-    GROUP BY p.id
+totals AS (
+    SELECT attempt_id, SUM(x) AS total FROM marks GROUP BY attempt_id
 ),
-joined AS MATERIALIZED (
-    SELECT m.question_id, m.x, t.total - m.x AS r
-    FROM marks m JOIN totals t USING (attempt_id)
+joined AS (
+    SELECT question_id, x, SUM(x) OVER (PARTITION BY attempt_id) - x AS r
+    FROM marks
+    WHERE question_id IS NOT NULL
 ),
-sorted_x AS (
-    SELECT question_id, x,
-           row_number() OVER (PARTITION BY question_id ORDER BY x) AS rank
+by_question AS (
+    SELECT question_id, COUNT(*) AS n, SUM(x) AS sx, SUM(x * x) AS sxx, SUM(r) AS sr,
+           SUM(r * r) AS srr, SUM(x * r) AS sxr,
+           array_agg(x ORDER BY x) AS xs, array_agg(r ORDER BY r) AS rs
     FROM joined
-),
-sorted_r AS (
-    SELECT question_id, r,
-           row_number() OVER (PARTITION BY question_id ORDER BY r) AS rank
-    FROM joined
-),
-paired AS (
-    SELECT question_id, SUM(sorted_x.x * sorted_r.r) AS sorted_xr
-    FROM sorted_x JOIN sorted_r USING (question_id, rank)
     GROUP BY question_id
 )
-SELECT j.question_id, COUNT(*), SUM(j.x), SUM(j.x * j.x), SUM(j.r), SUM(j.r * j.r),
-       SUM(j.x * j.r), MAX(p.sorted_xr), NULL::float8
-FROM joined j JOIN paired p USING (question_id)
-GROUP BY j.question_id
+SELECT question_id, n, sx, sxx, sr, srr, sxr,
+       (SELECT SUM(a * b) FROM unnest(xs, rs) AS paired(a, b)), NULL::float8
+FROM by_question
 UNION ALL
 SELECT NULL, COUNT(*), SUM(total), SUM(total ^ 2), SUM(total ^ 3), SUM(total ^ 4),
        NULL, NULL,
@@ -108,10 +110,42 @@ FROM totals
 """
 
 
-def _sums(chosen: QuerySet, question_ids: list[int]):
-    picked, params = chosen.values("id").query.sql_with_params()
+def _picked(*, quiz_id: int, which: str) -> tuple[str, list]:
+    """SQL for the ids of `chosen_attempts`, with no join of the quiz's attempts to itself.
+
+    `chosen_attempts` keeps the attempts whose id is among each student's picked one
+    (a semi-join the planner may run as a nested loop); here the picked attempt's state
+    is read in the same pass and the ungraded ones dropped. No ORDER BY on the result
+    (Attempt.Meta.ordering would join the course, lesson and student to sort it).
+    """
+    if which == "all":
+        query = chosen_attempts(quiz_id=quiz_id, which=which).values("id").order_by()
+        return query.query.sql_with_params()
+    picked = (
+        Attempt.objects.finished()
+        .filter(quiz_id=quiz_id)
+        .order_by(*_ORDER[which])
+        .distinct("student_id")
+        .values("id", "state")
+    )
+    sql, params = picked.query.sql_with_params()
+    return (
+        f"SELECT each.id FROM ({sql}) AS each WHERE each.state = %s",
+        [*params, Attempt.State.GRADED],
+    )
+
+
+def sums_statement(*, quiz_id: int, which: str, question_ids: list[int]):
+    """The statement adding up the sums, and its parameters (tests EXPLAIN it)."""
+    picked, params = _picked(quiz_id=quiz_id, which=which)
+    return _SUMS_SQL.format(picked=picked), [*params, question_ids]
+
+
+def _sums(*, quiz_id: int, which: str, question_ids: list[int]):
     with connection.cursor() as cursor:
-        cursor.execute(_SUMS_SQL.format(picked=picked), [*params, question_ids])
+        cursor.execute(
+            *sums_statement(quiz_id=quiz_id, which=which, question_ids=question_ids)
+        )
         rows = cursor.fetchall()
     sums: dict[int, QuestionSums] = {}
     totals = TotalSums(n=0)
@@ -174,7 +208,9 @@ def quiz_sums(*, quiz, which: str, max_marks: dict[int, float]) -> QuizSums:
     """The sums and tallies of a quiz whose questions (with choices) are prefetched."""
     questions = list(quiz.questions.all())
     chosen = chosen_attempts(quiz_id=quiz.pk, which=which)
-    totals, sums = _sums(chosen, [q.id for q in questions])
+    totals, sums = _sums(
+        quiz_id=quiz.pk, which=which, question_ids=[q.id for q in questions]
+    )
     choice_counts, answers = _tally_answers(chosen, questions)
     return QuizSums(
         questions=questions,
