@@ -66,23 +66,31 @@ class QuizSums:
 # as quiz_matrix's AttemptScores do; r is the mark on the rest of the test. An attempt of
 # a quiz without questions keeps one row (question NULL, x 0), so it still counts.
 #
-# No step joins two sets of the quiz's size to each other (docs/decisions/0005): with
-# stale table statistics the planner believes one row and pairs such sets in a nested
-# loop, which is quadratic. Each (attempt, question) reads its mark by a subquery on
-# both columns, which only quizzes_response's unique index answers (a join there was
-# seen probing the question's index and filtering 45 million rows at 3,000 attempts).
-# The rest of test comes from a window over the attempt's rows, not a join back to the
-# totals, and the rank pairing of the sorted marks with the sorted rests zips two sorted
-# arrays per question (multi-argument unnest) instead of joining on the rank.
+# No step joins or looks up rows per row of the quiz (docs/decisions/0005): with stale
+# table statistics the planner believes a freshly graded quiz has one attempt and pairs
+# sets in nested loops, which is quadratic (a rank join of 30,000 marks ran 75 s at 1,000
+# attempts; a per-mark lookup took the question's index and filtered 45 million rows at
+# 3,000). So each step is a scan, a sort or a grouping: the marks are the quiz's
+# responses grouped with a zero per (chosen attempt, question), kept where a chosen
+# attempt is in the group; the rest of test is a window over the attempt's marks; the
+# sorted marks and sorted rests are paired by zipping two sorted arrays per question
+# (multi-argument unnest) instead of joining on the rank.
 _SUMS_SQL = """
 WITH picked AS ({picked}),
-marks AS MATERIALIZED (
-    SELECT p.id AS attempt_id, q.id AS question_id, COALESCE((
-        SELECT r.score FROM quizzes_response r
-        WHERE r.attempt_id = p.id AND r.question_id = q.id
-    ), 0) AS x
+tagged AS (
+    SELECT p.id AS attempt_id, q.id AS question_id, 0::numeric AS x, 1 AS chosen
     FROM picked p
     LEFT JOIN unnest(%s::bigint[]) AS q(id) ON true
+    UNION ALL
+    SELECT r.attempt_id, r.question_id, COALESCE(r.score, 0), 0
+    FROM quizzes_response r
+    WHERE r.question_id = ANY(%s::bigint[])
+),
+marks AS MATERIALIZED (
+    SELECT attempt_id, question_id, SUM(x) AS x
+    FROM tagged
+    GROUP BY attempt_id, question_id
+    HAVING MAX(chosen) = 1
 ),
 totals AS (
     SELECT attempt_id, SUM(x) AS total FROM marks GROUP BY attempt_id
@@ -138,7 +146,7 @@ def _picked(*, quiz_id: int, which: str) -> tuple[str, list]:
 def sums_statement(*, quiz_id: int, which: str, question_ids: list[int]):
     """The statement adding up the sums, and its parameters (tests EXPLAIN it)."""
     picked, params = _picked(quiz_id=quiz_id, which=which)
-    return _SUMS_SQL.format(picked=picked), [*params, question_ids]
+    return _SUMS_SQL.format(picked=picked), [*params, question_ids, question_ids]
 
 
 def _sums(*, quiz_id: int, which: str, question_ids: list[int]):
