@@ -23,7 +23,7 @@ from . import statistics as qstats
 from .moments import QuestionSums, TotalSums
 from .selectors import CHOICE_KINDS, SCALE_KINDS, AnswerColumns, _add_answer
 
-__all__ = ["QuizSums", "chosen_attempts", "quiz_sums"]
+__all__ = ["QuizSums", "chosen_attempts", "quiz_sums", "sums_statement"]
 
 # Answers read per round trip of the server-side cursor.
 CHUNK_SIZE = 2_000
@@ -63,43 +63,53 @@ class QuizSums:
 
 
 # Every chosen attempt gets a mark for every question (0 where it has no response row),
-# as quiz_matrix's AttemptScores do; r is the mark on the rest of the test.
+# as quiz_matrix's AttemptScores do; r is the mark on the rest of the test. An attempt of
+# a quiz without questions keeps one row (question NULL, x 0), so it still counts.
+#
+# No step joins or looks up rows per row of the quiz (docs/decisions/0005): with stale
+# table statistics the planner believes a freshly graded quiz has one attempt and pairs
+# sets in nested loops, which is quadratic (a rank join of 30,000 marks ran 75 s at 1,000
+# attempts; a per-mark lookup took the question's index and filtered 45 million rows at
+# 3,000). So each step is a scan, a sort or a grouping: the marks are the quiz's
+# responses grouped with a zero per (chosen attempt, question), kept where a chosen
+# attempt is in the group; the rest of test is a window over the attempt's marks; the
+# sorted marks and sorted rests are paired by zipping two sorted arrays per question
+# (multi-argument unnest) instead of joining on the rank.
 _SUMS_SQL = """
 WITH picked AS ({picked}),
-marks AS MATERIALIZED (
-    SELECT p.id AS attempt_id, q.id AS question_id, COALESCE(r.score, 0) AS x
+tagged AS (
+    SELECT p.id AS attempt_id, q.id AS question_id, 0::numeric AS x, 1 AS chosen
     FROM picked p
-    CROSS JOIN unnest(%s::bigint[]) AS q(id)
-    LEFT JOIN quizzes_response r ON r.attempt_id = p.id AND r.question_id = q.id
+    LEFT JOIN unnest(%s::bigint[]) AS q(id) ON true
+    UNION ALL
+    SELECT r.attempt_id, r.question_id, COALESCE(r.score, 0), 0
+    FROM quizzes_response r
+    WHERE r.question_id = ANY(%s::bigint[])
 ),
-totals AS MATERIALIZED (
-    SELECT p.id AS attempt_id, COALESCE(SUM(m.x), 0) AS total
-    FROM picked p LEFT JOIN marks m ON m.attempt_id = p.id
-    GROUP BY p.id
+marks AS MATERIALIZED (
+    SELECT attempt_id, question_id, SUM(x) AS x
+    FROM tagged
+    GROUP BY attempt_id, question_id
+    HAVING MAX(chosen) = 1
 ),
-joined AS MATERIALIZED (
-    SELECT m.question_id, m.x, t.total - m.x AS r
-    FROM marks m JOIN totals t USING (attempt_id)
+totals AS (
+    SELECT attempt_id, SUM(x) AS total FROM marks GROUP BY attempt_id
 ),
-sorted_x AS (
-    SELECT question_id, x,
-           row_number() OVER (PARTITION BY question_id ORDER BY x) AS rank
+joined AS (
+    SELECT question_id, x, SUM(x) OVER (PARTITION BY attempt_id) - x AS r
+    FROM marks
+    WHERE question_id IS NOT NULL
+),
+by_question AS (
+    SELECT question_id, COUNT(*) AS n, SUM(x) AS sx, SUM(x * x) AS sxx, SUM(r) AS sr,
+           SUM(r * r) AS srr, SUM(x * r) AS sxr,
+           array_agg(x ORDER BY x) AS xs, array_agg(r ORDER BY r) AS rs
     FROM joined
-),
-sorted_r AS (
-    SELECT question_id, r,
-           row_number() OVER (PARTITION BY question_id ORDER BY r) AS rank
-    FROM joined
-),
-paired AS (
-    SELECT question_id, SUM(sorted_x.x * sorted_r.r) AS sorted_xr
-    FROM sorted_x JOIN sorted_r USING (question_id, rank)
     GROUP BY question_id
 )
-SELECT j.question_id, COUNT(*), SUM(j.x), SUM(j.x * j.x), SUM(j.r), SUM(j.r * j.r),
-       SUM(j.x * j.r), MAX(p.sorted_xr), NULL::float8
-FROM joined j JOIN paired p USING (question_id)
-GROUP BY j.question_id
+SELECT question_id, n, sx, sxx, sr, srr, sxr,
+       (SELECT SUM(a * b) FROM unnest(xs, rs) AS paired(a, b)), NULL::float8
+FROM by_question
 UNION ALL
 SELECT NULL, COUNT(*), SUM(total), SUM(total ^ 2), SUM(total ^ 3), SUM(total ^ 4),
        NULL, NULL,
@@ -108,10 +118,42 @@ FROM totals
 """
 
 
-def _sums(chosen: QuerySet, question_ids: list[int]):
-    picked, params = chosen.values("id").query.sql_with_params()
+def _picked(*, quiz_id: int, which: str) -> tuple[str, list]:
+    """SQL for the ids of `chosen_attempts`, with no join of the quiz's attempts to itself.
+
+    `chosen_attempts` keeps the attempts whose id is among each student's picked one
+    (a semi-join the planner may run as a nested loop); here the picked attempt's state
+    is read in the same pass and the ungraded ones dropped. No ORDER BY on the result
+    (Attempt.Meta.ordering would join the course, lesson and student to sort it).
+    """
+    if which == "all":
+        query = chosen_attempts(quiz_id=quiz_id, which=which).values("id").order_by()
+        return query.query.sql_with_params()
+    picked = (
+        Attempt.objects.finished()
+        .filter(quiz_id=quiz_id)
+        .order_by(*_ORDER[which])
+        .distinct("student_id")
+        .values("id", "state")
+    )
+    sql, params = picked.query.sql_with_params()
+    return (
+        f"SELECT each.id FROM ({sql}) AS each WHERE each.state = %s",
+        [*params, Attempt.State.GRADED],
+    )
+
+
+def sums_statement(*, quiz_id: int, which: str, question_ids: list[int]):
+    """The statement adding up the sums, and its parameters (tests EXPLAIN it)."""
+    picked, params = _picked(quiz_id=quiz_id, which=which)
+    return _SUMS_SQL.format(picked=picked), [*params, question_ids, question_ids]
+
+
+def _sums(*, quiz_id: int, which: str, question_ids: list[int]):
     with connection.cursor() as cursor:
-        cursor.execute(_SUMS_SQL.format(picked=picked), [*params, question_ids])
+        cursor.execute(
+            *sums_statement(quiz_id=quiz_id, which=which, question_ids=question_ids)
+        )
         rows = cursor.fetchall()
     sums: dict[int, QuestionSums] = {}
     totals = TotalSums(n=0)
@@ -174,7 +216,9 @@ def quiz_sums(*, quiz, which: str, max_marks: dict[int, float]) -> QuizSums:
     """The sums and tallies of a quiz whose questions (with choices) are prefetched."""
     questions = list(quiz.questions.all())
     chosen = chosen_attempts(quiz_id=quiz.pk, which=which)
-    totals, sums = _sums(chosen, [q.id for q in questions])
+    totals, sums = _sums(
+        quiz_id=quiz.pk, which=which, question_ids=[q.id for q in questions]
+    )
     choice_counts, answers = _tally_answers(chosen, questions)
     return QuizSums(
         questions=questions,
