@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 # pytest-xdist processes; browser tests share one of them, worker tests another.
 TEST_WORKERS ?= auto
 
-.PHONY: run test test-fast install install-dev setup lint format bench bench-exam-day bench-growth clean stack
+.PHONY: run test test-fast install install-dev setup lint format bench bench-exam-day bench-growth bench-peer-review clean stack
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -70,6 +70,11 @@ bench: install-dev
 # largest N with p95 < 250 ms per core and writes bench/EXAM_DAY.md (about 10-15 min).
 bench-exam-day: install-dev
 	$(BIN)/python -u -m bench.exam_day
+
+# Peer-review allocation (issue 17): 5,000 submissions vs 5,000 no-op tasks on one worker;
+# database bench_peer and Redis db 14 only; writes bench/PEER_REVIEW.md (about 2 min).
+bench-peer-review: install-dev
+	$(BIN)/python -u -m bench.peer_review
 
 # Growth curves (issue 20): each job's time per unit and peak memory at 1k, 10k and 100k
 # graded attempts; database bench_growth and Redis db 10 only; writes bench/GROWTH.md.

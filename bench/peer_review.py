@@ -1,6 +1,8 @@
 """Bench: assigning peer reviews for 5,000 submissions, as a ratio to a no-op task.
 
-`python -m bench.peer_review` (from the repository root). It drops and re-creates the
+`python -m bench.peer_review` (`make bench-peer-review`, from the repository root) writes
+bench/PEER_REVIEW.md (PEER_REVIEW_FILE elsewhere), which `make bench` leaves alone. It
+drops and re-creates the
 database `bench_peer`, uses Redis database 14 only (flushed at the start and the end),
 starts one Celery worker (prefork, concurrency 1, `bench.settings`) and stops it by its
 PID. Figures:
@@ -25,6 +27,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 os.environ["BENCH_DB_NAME"] = "bench_peer"
@@ -35,10 +38,36 @@ ROOT = Path(__file__).resolve().parent.parent
 N = int(os.environ.get("BENCH_PEER_N", "5000"))
 K = 3
 GOAL = 0.3
+REPORT = Path(os.environ.get("PEER_REVIEW_FILE", ROOT / "bench" / "PEER_REVIEW.md"))
+_lines: list[str] = []
 
 
 def _log(text: str) -> None:
     print(text, flush=True)
+    _lines.append(text)
+
+
+def _write_report(started: datetime, seconds: float) -> None:
+    """The run's figure lines, with when and under what load they were measured."""
+    load = " ".join(f"{n:.2f}" for n in os.getloadavg())
+    REPORT.write_text(
+        "\n".join(
+            [
+                "# Peer-review allocation",
+                "",
+                "Written by `python -m bench.peer_review` (`make bench-peer-review`); every",
+                "run overwrites this file. "
+                f"Run started {started:%Y-%m-%d %H:%M} UTC and took "
+                f"{seconds / 60:.1f} minutes; load average at the end {load} "
+                f"on {os.cpu_count()} cores.",
+                "",
+                "```",
+                *_lines,
+                "```",
+                "",
+            ]
+        )
+    )
 
 
 def _recreate_database() -> None:
@@ -215,6 +244,7 @@ def _drain(task, argses: list[tuple], n: int) -> float:
 
 
 def main() -> int:
+    started, clock = datetime.now(UTC), time.monotonic()
     _recreate_database()
     _flush_redis()
     import django
@@ -275,6 +305,7 @@ def main() -> int:
     )
     _steady_state(quiz, question, services)
     _flush_redis()
+    _write_report(started, time.monotonic() - clock)
     return 0
 
 
