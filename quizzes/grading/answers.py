@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .fit import FIT_PARTS, is_fit
 from .justification import PARTS, is_v2
@@ -99,11 +100,11 @@ def _clean_choices(value: Any, data: dict, choices: list[dict]) -> list[int]:
 
 
 def _clean_answer_text(value: Any, data: dict, choices: list[dict]) -> str:
-    return _text(value, _("The answer"))
+    return _text(value, gettext_lazy("The answer"))
 
 
 def _clean_value(value: Any, data: dict, choices: list[dict]) -> int | float:
-    number = _answer_number(value, _("The answer"))
+    number = _answer_number(value, gettext_lazy("The answer"))
     try:
         float(number)
     except OverflowError:
@@ -230,7 +231,7 @@ def _clean(kind: str, data: dict, choices: list[dict], answer: Any) -> dict:
 def _clean_justification(value: Any, data: dict) -> str | dict[str, str]:
     """One text (scoring 1), or under scoring 2 also the five parts by name."""
     if not isinstance(value, dict):
-        return _text(value, _("The justification"))
+        return _text(value, gettext_lazy("The justification"))
     if not is_v2(data):
         raise InvalidAnswer(_("This question takes its justification as one text."))
     return _clean_parts(value, PARTS)
@@ -247,7 +248,7 @@ def _clean_parts(value: Any, names: tuple[str, ...]) -> dict[str, str]:
     parts = {}
     for part in names:
         if not _blank("text", value.get(part)):
-            parts[part] = _text(value[part], _("The justification"))
+            parts[part] = _text(value[part], gettext_lazy("The justification"))
     if sum(len(text) for text in parts.values()) > MAX_TEXT_LENGTH:
         raise InvalidAnswer(
             _("%(what)s is longer than %(n)s characters.")

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .fit import check_fit, is_fit
 from .justification import SCORING_V2
@@ -100,7 +101,7 @@ def _check_unique_ids(items: list[dict], *, ints: bool, missing: str, twice: str
 
 
 def _check_choices(kind: str, choices: Any, *, fit: bool = False) -> None:
-    choices = _key_objects(choices, _("The choices"), 2)
+    choices = _key_objects(choices, gettext_lazy("The choices"), 2)
     seen = set()
     for choice in choices:
         choice_id = choice.get("id")
@@ -109,10 +110,10 @@ def _check_choices(kind: str, choices: Any, *, fit: bool = False) -> None:
         if choice_id in seen:
             raise InvalidKey(_("Two choices share an id."))
         seen.add(choice_id)
-        _key_text(choice.get("text"), _("A choice's text"), required=True)
-        _key_number(choice.get("credit"), _("A choice's credit"), -1, 1)
+        _key_text(choice.get("text"), gettext_lazy("A choice's text"), required=True)
+        _key_number(choice.get("credit"), gettext_lazy("A choice's credit"), -1, 1)
         for name in CHOICE_FEEDBACK:
-            _key_text(choice.get(name), _("A choice's feedback"))
+            _key_text(choice.get(name), gettext_lazy("A choice's feedback"))
     credits = [float(choice["credit"]) for choice in choices]
     if kind == TRUE_FALSE and len(choices) != 2:
         raise InvalidKey(_("A true/false question has exactly two choices."))
@@ -130,31 +131,35 @@ def _check_choices(kind: str, choices: Any, *, fit: bool = False) -> None:
 
 
 def _check_accepted(kind: str, data: dict) -> None:
-    answers = _key_objects(data.get("answers"), _("The accepted answers"), 1)
+    answers = _key_objects(data.get("answers"), gettext_lazy("The accepted answers"), 1)
     for answer in answers:
-        _key_number(answer.get("credit"), _("An answer's credit"), -1, 1)
-        _key_text(answer.get("feedback"), _("An answer's feedback"))
+        _key_number(answer.get("credit"), gettext_lazy("An answer's credit"), -1, 1)
+        _key_text(answer.get("feedback"), gettext_lazy("An answer's feedback"))
         if kind == SHORT_ANSWER:
-            text = _key_text(answer.get("text"), _("An accepted answer"), required=True)
+            text = _key_text(
+                answer.get("text"), gettext_lazy("An accepted answer"), required=True
+            )
             if not _normalise(text, wildcards=True).replace("*", "").strip():
                 raise InvalidKey(_("An accepted answer needs letters or digits."))
         elif "value" in answer:
-            _key_number(answer["value"], _("A numeric answer's value"))
+            _key_number(answer["value"], gettext_lazy("A numeric answer's value"))
             tolerance = answer.get("tolerance", 0)
-            _key_number(tolerance, _("A numeric answer's tolerance"), 0)
+            _key_number(tolerance, gettext_lazy("A numeric answer's tolerance"), 0)
         elif "min" in answer and "max" in answer:
-            low = _key_number(answer["min"], _("A numeric answer's min"))
-            if _key_number(answer["max"], _("A numeric answer's max")) < low:
+            low = _key_number(answer["min"], gettext_lazy("A numeric answer's min"))
+            if _key_number(answer["max"], gettext_lazy("A numeric answer's max")) < low:
                 raise InvalidKey(_("A numeric answer's min must not exceed its max."))
         else:
             raise InvalidKey(_("A numeric answer needs a value or a min and a max."))
     if not any(float(answer["credit"]) > 0 for answer in answers):
         raise InvalidKey(_("At least one accepted answer must earn credit."))
-    _key_text(data.get("feedback_wrong"), _("The feedback for wrong answers"))
+    _key_text(
+        data.get("feedback_wrong"), gettext_lazy("The feedback for wrong answers")
+    )
 
 
 def _check_ordering(data: dict) -> None:
-    items = _key_objects(data.get("items"), _("The items"), 2)
+    items = _key_objects(data.get("items"), gettext_lazy("The items"), 2)
     _check_unique_ids(
         items,
         ints=True,
@@ -162,11 +167,11 @@ def _check_ordering(data: dict) -> None:
         twice=_("Two items share an id."),
     )
     for item in items:
-        _key_text(item.get("text"), _("An item's text"), required=True)
+        _key_text(item.get("text"), gettext_lazy("An item's text"), required=True)
 
 
 def _check_matching(data: dict) -> None:
-    pairs = _key_objects(data.get("pairs"), _("The pairs"), 2)
+    pairs = _key_objects(data.get("pairs"), gettext_lazy("The pairs"), 2)
     # Answers arrive as JSON objects keyed by pair id, and JSON keys are text.
     _check_unique_ids(
         pairs,
@@ -175,14 +180,17 @@ def _check_matching(data: dict) -> None:
         twice=_("Two pairs share an id."),
     )
     for pair in pairs:
-        _key_text(pair.get("prompt"), _("A pair's prompt"), required=True)
-        _key_text(pair.get("answer"), _("A pair's answer"), required=True)
+        _key_text(pair.get("prompt"), gettext_lazy("A pair's prompt"), required=True)
+        _key_text(pair.get("answer"), gettext_lazy("A pair's answer"), required=True)
     distractors = data.get("distractors", [])
     if not isinstance(distractors, list):
         raise InvalidKey(_("The distractors must be a list of texts."))
     answers = {pair["answer"] for pair in pairs}
     for distractor in distractors:
-        if _key_text(distractor, _("A distractor"), required=True) in answers:
+        if (
+            _key_text(distractor, gettext_lazy("A distractor"), required=True)
+            in answers
+        ):
             raise InvalidKey(_("A distractor repeats one of the answers."))
 
 
@@ -192,13 +200,15 @@ def _check_justification(data: dict) -> None:
         return
     if not isinstance(justification, dict):
         raise InvalidKey(_("The justification must be an object."))
-    points = _key_number(justification.get("points"), _("The justification's points"))
+    points = _key_number(
+        justification.get("points"), gettext_lazy("The justification's points")
+    )
     if points <= 0:
         raise InvalidKey(_("The justification must be worth more than 0 points."))
     criteria = justification.get("rubric_criteria")
     _key_text(
         justification.get("rubric"),
-        _("The justification's rubric"),
+        gettext_lazy("The justification's rubric"),
         required=criteria is None,
     )
     if criteria is not None:
@@ -206,7 +216,7 @@ def _check_justification(data: dict) -> None:
 
 
 def _check_falloff(data: dict) -> None:
-    if _key_number(data.get("falloff"), _("The falloff")) <= 0:
+    if _key_number(data.get("falloff"), gettext_lazy("The falloff")) <= 0:
         raise InvalidKey(_("The falloff must be more than 0."))
 
 
@@ -229,7 +239,7 @@ def _check_allocation(data: dict) -> None:
     if not isinstance(values, list) or not 2 <= len(values) <= 4:
         raise InvalidKey(_("An allocation splits 100 points across 2 to 4 values."))
     for value in values:
-        _key_text(value, _("A value's name"), required=True)
+        _key_text(value, gettext_lazy("A value's name"), required=True)
     v2 = _check_scoring(data)
     ranges = data.get("ranges")
     if v2 and ranges is None:
@@ -254,8 +264,8 @@ def _check_allocation(data: dict) -> None:
 
 
 def _check_position(data: dict) -> None:
-    _key_text(data.get("left"), _("The left label"), required=True)
-    _key_text(data.get("right"), _("The right label"), required=True)
+    _key_text(data.get("left"), gettext_lazy("The left label"), required=True)
+    _key_text(data.get("right"), gettext_lazy("The right label"), required=True)
     v2 = _check_scoring(data)
     if not v2 or data.get("range") is not None:
         _key_range(data.get("range"), _("The range"))
@@ -266,7 +276,7 @@ def _check_position(data: dict) -> None:
 
 def _check_essay(data: dict, points: float | None = None) -> None:
     criteria = data.get("rubric_criteria")
-    _key_text(data.get("rubric"), _("The rubric"), required=criteria is None)
+    _key_text(data.get("rubric"), gettext_lazy("The rubric"), required=criteria is None)
     if criteria is not None:
         check_criteria(criteria, points)
     min_words = data.get("min_words", 0)
@@ -336,7 +346,7 @@ def check_key(key: Any) -> CheckedKey:
     kind = key.get("kind")
     if kind not in KINDS:
         raise InvalidKey(_("Unknown question kind."))
-    _key_number(key.get("points"), _("The points"), 0)
+    _key_number(key.get("points"), gettext_lazy("The points"), 0)
     data = key.get("data")
     data = {} if data is None else data
     choices = key.get("choices") if kind in CHOICE_KINDS else None

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from .. import frozen, gradebook_cache, grading, pools, selectors, signals
 from ..models import Attempt, QuestionVersion, Response
+from . import grading_sql
 
 __all__ = [
     "as_points",
@@ -28,18 +29,17 @@ __all__ = [
 GRADE_BATCH = 25
 
 _Q = Decimal("0.001")
-_SCORED_FIELDS = (
-    "auto_score",
-    "base_score",
+# What grading reads of a stored response (it writes grading_sql.RESPONSE_FIELDS).
+_READ_FIELDS = (
+    "id",
+    "attempt",
+    "question",
+    "answer",
+    "certainty",
     "manual_score",
-    "score",
-    "max_score",
-    "feedback",
-    "graded_version",
-    "needs_manual",
+    "override_score",
     "graded_at",
 )
-_ATTEMPT_FIELDS = ["score", "max_score", "state", "graded_at"]
 
 
 def as_points(value: float) -> Decimal:
@@ -141,13 +141,8 @@ def _write_scores(attempts: list[Attempt], rows: list[Response]) -> None:
     # One INSERT ... ON CONFLICT DO UPDATE writes every response, new or stored, changing
     # only the scored columns (a stored answer is never rewritten); one UPDATE sets every
     # attempt's totals.
-    Response.objects.bulk_create(
-        rows,
-        update_conflicts=True,
-        unique_fields=["attempt", "question"],
-        update_fields=_SCORED_FIELDS,
-    )
-    Attempt.objects.bulk_update(attempts, _ATTEMPT_FIELDS)
+    grading_sql.write_responses(rows)
+    grading_sql.write_attempts(attempts)
     signals.attempts_scored.send(sender=Attempt, attempts=attempts)
 
 
@@ -264,12 +259,7 @@ def grade_submitted(
 
 
 def _state_of(attempt_id: int) -> str | None:
-    return (
-        Attempt.objects.filter(pk=attempt_id)
-        .order_by()
-        .values_list("state", flat=True)
-        .first()
-    )
+    return grading_sql.state_of(attempt_id)
 
 
 @transaction.atomic
@@ -291,9 +281,10 @@ def _grade_batch(attempt_id: int, now: datetime, batch: int) -> list[Attempt]:
     attempts = [attempt, *others]
     keys = _checked_keys(selectors.questions_for_grading(quiz_id=attempt.quiz_id))
     responses: dict[int, dict[int, Response]] = {a.pk: {} for a in attempts}
-    # Whole rows: the upsert sends every column back (PostgreSQL checks the row it would
-    # insert even when the conflict turns it into an update).
-    for response in Response.objects.filter(attempt__in=attempts).order_by():
+    # Only what scoring reads: the write sends the scored columns alone.
+    for response in (
+        Response.objects.filter(attempt__in=attempts).order_by().only(*_READ_FIELDS)
+    ):
         responses[response.attempt_id][response.question_id] = response
     rows = []
     for each in attempts:
