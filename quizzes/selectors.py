@@ -356,6 +356,11 @@ def owned_attempts(user):
     )
 
 
+def attempt_row_for_owner(*, attempt_id: int, user) -> Attempt:
+    """The user's own attempt with its quiz, no questions (a submit needs none); 404."""
+    return get_object_or_404(owned_attempts(user), pk=attempt_id)
+
+
 def attempt_for_owner(*, attempt_id: int, user) -> Attempt:
     """The user's own attempt with its quiz, questions and responses; 404 for anyone else."""
     return get_object_or_404(

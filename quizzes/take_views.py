@@ -282,7 +282,11 @@ def _errors_by_question(error: ValidationError) -> dict[int, str]:
 @login_required
 def submit(request, pk):
     """Confirm before submitting: list what is unanswered, then submit for good."""
-    attempt = selectors.attempt_for_owner(attempt_id=pk, user=request.user)
+    if request.method == "POST":
+        # Submitting reads no question: the attempt's row, then the service locks it.
+        attempt = selectors.attempt_row_for_owner(attempt_id=pk, user=request.user)
+    else:
+        attempt = selectors.attempt_for_owner(attempt_id=pk, user=request.user)
     if attempt.is_finished:
         return redirect("quizzes:result", pk=attempt.pk)
     now = timezone.now()

@@ -251,8 +251,9 @@ def test_autosave_reads_the_attempt_and_questions_once_and_nothing_after_the_sav
     assert attempts[1].endswith("FOR UPDATE")
     assert len([q for q in sql if q.startswith('SELECT "quizzes_question"')]) == 1
     saved = max(
-        i for i, q in enumerate(sql) if q.startswith('UPDATE "quizzes_response"')
+        i for i, q in enumerate(sql) if q.startswith('INSERT INTO "quizzes_response"')
     )
+    assert "ON CONFLICT" in sql[saved]
     assert [q for q in sql[saved + 1 :] if q.startswith("SELECT")] == []
 
 
