@@ -103,7 +103,7 @@ def start_attempt(
         ),
     )
     dealt = set(attempt.layout["questions"])
-    keys = [(q, selectors.question_key(q)) for q in questions if q.id in dealt]
+    keys = [(q, selectors.checked_key(q)) for q in questions if q.id in dealt]
     attempt.max_score = sum(
         (as_points(grading.max_points(k)) for _, k in keys), as_points(0)
     )
