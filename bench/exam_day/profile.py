@@ -1,7 +1,7 @@
 """`python -m bench.exam_day.profile`: where one exam-day request's time goes, at idle.
 
 In-process (django.test.Client, the bench settings, the exam-day database and Redis): one
-student starts the final, reads the take page, autosaves the whole form REPEAT times and
+student opens the final, starts it, reads the take page, autosaves the whole form REPEAT times and
 submits. For each kind of request: wall time and this process's CPU time per request
 (median), SQL queries and Redis commands per request; wall minus CPU is waiting (the
 database, Redis). PROFILE=1 adds cProfile's top functions for the autosaves.
@@ -81,15 +81,20 @@ def _final() -> Quiz:
     return quiz
 
 
+# One client for every student: its handler loads the middleware once (on the warm-up
+# exam), as a gunicorn worker does, not in a student's first measured request.
+_CLIENT = Client(HTTP_HOST=HOST)
+
+
 def _student_client() -> Client:
     user = get_user_model().objects.create(
         email=f"profile{time.time_ns()}@bench.local",
         password="!",
         email_verified_at=timezone.now(),
     )
-    client = Client(HTTP_HOST=HOST)
-    client.cookies["sessionid"] = seed.session_for(user)
-    return client
+    _CLIENT.cookies.clear()
+    _CLIENT.cookies["sessionid"] = seed.session_for(user)
+    return _CLIENT
 
 
 @contextmanager
@@ -123,6 +128,8 @@ def _saves(html: str, count: int) -> list[tuple[str, dict]]:
 
 def _one_exam(quiz: Quiz, samples: dict, profiler: cProfile.Profile | None) -> None:
     client = _student_client()
+    with _measured(samples, "quiz intro"):
+        client.get(f"/quizzes/{quiz.pk}/")
     with _measured(samples, "start"):
         started = client.post(f"/quizzes/{quiz.pk}/start/")
     assert started.status_code == 302, started.status_code
@@ -205,6 +212,7 @@ def _http_exam(base: str, quiz: Quiz, samples: dict, meter) -> None:
         return response
 
     data = {"csrfmiddlewaretoken": csrf}
+    timed("quiz intro", "GET", f"/quizzes/{quiz.pk}/")
     started = timed("start", "POST", f"/quizzes/{quiz.pk}/start/", data=data)
     assert started.status_code == 302, started.status_code
     take = started.headers["Location"]
