@@ -163,3 +163,18 @@ def test_autosave_queries_stay_the_same_with_or_without_writes(student_client, s
 
     # The one UPDATE is left out when nothing changed; nothing else differs.
     assert writing == resending + 1
+
+
+def test_an_answer_cleared_by_an_autosave_is_null_in_the_database(
+    student_client, student
+):
+    attempt, questions, essay = _exam(student)
+    _autosave(student_client, attempt, _form(questions, essay))
+
+    _html, writes = _autosave(student_client, attempt, _form(questions, essay, text=""))
+
+    assert len(writes) == 1
+    # SQL NULL, not JSON null: "unanswered" filters (answer__isnull) still find it.
+    assert Response.objects.filter(
+        attempt=attempt, question=essay, answer__isnull=True, draft__isnull=True
+    ).exists()
