@@ -73,6 +73,9 @@ class Stack:
     smtp_port: int
     count_file: Path
     log_dir: Path
+    # Sync gunicorn workers; the bench figures were measured with 2, exam day follows
+    # docs/operations.md (about 2 x cores: each waits on PostgreSQL half the time).
+    web_workers: int = 2
     processes: list[Process] = field(default_factory=list)
 
     @property
@@ -116,7 +119,7 @@ class Stack:
                 str(BIN / "gunicorn"),
                 "config.wsgi:application",
                 "--workers",
-                "2",
+                str(self.web_workers),
                 "--bind",
                 f"127.0.0.1:{self.web_port}",
                 "--access-logfile",

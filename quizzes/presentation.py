@@ -292,12 +292,14 @@ def _problem(key: dict, draft) -> str:
 
 
 def attempt_for_student(
-    attempt: Attempt, *, review: bool, key: bool | None = None
+    attempt: Attempt, *, review: bool, key: bool | None = None, responses=None
 ) -> dict:
     """An attempt with its questions, the student's answers and, at review, the marking:
-    with `key` (as `review` unless given) also the answers and the explanations."""
+    with `key` (as `review` unless given) also the answers and the explanations.
+    `responses` (the attempt's rows by question id) stand in for attempt.responses."""
     show_key = review if key is None else review and key
-    responses: dict[int, Response] = {r.question_id: r for r in attempt.responses.all()}
+    if responses is None:
+        responses = {r.question_id: r for r in attempt.responses.all()}
     layout = attempt.layout or {}
     show_score = attempt.state in (Attempt.State.GRADED, Attempt.State.NEEDS_REVIEW)
     ordered = selectors.ordered_questions(attempt)
@@ -312,7 +314,7 @@ def attempt_for_student(
             live, response.graded_question if response else None
         )
         view = question_for_student(question, layout, number, handles)
-        key = selectors.question_key(question)
+        key = selectors.checked_key(question)
         draft = response.draft if response else None
         view["answer"] = (
             handles.answer_to_student(question.id, response.answer)

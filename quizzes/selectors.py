@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -14,7 +14,7 @@ from django.utils import timezone
 from core import rows
 from courses.models import CohortMembership
 
-from . import coursework, pools
+from . import coursework, grading, pools
 from . import rules as quiz_rules
 from .cache import cached_quiz
 from .models import (
@@ -76,6 +76,20 @@ def question_key(question: Question) -> dict:
         ],
         "data": question.data or {},
     }
+
+
+def checked_key(question: Question) -> grading.CheckedKey | dict:
+    """question_key, checked once while it stays the same, not once per use; a key
+    that fails the check comes back as the dict, to fail where it always did."""
+    key = question_key(question)
+    known = question.__dict__.get("_checked_key")
+    if known is None or known[0] != key:
+        try:
+            known = (key, grading.check_key(key))
+        except grading.InvalidKey:
+            known = (key, key)
+        question._checked_key = known
+    return known[1]
 
 
 def visible_quizzes(user):
@@ -342,6 +356,11 @@ def owned_attempts(user):
     )
 
 
+def attempt_row_for_owner(*, attempt_id: int, user) -> Attempt:
+    """The user's own attempt with its quiz, no questions (a submit needs none); 404."""
+    return get_object_or_404(owned_attempts(user), pk=attempt_id)
+
+
 def attempt_for_owner(*, attempt_id: int, user) -> Attempt:
     """The user's own attempt with its quiz, questions and responses; 404 for anyone else."""
     return get_object_or_404(
@@ -356,17 +375,6 @@ def attempt_for_owner(*, attempt_id: int, user) -> Attempt:
         ),
         pk=attempt_id,
     )
-
-
-def with_fresh_responses(attempt: Attempt) -> Attempt:
-    """The attempt from attempt_for_owner with its responses read again (after a save);
-    its quiz and questions as they were loaded (one query instead of the whole load)."""
-    attempt.refresh_from_db(fields=["responses"])  # forgets the prefetched responses
-    prefetch_related_objects(
-        [attempt],
-        Prefetch("responses", queryset=Response.objects.order_by("question_id")),
-    )
-    return attempt
 
 
 def ordered_questions(attempt: Attempt) -> list[Question]:

@@ -111,16 +111,19 @@ def _save_from_post(request, attempt: Attempt, questions: list[dict], now):
             answers=presentation.answers_from_student(attempt, answers),
             certainties=certainty_form.read(questions, states),
             now=now,
+            questions=attempt.quiz.questions.all(),
         )
     except ValidationError as error:
         return states, _errors_by_question(error), None
     return states, {**outcome.drafts, **unreadable}, outcome
 
 
-def _fresh_payload(request, attempt: Attempt) -> dict:
-    # A save changes the responses only: the quiz and its questions stay as loaded.
-    attempt = selectors.with_fresh_responses(attempt)
-    return presentation.attempt_for_student(attempt, review=False)
+def _fresh_payload(attempt: Attempt, outcome) -> dict:
+    # A save changes the responses only, and returns the rows it was sent as they now
+    # stand: the quiz, its questions and the other rows stay as loaded.
+    responses = {r.question_id: r for r in attempt.responses.all()}
+    responses.update(outcome.responses)
+    return presentation.attempt_for_student(attempt, review=False, responses=responses)
 
 
 @require_http_methods(["GET", "POST"])
@@ -172,7 +175,7 @@ def take(request, pk):
     if action == "save" and problems:
         # Complete answers are saved and unfinished ones kept as drafts; every question
         # that still lacks something says so, beside itself, in this one page.
-        payload = _fresh_payload(request, attempt)
+        payload = _fresh_payload(attempt, outcome)
         page, pages, questions = _page_of(request, payload, one_per_page)
         return _render_take(
             request,
@@ -237,7 +240,7 @@ def autosave(request, pk):
     except AttemptFinished:
         return _hx_redirect(result_url)
     if outcome is not None:
-        payload = _fresh_payload(request, attempt)
+        payload = _fresh_payload(attempt, outcome)
     numbers = {q["id"]: q["number"] for q in payload["questions"]}
     return render(
         request,
@@ -279,7 +282,11 @@ def _errors_by_question(error: ValidationError) -> dict[int, str]:
 @login_required
 def submit(request, pk):
     """Confirm before submitting: list what is unanswered, then submit for good."""
-    attempt = selectors.attempt_for_owner(attempt_id=pk, user=request.user)
+    if request.method == "POST":
+        # Submitting reads no question: the attempt's row, then the service locks it.
+        attempt = selectors.attempt_row_for_owner(attempt_id=pk, user=request.user)
+    else:
+        attempt = selectors.attempt_for_owner(attempt_id=pk, user=request.user)
     if attempt.is_finished:
         return redirect("quizzes:result", pk=attempt.pk)
     now = timezone.now()

@@ -172,6 +172,7 @@ class AttemptResponsesView(APIView):
                 ),
                 certainties=data.validated_data.get("certainties"),
                 now=now,
+                questions=attempt.quiz.questions.all(),
             )
         except DeadlinePassed:
             # Time is up: close the attempt at its deadline with what was saved before it.

@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
         "bench.exam_day.form",
         "bench.exam_day.meter",
         "bench.exam_day.report",
+        "bench.exam_day.profile",
         "bench.drill.checks",
         "bench.growth.runner",
         "bench.growth.seed",

@@ -1,8 +1,9 @@
 """`python -m bench.exam_day`: the largest N of students the stack carries on exam day.
 
 The bench database (`bench_examday`, Redis db 9) is made afresh once per run. Each N
-gets N new verified students with sessions and a fresh bench stack (gunicorn with 2
-sync workers, a Celery worker of concurrency 2, production settings), then locust until
+gets N new verified students with sessions and a fresh bench stack (gunicorn with
+EXAM_WEB_WORKERS sync workers, by default 2 x cores as docs/operations.md recommends, a
+Celery worker of concurrency 2, production settings), then locust until
 every student has submitted (`-t` bounds it). N holds when autosave and submit have a
 p95 under 250 ms, no request fails, and every attempt is submitted and graded exactly
 once. N doubles from EXAM_START until a step fails, then one step halfway narrows the
@@ -51,6 +52,8 @@ REFINE = os.environ.get("EXAM_REFINE", "1") != "0"
 RAMP_SECONDS = float(os.environ.get("EXAM_RAMP_SECONDS", "10"))
 AUTOSAVE_SECONDS = float(os.environ.get("EXAM_AUTOSAVE_SECONDS", "20"))
 SAVES = int(os.environ.get("EXAM_SAVES", "3"))
+# Sync workers wait on PostgreSQL about half the time: about 2 per core (operations.md).
+WEB_WORKERS = int(os.environ.get("EXAM_WEB_WORKERS") or 2 * (os.cpu_count() or 1))
 GRADING_TIMEOUT = 120
 TIMED = ("autosave", "submit", "start", "take page")
 
@@ -150,6 +153,7 @@ def run_step(quiz: Quiz, token: str, count: int, workdir: Path) -> report.Step:
         smtp_port=stack.free_port(),
         count_file=workdir / f"smtp-count-{count}.txt",
         log_dir=workdir,
+        web_workers=WEB_WORKERS,
     )
     from config.celery import app
 
@@ -247,12 +251,14 @@ def main() -> int:
         "EXAM_RAMP_SECONDS": f"{RAMP_SECONDS:g}",
         "EXAM_AUTOSAVE_SECONDS": f"{AUTOSAVE_SECONDS:g}",
         "EXAM_SAVES": str(SAVES),
+        "EXAM_WEB_WORKERS": str(WEB_WORKERS),
     }
     report.write(
         steps,
         best=best,
         failed=failed,
         cores=cores,
+        web_workers=WEB_WORKERS,
         settings=settings,
         started=started,
         minutes=(time.monotonic() - clock) / 60,

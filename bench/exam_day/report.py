@@ -65,6 +65,7 @@ def write(
     best: int,
     failed: int | None,
     cores: int,
+    web_workers: int,
     settings: dict[str, str],
     started: datetime,
     minutes: float,
@@ -79,7 +80,9 @@ def write(
         "",
         "Each N: N verified students start the final within `EXAM_RAMP_SECONDS`, read",
         "the take page, autosave the whole form every `EXAM_AUTOSAVE_SECONDS`",
-        "`EXAM_SAVES` times and submit, with grading on (gunicorn with 2 sync workers,",
+        "`EXAM_SAVES` times and submit, with grading on (gunicorn with"
+        f" {web_workers} sync workers",
+        "— `EXAM_WEB_WORKERS`, by default 2 x cores as docs/operations.md recommends —",
         "a Celery worker of concurrency 2, production settings, locust on the same",
         "machine). N holds when the p95 of autosave and of submit is under 250 ms, no",
         "request fails, and every attempt is graded with every response scored once.",

@@ -44,7 +44,7 @@ def _split_answers(
             continue
         try:
             split[question_id] = grading.split_answer(
-                selectors.question_key(question), answer
+                selectors.checked_key(question), answer
             )
         except grading.InvalidAnswer as exc:
             errors[str(raw_id)] = str(exc)

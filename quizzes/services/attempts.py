@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -25,7 +27,7 @@ from ..errors import (
     NotAssigned,
     QuizNotOpen,
 )
-from ..models import Attempt, Quiz, Response
+from ..models import Attempt, Question, Quiz, Response
 from .answer_input import checked_input
 from .layout import deal_layout
 from .marking import as_points
@@ -101,7 +103,7 @@ def start_attempt(
         ),
     )
     dealt = set(attempt.layout["questions"])
-    keys = [(q, selectors.question_key(q)) for q in questions if q.id in dealt]
+    keys = [(q, selectors.checked_key(q)) for q in questions if q.id in dealt]
     attempt.max_score = sum(
         (as_points(grading.max_points(k)) for _, k in keys), as_points(0)
     )
@@ -121,11 +123,15 @@ def start_attempt(
 
 @dataclass(frozen=True)
 class SaveOutcome:
-    """What a save kept: complete answers given, and drafts with what each lacks."""
+    """What a save kept: complete answers given, and drafts with what each lacks.
+
+    `responses`: the rows of the questions it was given, as they now stand, by question.
+    """
 
     attempt: Attempt
     saved: list[int] = field(default_factory=list)
     drafts: dict[int, str] = field(default_factory=dict)
+    responses: dict[int, Response] = field(default_factory=dict)
 
 
 def _lock_attempt(attempt_id: int, *, student=None) -> Attempt:
@@ -138,21 +144,32 @@ def _lock_attempt(attempt_id: int, *, student=None) -> Attempt:
     return attempts.get(pk=attempt_id)
 
 
+_WRITTEN = ("answer", "draft", "certainty")
+
+
+def _written(row: Response) -> str:
+    # Strict (1 is not True, 1 is not 1.0): a difference of any kind is written.
+    values = [getattr(row, name) for name in _WRITTEN]
+    return json.dumps(values, sort_keys=True, default=repr)
+
+
 def _store_answers(
     attempt: Attempt,
     answers: dict[Any, Any],
     now: datetime,
     certainties: dict[Any, Any] | None = None,
+    questions: Iterable[Question] | None = None,
 ) -> SaveOutcome:
     """Save each answer on its own: complete ones as answers, unfinished ones as drafts.
 
     A certainty is saved with its question's row like the answer, draft or not. A
     malformed answer or certainty refuses the whole request (ValidationError) and
-    saves nothing.
+    saves nothing. Only rows that change are written (an autosave resends the whole
+    form): a row's `saved_at` is when its answer, draft or certainty last changed.
     """
-    questions = {
-        q.id: q for q in selectors.questions_for_grading(quiz_id=attempt.quiz_id)
-    }
+    if questions is None:
+        questions = selectors.questions_for_grading(quiz_id=attempt.quiz_id)
+    questions = {q.id: q for q in questions}
     split, sure = checked_input(attempt, questions, answers, certainties)
     if not split and not sure:
         return SaveOutcome(attempt)
@@ -167,28 +184,44 @@ def _store_answers(
             attempt=attempt,
             question=questions[qid],
             max_score=as_points(
-                grading.max_points(selectors.question_key(questions[qid]))
+                grading.max_points(selectors.checked_key(questions[qid]))
             ),
         )
+    before = {qid: _written(row) for qid, row in responses.items()}
     saved, drafts = [], {}
     for qid, part in split.items():
         row = responses[qid]
         row.answer = (part.gradable or None) if part else None
         row.draft = part.draft if part else None
-        row.saved_at = now
         if part and part.draft is not None:
             drafts[qid] = part.problem
         elif row.answer is not None:
             saved.append(qid)
     for qid, certainty in sure.items():
         responses[qid].certainty = certainty
-        responses[qid].saved_at = now
     new = [responses[qid] for qid in missing]
+    for row in new:
+        row.saved_at = now
     if new:
         Response.objects.bulk_create(new)
-    existing = [r for qid, r in responses.items() if qid not in missing]
-    Response.objects.bulk_update(existing, ["answer", "draft", "certainty", "saved_at"])
-    return SaveOutcome(attempt, saved, drafts)
+    changed = [
+        row
+        for qid, row in responses.items()
+        if qid not in missing and _written(row) != before[qid]
+    ]
+    for row in changed:
+        row.saved_at = now
+    if changed:
+        # An upsert on the key of rows read under the lock: Django sends it as arrays
+        # (UNNEST), where bulk_update builds a CASE per row and field (27 rows: 1.5 ms
+        # of CPU against 8, and a fraction of PostgreSQL's time; bench/README.md).
+        Response.objects.bulk_create(
+            changed,
+            update_conflicts=True,
+            unique_fields=["pk"],
+            update_fields=[*_WRITTEN, "saved_at"],
+        )
+    return SaveOutcome(attempt, saved, drafts, responses)
 
 
 def _enqueue_grading(attempt_id: int) -> None:
@@ -219,13 +252,15 @@ def save_responses(
     answers: dict[Any, Any],
     certainties: dict[Any, Any] | None = None,
     now: datetime | None = None,
+    questions: Iterable[Question] | None = None,
 ) -> SaveOutcome:
     """Autosave answers of an attempt in progress, each question on its own.
 
     Complete answers are saved; unfinished ones are kept as drafts (their gradable
     part, a justification, saved as the answer). With certainty-based marking,
     `certainties` (question id -> 1, 2, 3 or None) are saved beside them; a question
-    not named keeps its certainty. Refused once the attempt is over.
+    not named keeps its certainty. Refused once the attempt is over. `questions`: every
+    question of the quiz with its choices, when the caller has them loaded already.
     """
     now = now or timezone.now()
     locked = _lock_attempt(attempt.pk)
@@ -233,7 +268,7 @@ def save_responses(
         raise AttemptFinished()
     if locked.deadline and now >= locked.deadline:
         raise DeadlinePassed()
-    return _store_answers(locked, answers, now, certainties)
+    return _store_answers(locked, answers, now, certainties, questions)
 
 
 def _submit_locked(

@@ -238,23 +238,23 @@ def test_autosave_query_count_does_not_grow_with_the_questions(student_client, s
     )
 
 
-def test_autosave_reads_the_attempt_once_and_after_the_save_only_its_responses(
+def test_autosave_reads_the_attempt_and_questions_once_and_nothing_after_the_save(
     student_client, student
 ):
     sql = _autosave_queries(student_client, student, 3)
 
-    # The attempt with its quiz and questions, then its row locked for the save; what
-    # the answer shows after the save is read again from the responses alone.
+    # The attempt with its quiz and questions, then its row locked for the save (which
+    # checks the answers against the questions already loaded); what the answer shows
+    # after the save is the rows the save wrote, not a second read.
     attempts = [q for q in sql if q.startswith('SELECT "quizzes_attempt"')]
     assert len(attempts) == 2
     assert attempts[1].endswith("FOR UPDATE")
+    assert len([q for q in sql if q.startswith('SELECT "quizzes_question"')]) == 1
     saved = max(
-        i for i, q in enumerate(sql) if q.startswith('UPDATE "quizzes_response"')
+        i for i, q in enumerate(sql) if q.startswith('INSERT INTO "quizzes_response"')
     )
-    after_save = [q for q in sql[saved + 1 :] if q.startswith("SELECT")]
-    assert [q.split(" FROM ")[1].split()[0] for q in after_save] == [
-        '"quizzes_response"'
-    ]
+    assert "ON CONFLICT" in sql[saved]
+    assert [q for q in sql[saved + 1 :] if q.startswith("SELECT")] == []
 
 
 def test_the_take_page_loads_the_pinned_htmx_and_no_api_answer_mapping(
