@@ -87,6 +87,9 @@ class LongTestsFirst:
 
 
 def pytest_configure(config):
+    from tests.helpers import flush
+
+    flush.install()
     config.pluginmanager.register(LongTestsFirst(), "tradeoffs-long-tests-first")
 
 
