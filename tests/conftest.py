@@ -35,6 +35,64 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.xdist_group(group))
 
 
+# The longest test modules, measured (seconds on two busy cores, 2026-12-05), each
+# moved to the front of its place in pytest-django's order (database tests, then
+# transactional ones, then the rest): pytest-xdist hands tests out in collection order,
+# and a long one handed out last leaves the other core idle while it runs. The drills
+# that start servers of their own and never touch the suite's database lead the run.
+LONG_MODULES = {
+    "tests/scaleout/test_pgbouncer.py": 130,
+    "tests/security/test_fuzz_api.py": 110,
+    "tests/progress/test_worker_crash.py": 70,
+    "tests/security/test_multinode_drill.py": 55,
+    "tests/peerreview/test_worker.py": 40,
+    "tests/scaleout/test_broker_failover.py": 30,
+    "tests/scaleout/test_read_replica.py": 25,
+    "tests/security/test_drill.py": 25,
+    "tests/lti/test_worker_crash.py": 20,
+}
+
+
+def _db_order(item) -> int:
+    """pytest-django's place for a test: 0 database, 1 transactional, 2 neither."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = set(getattr(item, "fixturenames", ()))
+    transactional = bool(
+        marker
+        and (
+            marker.kwargs.get("transaction")
+            or marker.kwargs.get("reset_sequences")
+            or (marker.args and marker.args[0])
+        )
+    ) or bool(fixtures & {"transactional_db", "live_server"})
+    if transactional:
+        return 1
+    if marker or "db" in fixtures:
+        return 0
+    return 2
+
+
+class LongTestsFirst:
+    """Registered as a plugin: this module's own pytest_collection_modifyitems is taken."""
+
+    @pytest.hookimpl(trylast=True)  # after pytest-django's sort
+    def pytest_collection_modifyitems(self, items):
+        def key(item):
+            weight = LONG_MODULES.get(item.nodeid.split("::", 1)[0], 0)
+            order = _db_order(item)
+            # A long test that needs no database of the suite's goes first of all.
+            return (-1 if order == 2 and weight else order, -weight)
+
+        items.sort(key=key)
+
+
+def pytest_configure(config):
+    from tests.helpers import flush
+
+    flush.install()
+    config.pluginmanager.register(LongTestsFirst(), "tradeoffs-long-tests-first")
+
+
 @pytest.fixture
 def api_client():
     from rest_framework.test import APIClient

@@ -150,7 +150,9 @@ class Process:
 PGBOUNCER_INI = """\
 [databases]
 ; Any database name, passed through to the one server (pytest-django creates its own).
-* = host={host} port={port}
+; Commits do not wait for the WAL flush, as config/settings/test.py asks of direct
+; connections (PgBouncer drops their `options`): durability only, nothing a pooler changes.
+* = host={host} port={port} connect_query='SET synchronous_commit = off'
 
 [pgbouncer]
 listen_addr = 127.0.0.1

@@ -129,7 +129,10 @@ class CeleryWorkerProcess:
 
     def ping(self, *, timeout: float = 1.0) -> bool:
         """Ask this worker, over the broker, to answer; True when it did."""
-        replies = self.app.control.ping(destination=[self.hostname], timeout=timeout)
+        # limit=1: return on this worker's reply instead of waiting out the timeout.
+        replies = self.app.control.ping(
+            destination=[self.hostname], timeout=timeout, limit=1
+        )
         return any(self.hostname in reply for reply in replies)
 
     def wait_until_ready(self) -> None:
