@@ -11,8 +11,8 @@ could break: analytics (CSV exports read in chunks and streamed, statistics upse
 the export claim's compare-and-swap), the gradebook, grading queue and grade overrides
 (row locks, audit rows) and progress (the outbox claimed with SKIP LOCKED, leases), plus
 pooler_cases.py (the settings, and that the connection really is the pooler's). About
-250 tests: 2-3 minutes alone on two cores, most of it creating and migrating the
-database. Left out: the permission matrix and page-polish tests (many requests, nothing
+270 tests: under a minute alone on two cores (41 s at load 5-8), most of it creating
+and migrating the database. Left out: the permission matrix and page-polish tests (many requests, nothing
 a pooler changes), the migration test (slow, one connection), and worker, browser and
 SMTP tests (other processes, not this connection).
 Reproduce: `pytest tests/scaleout/test_pgbouncer.py`.
