@@ -69,6 +69,13 @@ class User(AbstractUser):
         blank=True,
         help_text=_("Empty until the owner follows the link sent at sign-up."),
     )
+    # Read with the user on every page (the header's link to their peer reviews), so
+    # the link costs no round trip of its own; set by peerreview.nav, never unset.
+    peer_review_link = models.BooleanField(
+        _("peer-review link"),
+        default=False,
+        help_text=_("Whether the site's header links to the user's peer reviews."),
+    )
     timezone = models.CharField(
         _("time zone"),
         max_length=64,
