@@ -5,11 +5,12 @@ Reproduce (the bench database and Redis database of your own):
     export BENCH_DB_NAME=bench_x BENCH_REDIS_URL=redis://127.0.0.1:6380/20
     .venv/bin/python -m bench.profile_page --seed      # once: drop, migrate, seed
     .venv/bin/python -m bench.profile_page             # round trips + cProfile
-    # instructions per request: two runs under callgrind, 30 warm-up requests each,
-    # the second with 20 more; (total(20) - total(0)) / 20
-    PROFILE_COUNT=0 valgrind --tool=callgrind --callgrind-out-file=/dev/null \\
-        .venv/bin/python -m bench.profile_page --only page
-    PROFILE_COUNT=20 valgrind ... (the same)
+    # instructions per request: only the COUNT requests after the warm-up are counted
+    # (they run inside operator.call, which callgrind switches collection on for)
+    PROFILE_COUNT=20 valgrind --tool=callgrind --collect-atstart=no \\
+        --toggle-collect=_operator_call --callgrind-out-file=/tmp/page.out \\
+        .venv/bin/python -m bench.profile_page --only page   # or --only b0
+    grep totals /tmp/page.out    # divide by PROFILE_COUNT
 
 Requests go through Django's test client with `bench.settings`: student 0 with the
 session and CSRF cookies a browser sends (the page), and the same student's API token
@@ -30,6 +31,7 @@ django.setup()
 
 import cProfile  # noqa: E402
 import json  # noqa: E402
+import operator  # noqa: E402
 import pstats  # noqa: E402
 
 import redis.connection  # noqa: E402
@@ -56,6 +58,11 @@ def _count_redis() -> None:
         return original(self, command, check_health)
 
     redis.connection.AbstractConnection.send_packed_command = send_packed_command
+
+
+def _requests(client, path: str, count: int) -> None:
+    for _ in range(count):
+        client.get(path)
 
 
 def _targets(state: dict) -> dict:
@@ -97,9 +104,8 @@ def main() -> int:
         for _ in range(WARM):
             response = client.get(path)
             assert response.status_code == 200, (name, response.status_code)
-        if only:  # under callgrind: nothing but the requests
-            for _ in range(COUNT):
-                client.get(path)
+        if only:  # under callgrind: nothing but the requests, inside operator.call
+            operator.call(_requests, client, path, COUNT)
             continue
         REDIS_COMMANDS.clear()
         with CaptureQueriesContext(connection) as queries:
