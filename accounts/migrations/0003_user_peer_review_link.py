@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='peer_review_link',
-            field=models.BooleanField(default=False, help_text="Whether the site's header links to the user's peer reviews.", verbose_name='peer-review link'),
+            field=models.BooleanField(db_default=False, default=False, help_text="Whether the site's header links to the user's peer reviews.", verbose_name='peer-review link'),
         ),
     ]
