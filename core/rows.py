@@ -17,9 +17,8 @@ from django.db import DEFAULT_DB_ALIAS, connections, models
 
 __all__ = ["Statement", "fetch_together"]
 
-# (model, SQL, params): one statement whose rows become instances of the model (or stay
-# tuples, when the model is None: a value worked out with the rows, such as a version).
-Statement = tuple[type[models.Model] | None, str, Sequence[Any]]
+# (model, SQL, params): one statement whose rows become instances of the model.
+Statement = tuple[type[models.Model], str, Sequence[Any]]
 
 # Per connection and model: each concrete field with the converters its values need.
 _converters: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -89,10 +88,9 @@ def fetch_together(
                 cursor.execute(sql, list(params))
             elif index:
                 cursor.nextset()
-            found = cursor.fetchall()
             results.append(
-                found
-                if model is None
-                else _instances(connection, alias, model, cursor.description, found)
+                _instances(
+                    connection, alias, model, cursor.description, cursor.fetchall()
+                )
             )
     return results

@@ -15,21 +15,13 @@ from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_delete, post_save
 
-from core import rows
 from courses.models import Course, Lesson
 
 from .models import Question, Quiz
 
-__all__ = [
-    "cached_quiz",
-    "connect_signals",
-    "forget_quizzes",
-    "quiz_at",
-    "version_statement",
-]
+__all__ = ["cached_quiz", "connect_signals", "forget_quizzes"]
 
 EXPIRES_SECONDS = 60
 
@@ -63,62 +55,6 @@ def cached_quiz(quiz_id: int) -> Quiz | None:
         if quiz is not None:
             quiz.version = _version(quiz)
             cache.set(key, quiz, EXPIRES_SECONDS)
-    return quiz
-
-
-# This process's copies of quizzes, each under the version it was read with: a digest
-# PostgreSQL works out from the rows themselves (the quiz's, its course's and lesson's
-# columns and its question count: what the copy holds), so any edit, by save() or not,
-# changes it and no write has to remember to. A reader asks for the version in a round
-# trip it makes anyway (the quiz page: with the student's rows), then takes the copy if
-# the versions agree. Why and what it saves: docs/decisions/0009.
-_held: dict[int, tuple[str, Quiz]] = {}
-HELD_MAX = 500
-
-
-def _version_sql(quiz_id_sql: str) -> str:
-    question, quiz = Question._meta.db_table, Quiz._meta.db_table
-    course, lesson = Course._meta.db_table, Lesson._meta.db_table
-    return (
-        "SELECT md5(concat_ws('|', q::text, c::text, l::text, ("
-        "SELECT count(*) FILTER (WHERE x.pool = '')"
-        " + count(DISTINCT x.pool) FILTER (WHERE x.pool <> '')"
-        f" FROM {question} x WHERE x.quiz_id = q.id)::text))"
-        f" FROM {quiz} q JOIN {course} c ON c.id = q.course_id"
-        f" LEFT JOIN {lesson} l ON l.id = q.lesson_id WHERE q.id = {quiz_id_sql}"
-    )
-
-
-def version_statement(quiz_id: int) -> rows.Statement:
-    """The quiz's version as a statement for rows.fetch_together (no row: no quiz)."""
-    return (None, _version_sql("%s"), [quiz_id])
-
-
-def quiz_at(quiz_id: int, found: list[tuple]) -> Quiz | None:
-    """The quiz with course, lesson, `question_count` and `version`, given what
-    version_statement found: this process's copy if it was read at that version, else
-    read again (with its own version, in the same statement). The copy is shared by
-    the requests of this process: read it, never change it."""
-    if not found:
-        return None
-    held = _held.get(quiz_id)
-    if held is not None and held[0] == found[0][0]:
-        return held[1]
-    quiz = (
-        Quiz.objects.select_related("course", "lesson__course")
-        .with_question_count()
-        .annotate(
-            read_version=RawSQL(f"({_version_sql(Quiz._meta.db_table + '.id')})", ())
-        )
-        .filter(pk=quiz_id)
-        .first()
-    )
-    if quiz is None:
-        return None
-    quiz.version = quiz.read_version
-    if len(_held) >= HELD_MAX:
-        _held.clear()
-    _held[quiz_id] = (quiz.version, quiz)
     return quiz
 
 

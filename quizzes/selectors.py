@@ -89,10 +89,7 @@ def visible_quizzes(user):
 def quiz_for_user(*, quiz_id: int, user) -> Quiz:
     """The quiz if this user may see it (404 otherwise), with its course, lesson and
     `question_count`; from the cache, which edits keep current (quizzes.cache)."""
-    return visible_or_404(cached_quiz(quiz_id), user)
-
-
-def visible_or_404(quiz: Quiz | None, user) -> Quiz:
+    quiz = cached_quiz(quiz_id)
     if quiz is None:
         raise Http404
     if user.is_authenticated and user.is_staff:
@@ -263,30 +260,19 @@ def rules_for(*, quiz: Quiz, student, now: datetime | None = None) -> quiz_rules
     return rules_for_quizzes(quizzes=[quiz], student=student, now=now)[quiz.pk]
 
 
-STANDING_ROWS = (
-    "assignments",
-    "extensions",
-    "attempts",
-    "overrides",
-    "all_assignments",
-)
-
-
-def standing_statements(student, quiz_ids: list[int]) -> list[rows.Statement]:
-    """standings_from's rows as statements, to send with others in one round trip."""
-    return [_student_statements(student, quiz_ids)[name] for name in STANDING_ROWS]
-
-
 def standings_for(*, quizzes: list[Quiz], student, now: datetime | None = None) -> dict:
     """Per quiz: rules, my attempts, attempts left, grade (an override's, if an
     instructor set one), the override and the attempt in progress (one round trip,
     whatever the count)."""
-    found = _student_rows(student, [q.pk for q in quizzes], *STANDING_ROWS)
-    return standings_from(quizzes, found, now)
-
-
-def standings_from(quizzes: list[Quiz], found: list[list], now=None) -> dict:
-    assignments, extensions, all_attempts, overrides, every_assignment = found
+    assignments, extensions, all_attempts, overrides, every_assignment = _student_rows(
+        student,
+        [q.pk for q in quizzes],
+        "assignments",
+        "extensions",
+        "attempts",
+        "overrides",
+        "all_assignments",
+    )
     rules = rules_from(
         quizzes, assignments, extensions, now or timezone.now(), every_assignment
     )

@@ -12,29 +12,14 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from core import rows
 from courses.charts import LessonMark
 from courses.models import Course, Lesson
 from courses.selectors import CourseOutline, percent, visible_courses
 
-from . import cache, selectors
+from . import selectors
 from .models import Attempt, Quiz
 
 AWAITING = (Attempt.State.SUBMITTED, Attempt.State.NEEDS_REVIEW)
-
-
-def quiz_page_for(*, quiz_id: int, user, now) -> tuple[Quiz, dict]:
-    """The quiz if this user may see it (404 otherwise) and their standing on it, in one
-    round trip: the quiz's version comes with their rows, and the quiz from this
-    process's copy when that was read at the same version (quizzes.cache.quiz_at)."""
-    version, *found = rows.fetch_together(
-        [
-            cache.version_statement(quiz_id),
-            *selectors.standing_statements(user, [quiz_id]),
-        ]
-    )
-    quiz = selectors.visible_or_404(cache.quiz_at(quiz_id, version), user)
-    return quiz, selectors.standings_from([quiz], found, now)[quiz.pk]
 
 
 class State:

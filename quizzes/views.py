@@ -15,13 +15,11 @@ from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
 
-from . import selectors, services, standings
+from . import selectors, services
 
 
-def _standing(quiz, user, now, standing=None) -> dict:
-    if standing is None:
-        standing = selectors.standings_for(quizzes=[quiz], student=user, now=now)
-        standing = standing[quiz.pk]
+def _standing(quiz, user, now) -> dict:
+    standing = selectors.standings_for(quizzes=[quiz], student=user, now=now)[quiz.pk]
     rules = standing["rules"]
     standing["not_open_yet"] = bool(rules.opens_at and now < rules.opens_at)
     standing["closed"] = bool(rules.closes_at and now >= rules.closes_at)
@@ -40,15 +38,14 @@ def _standing(quiz, user, now, standing=None) -> dict:
 @login_required
 def intro(request, pk):
     """Show a quiz's instructions, the rules in force for me and my attempts."""
+    quiz = selectors.quiz_for_user(quiz_id=pk, user=request.user)
     now = timezone.now()
-    # The quiz and my rows in one round trip (the quiz from this process's copy).
-    quiz, standing = standings.quiz_page_for(quiz_id=pk, user=request.user, now=now)
     return render(
         request,
         "quizzes/intro.html",
         {
             "quiz": quiz,
-            "standing": _standing(quiz, request.user, now, standing),
+            "standing": _standing(quiz, request.user, now),
             "question_count": quiz.question_count,
             "quiz_version": quiz.version,
         },
