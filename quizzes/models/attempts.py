@@ -100,15 +100,6 @@ class Attempt(models.Model):
     def percent(self) -> Decimal | None:
         return coursework.percent_of(self.score, self.max_score)
 
-    @property
-    def state_label(self):
-        """get_state_display(), from a table made once: Django's rebuilds the choices and
-        translates every label on each call, and a page shows one per attempt."""
-        return STATE_LABELS.get(self.state, self.state)
-
-
-STATE_LABELS = dict(Attempt.State.choices)
-
 
 class Response(models.Model):
     """A student's answer to one question of an attempt, and what it earned."""

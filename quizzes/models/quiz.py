@@ -162,12 +162,6 @@ class Quiz(models.Model):
         return reverse("quizzes:intro", kwargs={"pk": self.pk})
 
     @property
-    def grading_method_label(self):
-        """get_grading_method_display(), from a table made once (see
-        Attempt.state_label): the quiz page shows it with every reader's grade."""
-        return GRADING_METHOD_LABELS.get(self.grading_method, self.grading_method)
-
-    @property
     def review_levels(self):
         """The review levels as the pure rules take them."""
         return ReviewLevels(
@@ -185,6 +179,3 @@ class Quiz(models.Model):
             raise ValidationError(
                 {"closes_at": _("The quiz must close after it opens.")}
             )
-
-
-GRADING_METHOD_LABELS = dict(Quiz.GradingMethod.choices)
