@@ -69,6 +69,16 @@ class User(AbstractUser):
         blank=True,
         help_text=_("Empty until the owner follows the link sent at sign-up."),
     )
+    # Read with the user on every page (the header's link to their peer reviews), so
+    # the link costs no round trip of its own; set by peerreview.nav, never unset. The
+    # database default lets code that predates the column (a migration's historical
+    # models, the old release during a deploy) still create users.
+    peer_review_link = models.BooleanField(
+        _("peer-review link"),
+        default=False,
+        db_default=False,
+        help_text=_("Whether the site's header links to the user's peer reviews."),
+    )
     timezone = models.CharField(
         _("time zone"),
         max_length=64,

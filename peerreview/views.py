@@ -29,7 +29,7 @@ def queue(request):
     """My reviews to write and written, and my answers with the reviews they received."""
     submissions = selectors.my_submissions(student=request.user)
     reviews = selectors.review_queue(student=request.user)
-    if submissions or reviews:
+    if (submissions or reviews) and not nav.shows_link(request.user):
         nav.remember([request.user.pk])  # the header links here from now on
     now = timezone.now()
     return render(

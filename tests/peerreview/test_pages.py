@@ -7,6 +7,8 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from peerreview import services
@@ -199,6 +201,7 @@ def test_the_review_queue_takes_the_same_queries_at_two_sizes(client):
     submit(quiz, question, student)
     _grow(quiz, question, 1)
     client.force_login(student)
+    client.get(reverse("peer:queue"))  # the first visit sets the header's link, once
     small = count_get(client, reverse("peer:queue"))
     other, other_question = peer_quiz(k=4)
     submit(other, other_question, student)
@@ -236,11 +239,8 @@ def test_the_disagreement_list_takes_the_same_queries_at_two_sizes(client):
 def test_the_header_links_to_peer_review_for_students_given_reviews_at_no_query(
     client, django_capture_on_commit_callbacks
 ):
-    from django.core.cache import cache
+    from accounts.models import User
 
-    from peerreview import nav
-
-    cache.clear()
     with django_capture_on_commit_callbacks(execute=True):
         _instructor, students, _quiz, _question, _r = _class()
     link = f'href="{reverse("peer:queue")}"'
@@ -248,14 +248,19 @@ def test_the_header_links_to_peer_review_for_students_given_reviews_at_no_query(
     assert link not in client.get(reverse("grades")).content.decode()
     client.force_login(students[0])
     assert link in client.get(reverse("grades")).content.decode()
-    # The flag is read from the cache: the link costs the page no query.
+    # The flag is the user's own column, read with the user: the link costs no query
+    # and no cache read.
     with_link = count_get(client, reverse("grades"))
-    cache.delete(nav.KEY.format(students[0].pk))
+    User.objects.filter(pk=students[0].pk).update(peer_review_link=False)
     assert link not in client.get(reverse("grades")).content.decode()
     assert count_get(client, reverse("grades")) == with_link
-    # Opening the peer-review page brings the link back.
+    # Opening the peer-review page brings the link back (one UPDATE, that visit only).
     client.get(reverse("peer:queue"))
     assert link in client.get(reverse("grades")).content.decode()
+    assert User.objects.get(pk=students[0].pk).peer_review_link
+    with CaptureQueriesContext(connection) as visit:
+        client.get(reverse("peer:queue"))
+    assert not [q for q in visit.captured_queries if q["sql"].startswith("UPDATE")]
 
 
 def test_the_instructor_adds_a_calibration_example_students_then_calibrate_on(client):
