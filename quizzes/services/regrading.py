@@ -179,7 +179,18 @@ def _rescore(
             refrozen_rows += _refrozen(attempt, frozen_before)
             continue
         moved_attempts.append(attempt)
-        moved_rows += rows
+        # Of a moved attempt only the rows whose mark moved are rewritten (a key change
+        # to one question of twelve moves one row); the others keep their graded_at,
+        # as an unmoved attempt does, and follow the frozen copy.
+        written = [
+            r
+            for r in rows
+            if r.pk is None or before.get(r.question_id) != after.get(r.question_id)
+        ]
+        moved_rows += written
+        refrozen_rows += [
+            r for r in _refrozen(attempt, frozen_before) if r not in written
+        ]
         if old == new and question_old == question_new:
             # Only feedback text moved: stored, but no score changed to report.
             continue
@@ -203,8 +214,18 @@ def _rescore(
     if write and moved_attempts:
         marking.store_scores(moved_attempts, moved_rows)
     if write and refrozen_rows:
-        Response.objects.bulk_update(refrozen_rows, ["graded_version"])
+        _refreeze(refrozen_rows)
     return changes
+
+
+def _refreeze(rows: list[Response]) -> None:
+    """Point rows at their new frozen copies: one UPDATE per version, not a CASE of a
+    branch per row (bulk_update), which PostgreSQL reads row by row for every row."""
+    by_version: dict[int, list[int]] = {}
+    for row in rows:
+        by_version.setdefault(row.graded_version_id, []).append(row.pk)
+    for version_id, ids in by_version.items():
+        Response.objects.filter(pk__in=ids).update(graded_version_id=version_id)
 
 
 def preview_regrade(
