@@ -48,9 +48,7 @@ def test_a_skipped_size_is_left_out_of_the_ratios():
         100000: {"skipped": "capped"},
     }
 
-    time_ratio, _cpu, memory_ratio, _ = report.verdicts(
-        by_size, [1000, 10000, 100000]
-    )
+    time_ratio, _cpu, memory_ratio, _ = report.verdicts(by_size, [1000, 10000, 100000])
 
     assert "10,000 vs 1,000" in time_ratio and "10,000 vs 1,000" in memory_ratio
 
