@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -27,9 +27,15 @@ REGRADABLE = (Attempt.State.GRADED, Attempt.State.NEEDS_REVIEW)
 CHUNK_SIZE = 500
 
 
-@dataclass(frozen=True)
-class RegradeChange:
-    """One attempt whose result a regrade moves."""
+class RegradeChange(NamedTuple):
+    """One attempt whose result a regrade moves.
+
+    A tuple of plain values rather than a dataclass: the garbage collector stops
+    tracking such tuples, and a regrade of 100,000 attempts keeps 74,000 of them while it
+    makes and drops millions of model instances; as dataclasses (each with its __dict__)
+    every full collection walked them all (the dry run at 100k: 84 s of app CPU, 60 s
+    as tuples, 40 s with the collector off).
+    """
 
     attempt_id: int
     student_id: int
