@@ -8,6 +8,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +18,9 @@ from quizzes.instructing import may_instruct
 from . import selectors, services
 from .forms import CalibrationExampleForm, OverrideForm, SetupForm
 from .views import _service_errors
+
+# Answers listed a page at a time: a quiz of a whole course may have 100,000.
+DISAGREEMENT_PAGE = 50
 
 
 def instructor_required(view):
@@ -68,7 +72,8 @@ def setup(request, quiz_id: int):
 
 @instructor_required
 def quiz(request, quiz_id: int):
-    """Answers under review, those waiting for me and the widest disagreement first."""
+    """Answers under review, those waiting for me and the widest disagreement first,
+    a page at a time."""
     quiz = selectors.quiz_for_instructor(user=request.user, quiz_id=quiz_id)
     return render(
         request,
@@ -76,9 +81,10 @@ def quiz(request, quiz_id: int):
         {
             "quiz": quiz,
             "setup": selectors.setup_for(quiz),
-            "submissions": selectors.disagreement_list(
-                user=request.user, quiz_id=quiz.pk
-            ),
+            "submissions": Paginator(
+                selectors.disagreement_list(user=request.user, quiz_id=quiz.pk),
+                DISAGREEMENT_PAGE,
+            ).get_page(request.GET.get("page")),
             "flags": selectors.open_flags(user=request.user, quiz_id=quiz.pk),
             "agreement": selectors.agreement_report(user=request.user, quiz_id=quiz.pk),
             "questions": services.peer_questions(quiz.pk)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -170,10 +170,11 @@ def submissions_for_instructor(*, user, quiz_id: int):
     )
 
 
-def disagreement_list(*, user, quiz_id: int) -> list[Submission]:
+def disagreement_list(*, user, quiz_id: int) -> QuerySet[Submission]:
     """Answers under review, those waiting for me first, then the widest spread first,
-    with their result and flags (a fixed number of queries whatever the size)."""
-    return list(
+    with their result and flags (a fixed number of queries whatever the size; the page
+    shows it a page at a time)."""
+    return (
         submissions_for_instructor(user=user, quiz_id=quiz_id)
         .select_related("author", "question__rubric", "result")
         .annotate(

@@ -46,51 +46,73 @@ def _sql() -> str:
     )
     # rules.combine_grades' "average": (sum / n).quantize(0.1), half to even.
     average = "sign(t.total) * " + _half_even("abs(t.total) * 10", "t.n") + " / 10.0"
+    # The cohort's assignments as three parallel arrays, each read once (an InitPlan):
+    # a quiz is assigned at most once per cohort, so array_position maps a quiz to its
+    # assignment and grading method without a join (the cast makes `= ANY` read the
+    # array, not a subquery's rows).
+    ids, quizzes, methods = (
+        f"((SELECT {column} FROM book)::{kind}[])"
+        for column, kind in (
+            ("ids", "bigint"),
+            ("quizzes", "bigint"),
+            ("methods", "text"),
+        )
+    )
     return f"""
-WITH members AS (
-    SELECT DISTINCT student_id FROM {member} WHERE cohort_id = %(cohort)s
-), work AS (
-    SELECT g.id, g.quiz_id, q.grading_method
+WITH book AS MATERIALIZED (
+    SELECT array_agg(g.id ORDER BY g.id) AS ids,
+        array_agg(g.quiz_id ORDER BY g.id) AS quizzes,
+        array_agg(q.grading_method::text ORDER BY g.id) AS methods
     FROM {assignment} g JOIN {quiz} q ON q.id = g.quiz_id
     WHERE g.cohort_id = %(cohort)s
-), percents AS (
-    SELECT a.student_id, a.quiz_id, a.number, {percent} AS percent
-    FROM {attempt} a JOIN members m ON m.student_id = a.student_id
-    WHERE a.quiz_id IN (SELECT quiz_id FROM work)
-      AND a.state = 'graded' AND a.score IS NOT NULL AND a.max_score <> 0
 ), tries AS (
-    -- One row per (quiz, student): what every grading method needs, in one pass
-    -- (an attempt's number is unique per quiz and student, so [number, percent]
-    -- arrays order by the number: the least is the first attempt's).
+    -- One row per (quiz, student) of the assigned quizzes' graded attempts: what
+    -- every grading method needs, in one pass (an attempt's number is unique per quiz
+    -- and student, so [number, percent] arrays order by the number: the least is the
+    -- first attempt's). Students outside the cohort are dropped by the grouping below.
     SELECT p.quiz_id, p.student_id, max(p.percent) AS highest,
         min(ARRAY[p.number::numeric, p.percent]) AS first,
         max(ARRAY[p.number::numeric, p.percent]) AS last,
         sum(p.percent) AS total, count(*) AS n
-    FROM percents p
+    FROM (
+        SELECT a.quiz_id, a.student_id, a.number, {percent} AS percent
+        FROM {attempt} a
+        WHERE a.quiz_id = ANY({quizzes})
+          AND a.state = 'graded' AND a.score IS NOT NULL AND a.max_score <> 0
+    ) p
     GROUP BY p.quiz_id, p.student_id
-), computed AS (
-    SELECT w.id AS assignment_id, t.student_id,
-        CASE w.grading_method
+), marks AS (
+    -- Members, computed grades and overrides as rows of one set, grouped by cell
+    -- rather than joined: no plan can pair two of these sets row by row.
+    SELECT unnest({quizzes}) AS quiz_id, m.student_id, true AS member,
+        false AS overridden, false AS excused, NULL::numeric AS grade
+    FROM {member} m WHERE m.cohort_id = %(cohort)s
+    UNION ALL
+    SELECT t.quiz_id, t.student_id, false, false, false,
+        CASE {methods}[array_position({quizzes}, t.quiz_id)]
             WHEN 'first' THEN t.first[2]
             WHEN 'last' THEN t.last[2]
             WHEN 'average' THEN {average}
             ELSE t.highest
-        END AS grade
-    FROM work w JOIN tries t ON t.quiz_id = w.quiz_id
-), cells AS (
-    SELECT c.assignment_id, c.grade FROM computed c
-    WHERE NOT EXISTS (
-        SELECT 1 FROM {override} o
-        WHERE o.assignment_id = c.assignment_id AND o.student_id = c.student_id
-    )
+        END
+    FROM tries t
     UNION ALL
-    SELECT o.assignment_id, o.grade
-    FROM {override} o
-    JOIN work w ON w.id = o.assignment_id
-    JOIN members m ON m.student_id = o.student_id
-    WHERE NOT o.excused
+    SELECT {quizzes}[array_position({ids}, o.assignment_id)], o.student_id, false,
+        true, o.excused, o.grade
+    FROM {override} o WHERE o.assignment_id = ANY({ids})
+), cells AS (
+    -- An override decides its cell (excused: no grade); else the computed grade.
+    SELECT c.quiz_id,
+        CASE WHEN bool_or(c.overridden) THEN
+            CASE WHEN bool_or(c.excused) THEN NULL
+                ELSE max(c.grade) FILTER (WHERE c.overridden) END
+        ELSE max(c.grade) END AS grade
+    FROM marks c
+    GROUP BY c.quiz_id, c.student_id
+    HAVING bool_or(c.member)
 )
-SELECT assignment_id, sum(grade), count(grade) FROM cells GROUP BY assignment_id
+SELECT {ids}[array_position({quizzes}, quiz_id)], sum(grade), count(grade)
+FROM cells GROUP BY quiz_id
 """
 
 

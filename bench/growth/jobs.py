@@ -1,7 +1,8 @@
 """The growth jobs, each run alone in a fresh process: time, queries and peak memory.
 
 `python -m bench.growth.jobs NAME CONTEXT.json` sets Django up on the growth settings,
-runs one job and prints one JSON line: seconds for the timed run, the units it did
+runs one job and prints one JSON line: seconds for the timed run and the CPU seconds
+it took in this process and in its PostgreSQL backend (/proc/PID/stat), the units it did
 (attempts, rows, reports, pages), the statements it sent (a counting execute wrapper,
 which keeps nothing: CaptureQueriesContext would hold every statement in memory) and
 the process's peak RSS (VmHWM) before and after the job.
@@ -50,10 +51,36 @@ def _counted(func):
     return result, counter.count
 
 
+# CPU seconds of each timed call: (this process, its PostgreSQL backend), or None for the
+# backend when the connection changed under the call.
+CPU: list[tuple[float, float | None]] = []
+
+
+def _backend_cpu() -> tuple[int | None, float]:
+    """The connection's server process and the CPU seconds it has used so far."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    pid = connection.connection.info.backend_pid
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None, 0.0
+    # utime and stime, fields 14 and 15 of proc(5), in clock ticks.
+    return pid, (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _timed(func):
+    pid, db_before = _backend_cpu()
+    cpu_before = time.process_time()
     start = time.perf_counter()
     result, queries = _counted(func)
-    return time.perf_counter() - start, result, queries
+    seconds = time.perf_counter() - start
+    cpu = time.process_time() - cpu_before
+    pid_after, db_after = _backend_cpu()
+    CPU.append((cpu, db_after - db_before if pid and pid == pid_after else None))
+    return seconds, result, queries
 
 
 def _instructor(ctx):
@@ -70,7 +97,11 @@ def _page(ctx, url: str) -> tuple[float, int, int]:
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(_instructor(ctx))
     warm, response, _ = _timed(lambda: client.get(url))
+    del CPU[:]
     runs = [_timed(lambda: client.get(url)) for _ in range(1 if warm > 2 else 3)]
+    # The CPU of the run whose time is the median.
+    ranked = sorted(range(len(runs)), key=lambda i: runs[i][0])
+    CPU.append(CPU[ranked[len(runs) // 2]])
     return statistics.median(r[0] for r in runs), runs[0][2], response.status_code
 
 
@@ -278,6 +309,8 @@ def main(name: str, context_path: str) -> None:
         ctx = json.load(handle)
     before = peak_rss_kb()
     result = JOBS[name][1](ctx)
+    if CPU and "seconds" in result:
+        result["cpu"], result["db_cpu"] = CPU[-1]
     result["rss_before_kb"] = before
     result["peak_kb"] = peak_rss_kb()
     print(json.dumps(result))

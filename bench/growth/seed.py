@@ -9,6 +9,7 @@ At size S (students numbered 0..S-1, all enrolled and in the course cohort):
 - a gradebook cohort of S / 10 students with 12 assignments and about S graded attempts
   (bench.seed's cohort attempts: 95 % did each quiz, some twice);
 - an essay quiz with S attempts waiting for the instructor, one essay answer each;
+- a peer-reviewed quiz with S answers waiting for their reviews (bench.growth.peer);
 - one instructor teaching both cohorts.
 """
 
@@ -22,12 +23,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
+from psycopg.types.json import Jsonb
 
+from bench.growth import peer
 from bench.quiz_copy import _copy_question, answer_for, bench_quiz, quiz_max
 from bench.seed import _cohort_attempts
 from courses.models import Cohort, CohortMembership, Course, Enrollment
-from quizzes import grading, selectors
+from quizzes import frozen, grading, selectors
 from quizzes.models import Assignment, Attempt, Question, Quiz, Response
+from quizzes.services import marking
 
 BATCH = 5_000
 
@@ -64,41 +68,75 @@ def _students(size: int, now) -> list:
     )
 
 
+def _copy(model, columns: list[str], rows) -> None:
+    """COPY rows (tuples in `columns` order) into the model's table: the response
+    rows of 100,000 attempts went in by bulk_create at about a quarter of the seed."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
+_RESPONSE_COLUMNS = [
+    "attempt_id",
+    "question_id",
+    "answer",
+    "saved_at",
+    "auto_score",
+    "score",
+    "max_score",
+    "feedback",
+    "needs_manual",
+    "comment",
+    "override_reason",
+    "graded_at",
+    "graded_version_id",
+]
+
+
 def _graded_quiz_attempts(quiz: Quiz, students: list, now, rng) -> None:
-    """S graded attempts of the 12-question quiz, with their response rows."""
+    """S graded attempts of the 12-question quiz, with their response rows.
+
+    Each row is what the grader writes for its answer (score, feedback and the stored
+    version of the question it was graded against), worked out once per question and
+    outcome, so a regrade after the key moves rewrites only the rows whose mark moved.
+    """
     questions = list(selectors.quiz_with_questions(quiz_id=quiz.pk).questions.all())
+    versions = frozen.versions_of(questions)
     keys = []
     for position, question in enumerate(questions):
         answer = answer_for(question)
-        points = Decimal(
-            str(round(grading.max_points(selectors.question_key(question)), 3))
-        )
-        keys.append((question.id, answer, points, 0.15 + 0.05 * position))
-    max_score = sum(points for _, _, points, _ in keys)
+        key = grading.check_key(selectors.question_key(question))
+        outcomes = {}
+        for right in (True, False):
+            given = answer if right else None
+            result = grading.grade(key, given)
+            outcomes[right] = (
+                None if given is None else Jsonb(given),
+                marking.as_points(result.auto_points),
+                Jsonb(result.feedback),
+            )
+        points = marking.as_points(key.max_points)
+        hardness = 0.15 + 0.05 * position
+        keys.append((question.id, outcomes, points, hardness, versions[question.id].pk))
+    max_score = sum(points for _, _, points, _, _ in keys)
     size = len(students)
     firsts = int(size * 0.9)
     ability = [rng.random() for _ in students]
     owners = [(n, 1) for n in range(firsts)] + [(n, 2) for n in range(size - firsts)]
-    done = 0
-    for chunk in _chunks(owners):
+    for chunk in _chunks(owners, 20_000):
         attempts, responses = [], []
         for n, number in chunk:
             submitted = now - timedelta(days=3, minutes=number * 20)
             rows, total = [], Decimal(0)
-            for question_id, answer, points, hardness in keys:
+            for question_id, outcomes, points, hardness, version_id in keys:
                 right = rng.random() < 0.25 + 0.7 * ability[n] - hardness + 0.3
-                score = points if right else Decimal(0)
+                answer, score, feedback = outcomes[right]
                 total += score
                 rows.append(
-                    Response(
-                        question_id=question_id,
-                        answer=answer if right else None,
-                        saved_at=submitted,
-                        auto_score=score,
-                        score=score,
-                        max_score=points,
-                        graded_at=submitted,
-                    )
+                    (question_id, answer, submitted, score, score, points, feedback)
+                    + (False, "", "", submitted, version_id)
                 )
             attempts.append(
                 Attempt(
@@ -109,17 +147,21 @@ def _graded_quiz_attempts(quiz: Quiz, students: list, now, rng) -> None:
                     started_at=submitted - timedelta(minutes=15),
                     submitted_at=submitted,
                     graded_at=submitted,
-                    score=total,
+                    score=marking.floored_total(total),
                     max_score=max_score,
                 )
             )
             responses.append(rows)
-        Attempt.objects.bulk_create(attempts)
-        for attempt, rows in zip(attempts, responses, strict=True):
-            for row in rows:
-                row.attempt_id = attempt.pk
-        Response.objects.bulk_create([r for rows in responses for r in rows])
-        done += len(attempts)
+        _bulk(Attempt, attempts)
+        _copy(
+            Response,
+            _RESPONSE_COLUMNS,
+            (
+                (attempt.pk, *row)
+                for attempt, rows in zip(attempts, responses, strict=True)
+                for row in rows
+            ),
+        )
 
 
 def _move_key(quiz: Quiz) -> None:
@@ -150,6 +192,9 @@ def _essay_quiz(course: Course) -> Quiz:
 def _waiting_answers(quiz: Quiz, students: list, now) -> None:
     question = quiz.questions.get()
     points = Decimal(question.points)
+    # Each answer its own submission time, a second apart, as real submits have (one
+    # time per 5,000 made the queue's keyset sort every tie of its first page).
+    start = now - timedelta(days=2, seconds=len(students))
     for offset, chunk in enumerate(_chunks(students)):
         attempts = Attempt.objects.bulk_create(
             [
@@ -159,11 +204,11 @@ def _waiting_answers(quiz: Quiz, students: list, now) -> None:
                     number=1,
                     state=Attempt.State.NEEDS_REVIEW,
                     started_at=now - timedelta(days=2, minutes=30),
-                    submitted_at=now - timedelta(days=2) + timedelta(seconds=offset),
+                    submitted_at=start + timedelta(seconds=offset * BATCH + n),
                     score=Decimal(0),
                     max_score=points,
                 )
-                for student in chunk
+                for n, student in enumerate(chunk)
             ]
         )
         Response.objects.bulk_create(
@@ -238,6 +283,7 @@ def seed(size: int) -> dict:
             ),
         )
         essay = _essay_quiz(course)
+        peer_quiz = peer.seed(course, students, now)
     with transaction.atomic():
         _graded_quiz_attempts(quiz, students, now, rng)
     with transaction.atomic():
@@ -249,6 +295,7 @@ def seed(size: int) -> dict:
         "size": size,
         "quiz_id": quiz.pk,
         "essay_quiz_id": essay.pk,
+        "peer_quiz_id": peer_quiz.pk,
         "cohort_id": everyone.pk,
         "book_cohort_id": book.pk,
         "book_students": len(book_students),

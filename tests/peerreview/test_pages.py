@@ -154,6 +154,22 @@ def test_the_instructor_sees_the_widest_spread_first_and_overrides(client):
     assert "Fully argued." in page
 
 
+def test_the_disagreement_list_comes_a_page_at_a_time(client, monkeypatch):
+    from peerreview import instructor_views
+
+    monkeypatch.setattr(instructor_views, "DISAGREEMENT_PAGE", 2)
+    instructor, students, quiz, question, _r = _class(n=3, k=2)
+    client.force_login(instructor)
+    url = reverse("peer-instructor:quiz", args=[quiz.pk])
+    first = client.get(url).content.decode()
+    second = client.get(url, {"page": 2}).content.decode()
+    assert first.count('class="disagreement-row"') == 2
+    assert second.count('class="disagreement-row"') == 1
+    assert 'rel="next"' in first and 'rel="prev"' in second
+    shown = [str(s) for s in students if str(s) in first + second]
+    assert len(shown) == 3
+
+
 def test_students_and_other_instructors_cannot_open_the_instructor_pages(client):
     instructor, students, quiz, question, _r = _class()
     client.force_login(students[0])
