@@ -15,6 +15,8 @@ from django.db import connection
 
 from bench.common import CONNECTIONS, RESULTS, Figure
 
+BEFORE_AFTER = RESULTS.with_name("BEFORE_AFTER.md")
+
 
 def machine_facts(broker) -> dict[str, str]:
     with connection.cursor() as cursor:
@@ -85,6 +87,8 @@ def write_results(
         lines.append(
             f"| {f.name} | {measured} | {f.baseline} | {ratio} | {f.goal} | {verdict} |"
         )
+    if BEFORE_AFTER.exists():  # the hand-kept history of issue 15's triage
+        lines += ["", BEFORE_AFTER.read_text().rstrip()]
     lines += ["", "## Machine", "", "| | |", "|---|---|"]
     lines += [f"| {key} | {value} |" for key, value in facts.items()]
     lines.append("")
