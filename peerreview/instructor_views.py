@@ -11,9 +11,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
-from quizzes.instructing import may_instruct
+from quizzes.instructing import may_instruct, teaching_on_course
 
 from . import selectors, services
 from .forms import CalibrationExampleForm, OverrideForm, SetupForm
@@ -21,6 +22,36 @@ from .views import _service_errors
 
 # Answers listed a page at a time: a quiz of a whole course may have 100,000.
 DISAGREEMENT_PAGE = 50
+# How many pages past the one shown the pager counts to (beyond: "more than").
+PAGES_AHEAD = 10
+
+
+class CappedPaginator(Paginator):
+    """Count the rows only as far as `cap`: showing the first page of 100,000 answers
+    does not count them all (the pager says "of more than N pages" instead)."""
+
+    def __init__(self, object_list, per_page, *, cap: int):
+        super().__init__(object_list, per_page)
+        self.cap = cap
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
+
+    @property
+    def counted_pages(self) -> int:
+        return self.cap // self.per_page
+
+
+def _page_number(raw) -> int:
+    try:
+        return max(int(raw), 1)
+    except (TypeError, ValueError):
+        return 1
 
 
 def instructor_required(view):
@@ -75,18 +106,21 @@ def quiz(request, quiz_id: int):
     """Answers under review, those waiting for me and the widest disagreement first,
     a page at a time."""
     quiz = selectors.quiz_for_instructor(user=request.user, quiz_id=quiz_id)
+    teaching = teaching_on_course(request.user, course_id=quiz.course_id)
+    number = _page_number(request.GET.get("page"))
     return render(
         request,
         "peerreview/instructor/quiz.html",
         {
             "quiz": quiz,
             "setup": selectors.setup_for(quiz),
-            "submissions": Paginator(
-                selectors.disagreement_list(user=request.user, quiz_id=quiz.pk),
+            "submissions": CappedPaginator(
+                selectors.disagreement_list(teaching=teaching, quiz_id=quiz.pk),
                 DISAGREEMENT_PAGE,
-            ).get_page(request.GET.get("page")),
-            "flags": selectors.open_flags(user=request.user, quiz_id=quiz.pk),
-            "agreement": selectors.agreement_report(user=request.user, quiz_id=quiz.pk),
+                cap=(number + PAGES_AHEAD) * DISAGREEMENT_PAGE,
+            ).get_page(number),
+            "flags": selectors.open_flags(teaching=teaching, quiz_id=quiz.pk),
+            "agreement": selectors.agreement_report(teaching=teaching, quiz_id=quiz.pk),
             "questions": services.peer_questions(quiz.pk)
             .prefetch_related("calibration_examples")
             .order_by("position", "pk"),

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -143,6 +144,11 @@ class Submission(models.Model):
     `assigned` counts the reviews of it in force (assigned or done, not expired) and
     `to_give` the reviews its author was given to write; allocation keeps both under
     the setup's lock, so they never drift from the assignment rows.
+
+    `quiz`, `spread` and `open_flags` copy what the instructor's list filters and sorts
+    on (the question's quiz, the result's spread, the unresolved flags on its reviews),
+    written by the services that change them in the same transaction, so the list's
+    first page is one read down `peer_submission_queue_idx`, whatever the quiz's size.
     """
 
     response = models.OneToOneField(
@@ -150,6 +156,10 @@ class Submission(models.Model):
     )
     question = models.ForeignKey(
         Question, on_delete=models.CASCADE, related_name="peer_submissions"
+    )
+    # The question's quiz (the queue index leads with it).
+    quiz = models.ForeignKey(
+        Quiz, on_delete=models.CASCADE, related_name="+", db_index=False
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
@@ -160,6 +170,10 @@ class Submission(models.Model):
     done = models.PositiveIntegerField(default=0)
     # The deadline passed with too few reviews and no one left to give it to.
     needs_instructor = models.BooleanField(default=False)
+    # The result's spread; null while the answer has no result.
+    spread = models.FloatField(null=True, blank=True)
+    # Flags raised on its reviews (of the answer or of a review) not yet resolved.
+    open_flags = models.PositiveIntegerField(default=0, db_default=0)
 
     class Meta:
         ordering = ["question", "submitted_at", "id"]
@@ -172,6 +186,15 @@ class Submission(models.Model):
         indexes = [
             models.Index(fields=["question", "assigned", "id"]),
             models.Index(fields=["question", "to_give", "submitted_at"]),
+            # The instructor's list: waiting for the instructor, widest spread first.
+            models.Index(
+                F("quiz"),
+                F("needs_instructor").desc(),
+                F("spread").desc(nulls_last=True),
+                F("submitted_at"),
+                F("id"),
+                name="peer_submission_queue_idx",
+            ),
         ]
 
     def __str__(self) -> str:

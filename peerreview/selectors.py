@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from courses.models import Course
 from quizzes.grading import justification
-from quizzes.instructing import taught_attempts
+from quizzes.instructing import CourseTeaching, taught_attempts
 from quizzes.models import Question, Quiz
 
 from . import terms
@@ -162,29 +162,28 @@ def example_for_instructor(*, user, example_id: int) -> CalibrationExample:
     )
 
 
-def submissions_for_instructor(*, user, quiz_id: int):
-    """The answers under review of students I teach on the quiz."""
-    attempts = taught_attempts(user).filter(quiz_id=quiz_id).values("pk")
-    return Submission.objects.filter(
-        question__quiz_id=quiz_id, response__attempt__in=attempts
+def submissions_for_instructor(
+    *, teaching: CourseTeaching, quiz_id: int
+) -> QuerySet[Submission]:
+    """The answers under review on the quiz of students I teach (`teaching` is what I
+    teach on its course, read once for the page)."""
+    return Submission.objects.filter(quiz_id=quiz_id).filter(
+        teaching.students("author")
     )
 
 
-def disagreement_list(*, user, quiz_id: int) -> QuerySet[Submission]:
+def disagreement_list(
+    *, teaching: CourseTeaching, quiz_id: int
+) -> QuerySet[Submission]:
     """Answers under review, those waiting for me first, then the widest spread first,
-    with their result and flags (a fixed number of queries whatever the size; the page
-    shows it a page at a time)."""
+    with their result (a fixed number of queries whatever the size; the order is
+    `peer_submission_queue_idx`'s, so a page is read off the index)."""
     return (
-        submissions_for_instructor(user=user, quiz_id=quiz_id)
+        submissions_for_instructor(teaching=teaching, quiz_id=quiz_id)
         .select_related("author", "question__rubric", "result")
-        .annotate(
-            open_flags=Count(
-                "reviews__flags", filter=Q(reviews__flags__resolved_at=None)
-            )
-        )
         .order_by(
             "-needs_instructor",
-            F("result__spread").desc(nulls_last=True),
+            F("spread").desc(nulls_last=True),
             "submitted_at",
             "id",
         )
@@ -211,13 +210,13 @@ def submission_for_instructor(*, user, submission_id: int) -> Submission:
     return submission
 
 
-def open_flags(*, user, quiz_id: int) -> list[Flag]:
-    """Flags raised on the quiz's answers and reviews, not yet dealt with."""
-    submissions = submissions_for_instructor(user=user, quiz_id=quiz_id)
+def open_flags(*, teaching: CourseTeaching, quiz_id: int) -> list[Flag]:
+    """Flags raised on the quiz's answers and reviews, not yet dealt with (read from
+    the flags, which are few, not from the quiz's answers)."""
     return list(
-        Flag.objects.filter(
-            review__submission__in=submissions.values("pk"), resolved_at=None
-        ).select_related("review__submission", "raised_by")
+        Flag.objects.filter(resolved_at=None, review__submission__quiz_id=quiz_id)
+        .filter(teaching.students("review__author"))
+        .select_related("review__submission", "raised_by")
     )
 
 
@@ -235,16 +234,18 @@ class QuestionAgreement:
     reviews: int = 0
 
 
-def agreement_report(*, user, quiz_id: int) -> list[QuestionAgreement]:
+def agreement_report(
+    *, teaching: CourseTeaching, quiz_id: int
+) -> list[QuestionAgreement]:
     """Krippendorff's alpha (interval, on the levels' points) per question and per
     criterion over the peer reviews of students I teach."""
     from . import agreement
 
     rows = list(
         ReviewAssignment.objects.filter(
-            submission__in=submissions_for_instructor(user=user, quiz_id=quiz_id),
-            state=ReviewAssignment.State.DONE,
+            submission__quiz_id=quiz_id, state=ReviewAssignment.State.DONE
         )
+        .filter(teaching.students("author"))
         .order_by()
         .values_list("submission__question_id", "submission_id", "levels")
     )

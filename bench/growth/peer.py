@@ -121,9 +121,10 @@ def seed(course, students: list, now) -> Quiz:
             cursor.execute(
                 f"""
                 INSERT INTO {Submission._meta.db_table}
-                    (response_id, question_id, author_id, submitted_at, assigned,
-                     to_give, done, needs_instructor)
-                SELECT r.id, r.question_id, a.student_id, a.submitted_at, 0, 0, 0, false
+                    (response_id, question_id, quiz_id, author_id, submitted_at,
+                     assigned, to_give, done, needs_instructor)
+                SELECT r.id, r.question_id, a.quiz_id, a.student_id, a.submitted_at,
+                    0, 0, 0, false
                 FROM {Response._meta.db_table} r
                 JOIN {Attempt._meta.db_table} a ON a.id = r.attempt_id
                 WHERE a.id = ANY(%s)

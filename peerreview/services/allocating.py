@@ -91,10 +91,12 @@ def _register(setup: PeerReviewSetup, attempt_ids: list[int] | None = None) -> i
             zero_to_give=Value(0),
             zero_done=Value(0),
             not_to_instructor=Value(False),
+            of_quiz=Value(quiz_id),
         )
         .values_list(
             "id",
             "question_id",
+            "of_quiz",
             "attempt__student_id",
             "attempt__submitted_at",
             "zero_assigned",
@@ -108,7 +110,7 @@ def _register(setup: PeerReviewSetup, attempt_ids: list[int] | None = None) -> i
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {Submission._meta.db_table} (response_id, question_id,"
-            " author_id, submitted_at, assigned, to_give, done, needs_instructor) "
+            " quiz_id, author_id, submitted_at, assigned, to_give, done, needs_instructor) "
             f"{select} ON CONFLICT DO NOTHING",
             params,
         )

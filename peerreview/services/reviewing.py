@@ -97,6 +97,7 @@ def _recompute(
             "updated_at": now,
         },
     )
+    Submission.objects.filter(pk=submission.pk).update(spread=result.spread)
     scores_count = author_terms[submission.author_id].scores_count
     if complete and scores_count and result.override_levels is None:
         quiz_services.score_response(
@@ -179,12 +180,16 @@ def flag(*, review_id: int, user, target: str, reason: str) -> Flag:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say what is wrong.")})
-    found, _created = Flag.objects.get_or_create(
+    found, created = Flag.objects.get_or_create(
         review=review,
         target=target,
         raised_by=user,
         defaults={"reason": reason[:500]},
     )
+    if created:
+        Submission.objects.filter(pk=review.submission_id).update(
+            open_flags=F("open_flags") + 1
+        )
     return found
 
 
@@ -213,9 +218,11 @@ def override_result(
     if len(reason) > 500:
         raise ValidationError({"reason": _("Keep the reason under 500 characters.")})
     points = as_points(scoring.points_of(criteria, levels))
-    result, _created = PeerResult.objects.get_or_create(
+    result, created = PeerResult.objects.get_or_create(
         submission=submission, defaults={"updated_at": now}
     )
+    if created:
+        Submission.objects.filter(pk=submission.pk).update(spread=result.spread)
     if result.override_levels == levels and result.override_reason == reason:
         return result
     quiz_services.override_response_score(
