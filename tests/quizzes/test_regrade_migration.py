@@ -55,10 +55,9 @@ def test_json_changes_become_rows_in_order_and_the_run_counts_them():
         lee = User.objects.create(email="lee@example.org")
         course = Course.objects.create(title="Trade", slug="trade")
         quiz = Quiz.objects.create(course=course, slug="q", title="Borders")
-        first = Attempt.objects.create(quiz=quiz, student=sam, number=1, state="graded")
-        second = Attempt.objects.create(
-            quiz=quiz, student=lee, number=2, state="graded"
-        )
+        done = {"state": "graded", "submitted_at": "2026-01-01T00:00Z"}
+        first = Attempt.objects.create(quiz=quiz, student=sam, number=1, **done)
+        second = Attempt.objects.create(quiz=quiz, student=lee, number=2, **done)
         moved = OldRun.objects.create(
             quiz=quiz,
             reason="Key fixed",
