@@ -134,11 +134,11 @@ class RegradePreviewSerializer(serializers.Serializer):
 class RegradeRunSerializer(serializers.ModelSerializer):
     """A regrade that was applied: who, why, what moved, how many were told.
 
-    `changed` counts every attempt that moved; `changes` lists the first of them whose
-    students the caller teaches, which the view reads (selectors.regrade_changes) and
-    passes in the context.
+    `changed` counts every attempt that moved; `changes` lists the first 500 of them
+    whose students the caller teaches.
     """
 
+    # Read by the view (selectors.regrade_changes) and handed over in the context.
     changes = serializers.SerializerMethodField()
 
     @extend_schema_field(RegradeChangeSerializer(many=True))
