@@ -11,7 +11,14 @@ from django.shortcuts import get_object_or_404
 
 from courses.models import Cohort, CohortMembership, teaches_every_cohort
 from quizzes import grading, selectors
-from quizzes.models import Attempt, Question, Quiz, Response
+from quizzes.models import (
+    Attempt,
+    Question,
+    Quiz,
+    RegradeRun,
+    RegradeRunChange,
+    Response,
+)
 
 from . import statistics as qstats
 from .models import ExportJob, QuizStatistics
@@ -24,6 +31,7 @@ __all__ = [
     "quiz_for_instructor",
     "quiz_matrix",
     "recent_exports",
+    "regrade_changes",
     "reportable_cohorts",
     "reportable_quizzes",
     "stored_statistics",
@@ -68,6 +76,61 @@ def only_visible(changes: list, *, quiz: Quiz, user) -> tuple[list, int]:
 
 def _student_of(change) -> int:
     return change["student"] if isinstance(change, dict) else change.student_id
+
+
+# Changes of a recorded run shown at once: a run can move tens of thousands.
+CHANGES_PAGE = 500
+
+
+def regrade_changes(*, run: RegradeRun, user, limit: int = CHANGES_PAGE) -> list[dict]:
+    """The first `limit` changes of a recorded run whose students the user teaches, in
+    the run's order and in the shape the dry run shows (`RegradeChange.as_json`)."""
+    rows = RegradeRunChange.objects.filter(run=run)
+    if not teaches_every_cohort(user):
+        # In the database: a large course's member ids would make a long IN list.
+        rows = rows.filter(
+            student_id__in=CohortMembership.objects.filter(
+                cohort__in=reportable_cohorts(user),
+                cohort__course_id=run.quiz.course_id,
+            ).values("student_id")
+        )
+    return [
+        {
+            "attempt": row["attempt_id"],
+            "student": row["student_id"],
+            "email": row["student__email"] or "",
+            "name": (
+                f"{row['student__first_name']} {row['student__last_name']}".strip()
+                or row["student__email"]
+                or ""
+            ),
+            "number": row["number"],
+            "old": row["old"],
+            "new": row["new"],
+            "old_max": row["old_max"],
+            "new_max": row["new_max"],
+            "old_state": row["old_state"],
+            "new_state": row["new_state"],
+            "question_old": row["question_old"],
+            "question_new": row["question_new"],
+        }
+        for row in rows.order_by("pk").values(
+            "attempt_id",
+            "student_id",
+            "student__email",
+            "student__first_name",
+            "student__last_name",
+            "number",
+            "old",
+            "new",
+            "old_max",
+            "new_max",
+            "old_state",
+            "new_state",
+            "question_old",
+            "question_new",
+        )[:limit]
+    ]
 
 
 def reportable_quizzes(user):

@@ -132,9 +132,18 @@ class RegradePreviewSerializer(serializers.Serializer):
 
 
 class RegradeRunSerializer(serializers.ModelSerializer):
-    """A regrade that was applied: who, why, what moved, how many were told."""
+    """A regrade that was applied: who, why, what moved, how many were told.
 
-    changes = RegradeChangeSerializer(many=True, read_only=True)
+    `changed` counts every attempt that moved; `changes` lists the first 500 of them
+    whose students the caller teaches.
+    """
+
+    # Read by the view (selectors.regrade_changes) and handed over in the context.
+    changes = serializers.SerializerMethodField()
+
+    @extend_schema_field(RegradeChangeSerializer(many=True))
+    def get_changes(self, run) -> list:
+        return RegradeChangeSerializer(self.context.get("changes", []), many=True).data
 
     class Meta:
         model = RegradeRun
@@ -144,6 +153,7 @@ class RegradeRunSerializer(serializers.ModelSerializer):
             "question",
             "performed_by",
             "reason",
+            "changed",
             "changes",
             "notified",
             "created_at",

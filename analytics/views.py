@@ -164,7 +164,7 @@ def regrade(request, pk):
                     "Regraded: %(changed)s attempts changed, %(notified)s students "
                     "notified."
                 )
-                % {"changed": len(run.changes), "notified": run.notified},
+                % {"changed": run.changed, "notified": run.notified},
             )
             return redirect("reports:quiz-regrade", pk=quiz.pk)
     changes, hidden = selectors.only_visible(

@@ -87,10 +87,11 @@ class QuizRegradeView(ReportsAPIView):
             user=request.user,
             reason=data.validated_data["reason"],
         )
-        run.changes, _hidden = selectors.only_visible(
-            run.changes, quiz=quiz, user=request.user
+        changes = selectors.regrade_changes(run=run, user=request.user)
+        return Response(
+            RegradeRunSerializer(run, context={"changes": changes}).data,
+            status=status.HTTP_201_CREATED,
         )
-        return Response(RegradeRunSerializer(run).data, status=status.HTTP_201_CREATED)
 
 
 class ExportJobListView(ReportsAPIView):

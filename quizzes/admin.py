@@ -338,6 +338,7 @@ class RegradeRunAdmin(admin.ModelAdmin):
         "question",
         "performed_by",
         "reason",
+        "changed",
         "notified",
         "created_at",
     ]

@@ -27,7 +27,7 @@ def regrade_selected_quizzes(modeladmin, request, queryset):
             _("%(quiz)s: %(changed)s attempts changed, %(notified)s students notified.")
             % {
                 "quiz": run.quiz,
-                "changed": len(run.changes),
+                "changed": run.changed,
                 "notified": run.notified,
             },
             messages.SUCCESS,

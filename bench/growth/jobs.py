@@ -283,7 +283,7 @@ def regrade_real(ctx):
         "units": ctx["attempts"],
         "unit": "attempt",
         "queries": queries,
-        "note": f"{len(run.changes):,} moved",
+        "note": f"{run.changed:,} moved",
     }
 
 

@@ -7,17 +7,18 @@ Call sites use the package: `reports.build_student_report(...)`. What lives wher
   `QuestionInfo`, `ResponseRow`, `QuizInfo`).
 - `content`: what the templates show (`StudentReport`, `InstructorDigest`,
   `CohortDigest` and the rows inside them).
-- `builders`: the pure builders (`build_student_report`, `build_cohort_digest` and
-  the steps they are made of).
+- `builders`: the pure builders of a student's report (`build_student_report` and
+  the steps it is made of).
+- `digests`: a cohort's digest, built whole (`build_cohort_digest`) or from tallies
+  of its students a part at a time (`tally_cohort`, `DigestTally`,
+  `finish_cohort_digest`).
 """
 
 from .builders import (
     HARDEST_QUESTIONS,
     REVIEW_PASSAGES,
     absolute,
-    build_cohort_digest,
     build_student_report,
-    hardest_questions,
     latest_responses,
     mastery_by_tradeoff,
     passages_to_review,
@@ -36,6 +37,13 @@ from .content import (
     StudentBehind,
     StudentReport,
 )
+from .digests import (
+    DigestTally,
+    build_cohort_digest,
+    finish_cohort_digest,
+    hardest_questions,
+    tally_cohort,
+)
 from .facts import CohortFacts, QuestionInfo, QuizInfo, ResponseRow, StudentFacts
 from .periods import Week, last_complete_week, parse_period
 
@@ -45,6 +53,7 @@ __all__ = [
     "AssignmentSummary",
     "CohortDigest",
     "CohortFacts",
+    "DigestTally",
     "DueItem",
     "InstructorDigest",
     "Mastery",
@@ -61,6 +70,7 @@ __all__ = [
     "absolute",
     "build_cohort_digest",
     "build_student_report",
+    "finish_cohort_digest",
     "hardest_questions",
     "last_complete_week",
     "latest_responses",
@@ -68,5 +78,6 @@ __all__ = [
     "parse_period",
     "passages_to_review",
     "quiz_results",
+    "tally_cohort",
     "work_due",
 ]

@@ -1,4 +1,4 @@
-"""Build student reports and cohort digests from the facts: pure, no ORM."""
+"""Build student reports from the facts: pure, no ORM."""
 
 from __future__ import annotations
 
@@ -11,17 +11,13 @@ from practice.paths import practice_path
 from quizzes import coursework
 
 from .content import (
-    AssignmentSummary,
-    CohortDigest,
     DueItem,
     Mastery,
-    MissedQuestion,
     Passage,
     QuizResult,
-    StudentBehind,
     StudentReport,
 )
-from .facts import CohortFacts, QuestionInfo, QuizInfo, ResponseRow, StudentFacts
+from .facts import QuestionInfo, QuizInfo, ResponseRow, StudentFacts
 from .periods import Week
 
 REVIEW_PASSAGES = 3
@@ -254,106 +250,4 @@ def build_student_report(
         ),
         due_soon=due_soon,
         overdue=overdue,
-    )
-
-
-def hardest_questions(
-    responses: list[ResponseRow],
-    questions: dict[int, QuestionInfo],
-    site_url: str,
-    limit: int = HARDEST_QUESTIONS,
-) -> list[MissedQuestion]:
-    """The questions most students missed on their latest answer, most missed first."""
-    latest: dict[tuple[int, int], ResponseRow] = {}
-    for row in sorted(responses, key=lambda r: r.submitted_at):
-        latest[(row.student_id, row.question_id)] = row
-    missed: dict[int, int] = defaultdict(int)
-    answered: dict[int, int] = defaultdict(int)
-    for (_, question_id), row in latest.items():
-        answered[question_id] += 1
-        if row.score < row.max_score:
-            missed[question_id] += 1
-    ranked = sorted(
-        (q for q in missed if q in questions),
-        key=lambda q: (-missed[q], -missed[q] / answered[q], q),
-    )[:limit]
-    return [
-        MissedQuestion(
-            text=questions[q].text,
-            missed=missed[q],
-            answered=answered[q],
-            url=absolute(site_url, questions[q].passage_url),
-        )
-        for q in ranked
-    ]
-
-
-def build_cohort_digest(
-    facts: CohortFacts,
-    *,
-    week: Week,
-    questions: dict[int, QuestionInfo],
-    site_url: str,
-) -> CohortDigest:
-    """One cohort's week for its instructor: completion, grades, who is behind, what is hard."""
-    attempts = [
-        a for a in facts.attempts if a.submitted_at is None or a.submitted_at < week.end
-    ]
-    book = coursework.build_gradebook(
-        students=facts.students,
-        assignments=facts.assignments,
-        extensions=facts.extensions,
-        attempts=attempts,
-        now=week.end,
-        overrides=[o for o in facts.overrides if o.set_at < week.end],
-    )
-    summaries = []
-    for index, column in enumerate(book.columns):
-        statuses = [row.cells[index].status for row in book.rows]
-        summaries.append(
-            AssignmentSummary(
-                title=column.assignment.title,
-                due_at=column.assignment.due_at,
-                average=column.average,
-                done=statuses.count(coursework.WorkStatus.DONE),
-                late=statuses.count(coursework.WorkStatus.LATE),
-                missing=statuses.count(coursework.WorkStatus.MISSING),
-            )
-        )
-    titles = {c.assignment.id: c.assignment.title for c in book.columns}
-    behind = []
-    for row in book.rows:
-        missing = [
-            titles[c.assignment_id]
-            for c in row.cells
-            if c.status == coursework.WorkStatus.MISSING
-        ]
-        late = [
-            titles[c.assignment_id]
-            for c in row.cells
-            if c.status == coursework.WorkStatus.LATE
-        ]
-        if missing or late:
-            behind.append(
-                StudentBehind(row.student.name, row.student.email, missing, late)
-            )
-    possible = len(facts.students) * facts.lesson_count
-    done = sum(
-        min(facts.completions.get(s.id, 0), facts.lesson_count) for s in facts.students
-    )
-    return CohortDigest(
-        name=facts.name,
-        course_title=facts.course_title,
-        student_count=len(facts.students),
-        lesson_count=facts.lesson_count,
-        completion_percent=round(done * 100 / possible) if possible else 0,
-        completions_this_week=facts.completions_this_week,
-        assignments=summaries,
-        behind=behind,
-        hardest=hardest_questions(
-            [r for r in facts.responses if r.submitted_at < week.end],
-            questions,
-            site_url,
-        ),
-        queue_count=facts.queue_count,
     )

@@ -79,3 +79,4 @@ class CohortFacts:
     responses: list[ResponseRow] = field(default_factory=list)
     queue_count: int = 0
     overrides: list[coursework.OverrideRow] = field(default_factory=list)
+    course_id: int = 0

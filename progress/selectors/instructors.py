@@ -1,10 +1,19 @@
-"""The facts behind each instructor's digest of their cohorts, for a whole batch."""
+"""The facts behind each instructor's digest of their cohorts, for a whole batch.
+
+A digest's cohort may have 100,000 students: its members and their rows come a part
+at a time (`cohort_parts`), CHUNK_SIZE memberships of the batch's cohorts per part,
+in a fixed number of queries per part after one read of their order, so neither memory
+(but for 16 bytes a member) nor the queries of a batch of small cohorts grow with the
+largest one.
+"""
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
 from collections.abc import Iterator
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 
 from courses.models import CohortMembership, Lesson, LessonCompletion
@@ -22,14 +31,21 @@ from .rows import (
     _graded_responses,
     _response_row,
     _terms,
-    question_infos,
 )
 
+User = get_user_model()
 
-def instructor_facts(
-    users: list, *, week: reports.Week
-) -> tuple[dict[int, list[reports.CohortFacts]], dict[int, reports.QuestionInfo]]:
-    """Each instructor's cohorts with what their digest needs, for a batch in eleven queries."""
+# Memberships whose students' rows are held at once while their digests are tallied.
+CHUNK_SIZE = 2000
+# The order of a cohort's students in its digest, after the cohort: by name.
+_MEMBER_ORDER = ("student__last_name", "student__first_name", "student__email")
+
+
+def instructor_cohorts(
+    users: list,
+) -> tuple[dict[int, list[int]], dict[int, reports.CohortFacts]]:
+    """Each instructor's cohorts (ids, in digest order), and each cohort's facts
+    without its students: name, course, lessons and assignments. Three queries."""
     ids = [user.pk for user in users]
     taught: dict[int, list[int]] = {pk: [] for pk in ids}
     cohorts: dict[int, reports.CohortFacts] = {}
@@ -58,37 +74,9 @@ def instructor_facts(
             ),
         )
     if not cohorts:
-        return {pk: [] for pk in ids}, {}
-    cohort_ids = list(cohorts)
-    course_ids = set(course_of.values())
-    members = CohortMembership.objects.filter(cohort_id__in=cohort_ids)
-    student_ids = members.values("student_id")
-
-    cohorts_of_student: dict[int, list[int]] = defaultdict(list)
-    for row in members.order_by(
-        "student__last_name", "student__first_name", "student__email"
-    ).values(
-        "cohort_id",
-        "student_id",
-        "student__first_name",
-        "student__last_name",
-        "student__email",
-    ):
-        cohorts[row["cohort_id"]].students.append(
-            coursework.StudentRow(
-                id=row["student_id"],
-                name=_full_name(
-                    row["student__first_name"],
-                    row["student__last_name"],
-                    row["student__email"],
-                ),
-                email=row["student__email"],
-            )
-        )
-        cohorts_of_student[row["student_id"]].append(row["cohort_id"])
-
+        return taught, cohorts
     lessons = dict(
-        Lesson.objects.filter(course_id__in=course_ids, published=True)
+        Lesson.objects.filter(course_id__in=set(course_of.values()), published=True)
         .order_by()
         .values("course_id")
         .annotate(n=Count("pk"))
@@ -96,6 +84,99 @@ def instructor_facts(
     )
     for cohort_id, facts in cohorts.items():
         facts.lesson_count = lessons.get(course_of[cohort_id], 0)
+        facts.course_id = course_of[cohort_id]
+    for row in (
+        Assignment.objects.filter(cohort_id__in=list(cohorts))
+        .order_by("due_at", "pk")
+        .values(
+            "pk",
+            "cohort_id",
+            "quiz_id",
+            "quiz__title",
+            "quiz__grading_method",
+            "opens_at",
+            "due_at",
+        )
+    ):
+        cohorts[row["cohort_id"]].assignments.append(_assignment_row(row))
+    return taught, cohorts
+
+
+def _member_pages(cohort_ids: list[int]) -> Iterator[list[tuple]]:
+    """The cohorts' memberships, CHUNK_SIZE at a time, by cohort and then by name:
+    (cohort, student, first name, last name, e-mail).
+
+    The order is read once, as two arrays of ids (16 bytes a member): paging by name
+    (a keyset over last name, first name, e-mail) made the database sort the rest of a
+    100,000-student cohort again for every page.
+    """
+    cohorts, students = array("q"), array("q")
+    for cohort_id, student_id in (
+        CohortMembership.objects.filter(cohort_id__in=cohort_ids)
+        .order_by("cohort_id", *_MEMBER_ORDER)
+        .values_list("cohort_id", "student_id")
+        .iterator(chunk_size=CHUNK_SIZE)
+    ):
+        cohorts.append(cohort_id)
+        students.append(student_id)
+    for start in range(0, len(students), CHUNK_SIZE):
+        ids = students[start : start + CHUNK_SIZE]
+        names = {
+            pk: (first, last, email)
+            for pk, first, last, email in User.objects.filter(
+                pk__in=ids.tolist()
+            ).values_list("pk", "first_name", "last_name", "email")
+        }
+        yield [
+            (cohort_id, student_id, *names[student_id])
+            for cohort_id, student_id in zip(
+                cohorts[start : start + CHUNK_SIZE], ids, strict=True
+            )
+        ]
+
+
+def cohort_parts(
+    cohorts: dict[int, reports.CohortFacts], *, week: reports.Week
+) -> Iterator[list[reports.CohortFacts]]:
+    """The cohorts' students with their rows, a part at a time: for each part, the
+    facts of each cohort it touches, restricted to the part's students (each
+    membership is in one part). Six queries per part."""
+    for page in _member_pages(list(cohorts)):
+        parts: dict[int, reports.CohortFacts] = {}
+        cohorts_of_student: dict[int, list[int]] = defaultdict(list)
+        for cohort_id, student_id, first, last, email in page:
+            whole = cohorts[cohort_id]
+            part = parts.get(cohort_id)
+            if part is None:
+                part = parts[cohort_id] = reports.CohortFacts(
+                    cohort_id=whole.cohort_id,
+                    name=whole.name,
+                    course_title=whole.course_title,
+                    lesson_count=whole.lesson_count,
+                    assignments=whole.assignments,
+                    course_id=whole.course_id,
+                )
+            part.students.append(
+                coursework.StudentRow(
+                    id=student_id, name=_full_name(first, last, email), email=email
+                )
+            )
+            cohorts_of_student[student_id].append(cohort_id)
+        _fill(parts, cohorts, cohorts_of_student, week=week)
+        yield list(parts.values())
+
+
+def _fill(
+    parts: dict[int, reports.CohortFacts],
+    cohorts: dict[int, reports.CohortFacts],
+    cohorts_of_student: dict[int, list[int]],
+    *,
+    week: reports.Week,
+) -> None:
+    """Load the rows of a part's students into its cohorts' facts."""
+    student_ids = list(cohorts_of_student)
+    course_of = {cid: cohorts[cid].course_id for cid in parts}
+    course_ids = set(course_of.values())
 
     for row in (
         LessonCompletion.objects.filter(
@@ -113,51 +194,42 @@ def instructor_facts(
     ):
         for cohort_id in cohorts_of_student[row["user_id"]]:
             if course_of[cohort_id] == row["lesson__course_id"]:
-                cohorts[cohort_id].completions[row["user_id"]] = row["total"]
-                cohorts[cohort_id].completions_this_week += row["this_week"]
+                parts[cohort_id].completions[row["user_id"]] = row["total"]
+                parts[cohort_id].completions_this_week += row["this_week"]
 
-    assigned_quizzes: dict[int, set[int]] = defaultdict(set)
-    assignment_cohort: dict[int, int] = {}
-    for row in (
-        Assignment.objects.filter(cohort_id__in=cohort_ids)
-        .order_by("due_at", "pk")
-        .values(
-            "pk",
-            "cohort_id",
-            "quiz_id",
-            "quiz__title",
-            "quiz__grading_method",
-            "opens_at",
-            "due_at",
-        )
-    ):
-        cohorts[row["cohort_id"]].assignments.append(_assignment_row(row))
-        assigned_quizzes[row["cohort_id"]].add(row["quiz_id"])
-        assignment_cohort[row["pk"]] = row["cohort_id"]
-    quiz_ids = set().union(*assigned_quizzes.values()) if assigned_quizzes else set()
-
-    for row in (
-        Extension.objects.filter(assignment__cohort_id__in=cohort_ids)
-        .order_by()
-        .values("assignment_id", "student_id", *_TERMS_FIELDS)
-    ):
-        cohorts[assignment_cohort[row["assignment_id"]]].extensions.append(
-            coursework.ExtensionRow(
-                assignment_id=row["assignment_id"],
-                student_id=row["student_id"],
-                terms=_terms(row),
+    assigned_quizzes: dict[int, set[int]] = {
+        cid: {a.quiz_id for a in part.assignments} for cid, part in parts.items()
+    }
+    assignment_cohort = {
+        a.id: cid for cid, part in parts.items() for a in part.assignments
+    }
+    quiz_ids = set().union(*assigned_quizzes.values())
+    if assignment_cohort:
+        for row in (
+            Extension.objects.filter(
+                assignment_id__in=list(assignment_cohort), student_id__in=student_ids
             )
-        )
-
-    for override in override_rows(
-        GradeOverride.objects.filter(assignment__cohort_id__in=cohort_ids).order_by()
-    ):
-        cohorts[assignment_cohort[override.assignment_id]].overrides.append(override)
+            .order_by()
+            .values("assignment_id", "student_id", *_TERMS_FIELDS)
+        ):
+            parts[assignment_cohort[row["assignment_id"]]].extensions.append(
+                coursework.ExtensionRow(
+                    assignment_id=row["assignment_id"],
+                    student_id=row["student_id"],
+                    terms=_terms(row),
+                )
+            )
+        for override in override_rows(
+            GradeOverride.objects.filter(
+                assignment_id__in=list(assignment_cohort), student_id__in=student_ids
+            ).order_by()
+        ):
+            parts[assignment_cohort[override.assignment_id]].overrides.append(override)
 
     def each_cohort(student_id: int, quiz_id: int) -> Iterator[reports.CohortFacts]:
         for cohort_id in cohorts_of_student[student_id]:
             if quiz_id in assigned_quizzes[cohort_id]:
-                yield cohorts[cohort_id]
+                yield parts[cohort_id]
 
     if quiz_ids:
         for row in (
@@ -168,8 +240,6 @@ def instructor_facts(
             attempt = coursework.AttemptRow(**row)
             for facts in each_cohort(row["student_id"], row["quiz_id"]):
                 facts.attempts.append(attempt)
-    question_ids: set[int] = set()
-    if quiz_ids:
         for row in _graded_responses(
             attempt__quiz_id__in=quiz_ids,
             attempt__student_id__in=student_ids,
@@ -187,7 +257,6 @@ def instructor_facts(
                 row["attempt__student_id"], row["attempt__quiz_id"]
             ):
                 facts.responses.append(response)
-                question_ids.add(row["question_id"])
 
     # The grading queue as the instructor pages define it: a person's score is awaited.
     for row in (
@@ -205,11 +274,4 @@ def instructor_facts(
     ):
         for cohort_id in cohorts_of_student[row["attempt__student_id"]]:
             if course_of[cohort_id] == row["attempt__quiz__course_id"]:
-                cohorts[cohort_id].queue_count += row["n"]
-
-    questions, _ = question_infos(question_ids, with_tradeoffs=False)
-    by_instructor = {
-        pk: [cohorts[cohort_id] for cohort_id in cohort_list]
-        for pk, cohort_list in taught.items()
-    }
-    return by_instructor, questions
+                parts[cohort_id].queue_count += row["n"]

@@ -15,23 +15,48 @@ from .limits import build_batch_size
 KINDS = (ProgressReport.Kind.STUDENT, ProgressReport.Kind.INSTRUCTOR)
 
 
+def _instructor_digests(
+    users: list, *, week: reports.Week
+) -> dict[int, list[reports.CohortDigest]]:
+    """Each instructor's cohort digests, tallied a part of their students at a time."""
+    taught, cohorts = selectors.instructor_cohorts(users)
+    tallies = {
+        cohort_id: reports.DigestTally.empty(len(facts.assignments))
+        for cohort_id, facts in cohorts.items()
+    }
+    for parts in selectors.cohort_parts(cohorts, week=week):
+        for part in parts:
+            tallies[part.cohort_id].add(reports.tally_cohort(part, week=week))
+    answered = set().union(*(t.answered for t in tallies.values()))
+    questions, _ = selectors.question_infos(answered, with_tradeoffs=False)
+    return {
+        pk: [
+            reports.finish_cohort_digest(
+                cohorts[cohort_id],
+                tallies[cohort_id],
+                questions=questions,
+                site_url=settings.SITE_URL,
+            )
+            for cohort_id in cohort_ids
+        ]
+        for pk, cohort_ids in taught.items()
+    }
+
+
 def _drafts(users: list, *, kind: str, week: reports.Week) -> list[mail.Draft]:
     if kind == ProgressReport.Kind.INSTRUCTOR:
-        by_instructor, questions = selectors.instructor_facts(users, week=week)
+        digests = _instructor_digests(users, week=week)
         heading = mail.instructor_heading(week)
-        drafts = []
-        for user in users:
-            cohorts = [
-                reports.build_cohort_digest(
-                    facts, week=week, questions=questions, site_url=settings.SITE_URL
-                )
-                for facts in by_instructor.get(user.pk, [])
-            ]
-            digest = reports.InstructorDigest(
-                name=user.display_name, week=week, cohorts=cohorts
+        return [
+            mail.render_instructor(
+                reports.InstructorDigest(
+                    name=user.display_name, week=week, cohorts=digests.get(user.pk, [])
+                ),
+                user=user,
+                heading=heading,
             )
-            drafts.append(mail.render_instructor(digest, user=user, heading=heading))
-        return drafts
+            for user in users
+        ]
     facts, questions, tradeoff_names = selectors.student_facts(users, week=week)
     heading = mail.student_heading(week)
     rendered = mail.Rendered()

@@ -8,7 +8,8 @@ Call sites import from the package: `from quizzes.models import Attempt`. What l
 - `rubrics`: `Rubric`, criteria with levels that many questions share.
 - `attempts`: `Attempt` and its queryset, and each question's `Response`.
 - `assignments`: `Assignment` of a quiz to a cohort, and a student's `Extension`.
-- `regrades`: `RegradeRun`, the record of a confirmed regrade (its pages are analytics').
+- `regrades`: `RegradeRun`, the record of a confirmed regrade, and its
+  `RegradeRunChange` rows (its pages are analytics').
 - `overrides`: `GradeOverride` of an assignment's grade and the `GradeAudit` trail.
 """
 
@@ -21,7 +22,7 @@ from .questions import Choice, Question, QuestionTag, TextFormat
 from .versions import QuestionVersion
 from .attempts import Attempt, AttemptQuerySet, Response
 from .assignments import Assignment, Extension
-from .regrades import RegradeRun
+from .regrades import RegradeRun, RegradeRunChange
 from .overrides import GradeAudit, GradeOverride
 # isort: on
 
@@ -39,6 +40,7 @@ __all__ = [
     "QuestionTag",
     "QuestionVersion",
     "RegradeRun",
+    "RegradeRunChange",
     "Response",
     "TextFormat",
     "Rubric",

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal
-from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -15,8 +14,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import coursework, gradebook_cache, selectors
-from ..models import Attempt, GradeOverride, Question, Quiz, RegradeRun, Response
+from ..models import (
+    Attempt,
+    GradeOverride,
+    Question,
+    Quiz,
+    RegradeRun,
+    RegradeRunChange,
+    Response,
+)
 from . import marking
+from .regrade_changes import RegradeChange
 
 __all__ = ["RegradeChange", "preview_regrade", "regrade", "regrade_quizzes"]
 
@@ -25,51 +33,6 @@ __all__ = ["RegradeChange", "preview_regrade", "regrade", "regrade_quizzes"]
 REGRADABLE = (Attempt.State.GRADED, Attempt.State.NEEDS_REVIEW)
 # Attempts loaded and rescored at a time: with their responses, the most held at once.
 CHUNK_SIZE = 500
-
-
-class RegradeChange(NamedTuple):
-    """One attempt whose result a regrade moves.
-
-    A tuple of plain values rather than a dataclass: the garbage collector stops
-    tracking such tuples, and a regrade of 100,000 attempts keeps 74,000 of them while it
-    makes and drops millions of model instances; as dataclasses (each with its __dict__)
-    every full collection walked them all (the dry run at 100k: 84 s of app CPU, 60 s
-    as tuples, 40 s with the collector off).
-    """
-
-    attempt_id: int
-    student_id: int
-    student_email: str
-    student_name: str
-    number: int
-    old: Decimal | None
-    new: Decimal | None
-    old_max: Decimal
-    new_max: Decimal
-    old_state: str
-    new_state: str
-    question_old: Decimal | None = None
-    question_new: Decimal | None = None
-
-    def as_json(self) -> dict:
-        def text(value: Decimal | None) -> str | None:
-            return None if value is None else str(value)
-
-        return {
-            "attempt": self.attempt_id,
-            "student": self.student_id,
-            "email": self.student_email,
-            "name": self.student_name,
-            "number": self.number,
-            "old": text(self.old),
-            "new": text(self.new),
-            "old_max": text(self.old_max),
-            "new_max": text(self.new_max),
-            "old_state": self.old_state,
-            "new_state": self.new_state,
-            "question_old": text(self.question_old),
-            "question_new": text(self.question_new),
-        }
 
 
 def _response_state(attempt: Attempt) -> dict[int, tuple]:
@@ -264,15 +227,17 @@ def _row(attempt: Attempt) -> coursework.AttemptRow:
 
 
 def _rescore_all(
-    quiz: Quiz, *, question: Question | None, now: datetime
-) -> tuple[list[RegradeChange], dict[int, tuple[Decimal | None, Decimal | None]]]:
-    """Rescore chunk by chunk; return the changes and the students whose grade moved.
+    quiz: Quiz, *, run: RegradeRun, question: Question | None, now: datetime
+) -> tuple[int, dict[int, tuple[Decimal | None, Decimal | None]]]:
+    """Rescore chunk by chunk, storing each chunk's changes as the run's rows; return
+    how many there were and the students whose grade moved.
 
-    A student's attempts are adjacent in the lock order, so their quiz grade before and
-    after is settled as soon as the next student's attempt comes: only moved grades are
-    kept, not a row per attempt.
+    The changes leave memory with their chunk (a regrade of 100,000 attempts moved
+    74,000). A student's attempts are adjacent in the lock order, so their quiz grade
+    before and after is settled as soon as the next student's attempt comes: only
+    moved grades are kept, not a row per attempt.
     """
-    changes: list[RegradeChange] = []
+    changed = 0
     moved: dict[int, tuple[Decimal | None, Decimal | None]] = {}
     student_id, before, after = None, [], []
 
@@ -284,7 +249,10 @@ def _rescore_all(
 
     for attempts, keys in _attempt_chunks(quiz, _locked_ids(quiz), write=True):
         rows_before = [_row(a) for a in attempts]
-        changes += _rescore(attempts, keys, question=question, now=now, write=True)
+        changes = _rescore(attempts, keys, question=question, now=now, write=True)
+        if changes:
+            RegradeRunChange.objects.bulk_create([c.as_row(run) for c in changes])
+            changed += len(changes)
         for old_row, attempt in zip(rows_before, attempts, strict=True):
             if attempt.student_id != student_id:
                 if student_id is not None:
@@ -294,7 +262,7 @@ def _rescore_all(
             after.append(_row(attempt))
     if student_id is not None:
         settle()
-    return changes, moved
+    return changed, moved
 
 
 def _notify(quiz: Quiz, student, old: Decimal | None, new: Decimal | None, reason):
@@ -330,7 +298,8 @@ def regrade(
     reason: str,
     now: datetime | None = None,
 ) -> RegradeRun:
-    """Rescore the quiz's finished attempts, record the run, e-mail students whose grade moved.
+    """Rescore the quiz's finished attempts, record the run and its changes, e-mail
+    students whose grade moved.
 
     Repeating it changes nothing and e-mails nobody: the second run finds every attempt
     already scored under the current key.
@@ -340,28 +309,29 @@ def regrade(
     if not reason:
         raise ValidationError({"reason": _("Say why you are regrading.")})
     now = now or timezone.now()
-    changes, grades = _rescore_all(quiz, question=question, now=now)
-    # A grade an instructor set by hand on the quiz's assignment still counts: the
-    # regrade does not move it, so its student is not told it moved.
-    held = set(
-        GradeOverride.objects.filter(
-            assignment__quiz=quiz, student_id__in=list(grades)
-        ).values_list("student_id", flat=True)
-    )
-    moved = [sid for sid in grades if sid not in held]
-    if changes:
-        # Last, so the cohorts' rows are locked only until the commit, not while the
-        # attempts are rescored.
-        gradebook_cache.quiz_grades_changed(quiz_id=quiz.pk)
     run = RegradeRun.objects.create(
         quiz=quiz,
         question=question,
         performed_by=user,
         reason=reason[:500],
-        changes=[change.as_json() for change in changes],
-        notified=len(moved),
         created_at=now,
     )
+    changed, grades = _rescore_all(quiz, run=run, question=question, now=now)
+    # A grade an instructor set by hand on the quiz's assignment still counts: the
+    # regrade does not move it, so its student is not told it moved.
+    # The quiz's overrides are few; the moved grades may be 74,000 ids, too many to send.
+    held = set(
+        GradeOverride.objects.filter(assignment__quiz=quiz).values_list(
+            "student_id", flat=True
+        )
+    )
+    moved = [sid for sid in grades if sid not in held]
+    if changed:
+        # Last, so the cohorts' rows are locked only until the commit, not while the
+        # attempts are rescored.
+        gradebook_cache.quiz_grades_changed(quiz_id=quiz.pk)
+    run.changed, run.notified = changed, len(moved)
+    run.save(update_fields=["changed", "notified"])
     if moved:
         # Mail leaves only once the new scores are committed.
         transaction.on_commit(lambda: _notify_moved(quiz, moved, grades, reason))

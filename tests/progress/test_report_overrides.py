@@ -100,6 +100,6 @@ def test_the_selectors_hand_the_overrides_over():
     )
     facts, _questions, _names = selectors.student_facts([ada], week=WEEK)
     assert facts[ada.pk].overrides[assignment.pk].grade == D(95)
-    by_instructor, _ = selectors.instructor_facts([instructor], week=WEEK)
-    [cohort_facts] = by_instructor[instructor.pk]
+    _taught, cohorts = selectors.instructor_cohorts([instructor])
+    [[cohort_facts]] = selectors.cohort_parts(cohorts, week=WEEK)
     assert [o.grade for o in cohort_facts.overrides] == [D(95)]

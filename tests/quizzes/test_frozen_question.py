@@ -167,7 +167,7 @@ def test_a_regrade_after_a_text_only_edit_freezes_the_new_text_and_moves_no_scor
         quiz=graded["quiz"], user=graded["instructor"], reason="Clearer wording."
     )
 
-    assert run.changes == [] and run.notified == 0
+    assert not run.changes.exists() and (run.changed, run.notified) == (0, 0)
     response = Response.objects.get(attempt=graded["attempt"])
     assert response.graded_question["prompt"].startswith("Where was the 1951")
 

@@ -13,7 +13,15 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from quizzes import admin_actions
-from quizzes.models import Attempt, Choice, Question, Quiz, RegradeRun, Response
+from quizzes.models import (
+    Attempt,
+    Choice,
+    Question,
+    Quiz,
+    RegradeRun,
+    RegradeRunChange,
+    Response,
+)
 from quizzes.services import regrading
 from tests.accounts.factories import InstructorFactory, UserFactory
 from tests.helpers.factories import (
@@ -28,6 +36,11 @@ from tests.helpers.factories import (
 pytestmark = pytest.mark.django_db
 
 T0 = datetime(2026, 4, 1, 12, 0, tzinfo=UTC)
+
+
+def stored(run: RegradeRun) -> list[tuple[int, str, str]]:
+    """The run's change rows as (attempt, old, new), in the run's order."""
+    return [(c.attempt_id, str(c.old), str(c.new)) for c in run.changes.all()]
 
 
 @pytest.fixture
@@ -113,7 +126,7 @@ def test_regrade_records_the_run_and_mails_only_students_whose_grade_changed(
     run.refresh_from_db()
     assert run.performed_by == instructor
     assert run.reason == "B is defensible"
-    assert [(c["attempt"], c["old"], c["new"]) for c in run.changes] == [
+    assert stored(run) == [
         (attempts["sam"].pk, "1.000", "2.000"),
         (attempts["lee1"].pk, "0.000", "1.000"),
     ]
@@ -153,7 +166,7 @@ def test_a_second_regrade_changes_nothing_and_mails_nobody(
     with django_capture_on_commit_callbacks(execute=True):
         second = regrading.regrade(quiz=quiz, user=instructor, reason="Again")
 
-    assert second.changes == []
+    assert (second.changed, stored(second)) == (0, [])
     assert second.notified == 0
     assert mail.outbox == []
     assert scores(quiz) == after_first
@@ -244,7 +257,8 @@ def test_confirming_on_the_page_regrades_and_reports(
 
     assert response.status_code == 302
     run = RegradeRun.objects.get()
-    assert (run.reason, len(run.changes), run.notified) == ("Key fixed", 2, 1)
+    assert (run.reason, run.changed, run.notified) == ("Key fixed", 2, 1)
+    assert len(stored(run)) == 2
     assert len(mail.outbox) == 1
     page = client.get(response["Location"]).content.decode()
     assert "2 attempts changed, 1 students notified" in page
@@ -364,7 +378,7 @@ def test_admin_action_regrades_the_selected_quizzes(
 
     run = RegradeRun.objects.get()
     assert run.performed_by == staff
-    assert len(run.changes) == 2
+    assert (run.changed, len(stored(run))) == (2, 2)
     assert [m.to for m in mail.outbox] == [["sam@example.org"]]
     assert "2 attempts changed, 1 students notified" in str(list(request._messages)[0])
 
@@ -384,7 +398,7 @@ def test_regrading_an_unchanged_question_writes_and_mails_nothing(
         )
 
     # q1's key moved too, but only q2 was asked for: nothing is written or announced.
-    assert (run.changes, run.notified) == ([], 0)
+    assert (stored(run), run.changed, run.notified) == ([], 0, 0)
     assert scores(quiz) == before
     assert mail.outbox == []
 
@@ -409,7 +423,8 @@ def test_chunked_regrade_settles_each_students_grade_across_chunks(
     ]
     assert [(c.attempt_id, str(c.old), str(c.new)) for c in preview] == moved
     run.refresh_from_db()
-    assert [(c["attempt"], c["old"], c["new"]) for c in run.changes] == moved
+    assert stored(run) == moved
+    assert run.changed == len(moved)
     assert run.notified == 1
     assert [m.to for m in mail.outbox] == [["sam@example.org"]]
 
@@ -436,3 +451,44 @@ def test_dry_run_queries_do_not_grow_with_attempts(quiz_setup):
     # Graded under the new key already, the six new attempts move nothing.
     assert run() == few
     assert len(regrading.preview_regrade(quiz=quiz)) == 2
+
+
+def test_regrade_writes_each_chunks_changes_as_it_goes(
+    quiz_setup, monkeypatch, django_capture_on_commit_callbacks
+):
+    # Rows leave memory with their chunk: one INSERT per chunk that moved something.
+    monkeypatch.setattr(regrading, "CHUNK_SIZE", 1)
+    inserts = []
+    real = RegradeRunChange.objects.bulk_create
+
+    def counted(rows, *args, **kwargs):
+        inserts.append(len(rows))
+        return real(rows, *args, **kwargs)
+
+    monkeypatch.setattr(RegradeRunChange.objects, "bulk_create", counted)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = regrading.regrade(
+            quiz=quiz_setup["quiz"], user=quiz_setup["instructor"], reason="Fix"
+        )
+
+    assert inserts == [1, 1]
+    assert run.changed == 2
+
+
+def test_api_regrade_lists_only_the_callers_students_but_counts_all(
+    api_client, quiz_setup, django_capture_on_commit_callbacks
+):
+    # An instructor of Sam's cohort alone sees Sam's change; the run counts both.
+    _cohort, other = taught_cohort(
+        quiz_setup["quiz"].course, students=[quiz_setup["students"]["sam"]]
+    )
+    api_client.force_authenticate(other)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        done = api_client.post(
+            api_url(quiz_setup["quiz"]), {"reason": "Key fixed"}, format="json"
+        )
+
+    assert done.status_code == 201
+    assert done.data["changed"] == 2
+    assert [c["email"] for c in done.data["changes"]] == ["sam@example.org"]
