@@ -132,3 +132,22 @@ def test_env_example_lists_every_variable_the_settings_read():
 
     assert read, "no env(...) calls found; has the settings layout changed?"
     assert read - listed == set()
+
+
+def test_every_migration_applies_on_sqlite_as_make_run_does(tmp_path):
+    # `make run` migrates a fresh SQLite database; an operation only PostgreSQL knows
+    # (an index ordered NULLS LAST, say) breaks the zero-setup start, which no test
+    # on PostgreSQL would notice.
+    database = tmp_path / "db.sqlite3"
+    migrated = run_python(
+        "manage.py",
+        "migrate",
+        "--noinput",
+        env={
+            "DJANGO_SETTINGS_MODULE": "config.settings.local",
+            "DATABASE_URL": f"sqlite:///{database}",
+        },
+    )
+
+    assert migrated.returncode == 0, migrated.stderr[-2000:]
+    assert database.stat().st_size > 0
