@@ -8,28 +8,16 @@ analytics models, with no table renamed and the content types moved along.
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from analytics.models import ExportJob, QuizStatistics
+from tests.helpers.migrations import leaves, migrate_to
 
 BEFORE = [("quizzes", "0008_moodle_formats_idnumber_tags")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-def _leaves():
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
-
-
 @pytest.mark.django_db(transaction=True)
 def test_rows_written_before_the_split_are_read_through_analytics():
-    old = _migrate(BEFORE)
+    old = migrate_to(BEFORE)
     try:
         User = old.get_model("accounts", "User")
         Course = old.get_model("courses", "Course")
@@ -56,7 +44,7 @@ def test_rows_written_before_the_split_are_read_through_analytics():
         )
         ContentType.objects.get_or_create(app_label="quizzes", model="exportjob")
     finally:
-        _migrate(_leaves())
+        migrate_to(leaves())
 
     stats = QuizStatistics.objects.get()
     assert (stats.quiz.title, stats.which, stats.attempt_count) == (

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from peerreview import instructor_views, services
 from peerreview.models import ReviewAssignment, Submission
 from tests.accounts.factories import InstructorFactory
+from tests.helpers.migrations import leaves, migrate_to
 from tests.peerreview.factories import cohort_quiz, submit
 
 BEFORE = [("peerreview", "0004_peer_review_link_from_rows")]
@@ -80,17 +80,14 @@ def test_reviews_flags_and_overrides_keep_the_copied_columns():
 def test_migrating_forward_fills_the_columns_of_existing_answers():
     _scene()
     expected = _columns()
-    executor = MigrationExecutor(connection)
-    leaves = executor.loader.graph.leaf_nodes()
-    executor.migrate(BEFORE)
+    latest = leaves()
+    migrate_to(BEFORE)
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM peerreview_submission")
             assert cursor.fetchone()[0] == len(expected)
     finally:
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(leaves)
+        migrate_to(latest)
     assert _columns() == expected
 
 

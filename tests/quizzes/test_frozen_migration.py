@@ -3,29 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from quizzes import frozen
 from quizzes.models import Question, Response
+from tests.helpers.migrations import leaves, migrate_to
 
 BEFORE = [("quizzes", "0010_tradeoffs_v2_rubrics_levels_pools")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-def _leaves():
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
-
-
 @pytest.mark.django_db(transaction=True)
 def test_graded_responses_are_frozen_and_unfinished_ones_are_not():
-    old = _migrate(BEFORE)
+    old = migrate_to(BEFORE)
     try:
         User = old.get_model("accounts", "User")
         Course = old.get_model("courses", "Course")
@@ -59,7 +47,7 @@ def test_graded_responses_are_frozen_and_unfinished_ones_are_not():
                 attempt=attempt, question=question, answer={"choice": 1}
             )
     finally:
-        _migrate(_leaves())
+        migrate_to(leaves())
 
     done = Response.objects.get(attempt__number=1)
     assert done.graded_question["prompt"] == "Where was it signed?"

@@ -5,23 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from quizzes.models import RegradeRun
+from tests.helpers.migrations import leaves, migrate_to
 
 BEFORE = [("quizzes", "0016_assignment_peer_review")]
-
-
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-def _leaves():
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
 
 
 def _entry(attempt, student, number, old, new):
@@ -44,7 +32,7 @@ def _entry(attempt, student, number, old, new):
 
 @pytest.mark.django_db(transaction=True)
 def test_json_changes_become_rows_in_order_and_the_run_counts_them():
-    old = _migrate(BEFORE)
+    old = migrate_to(BEFORE)
     try:
         User = old.get_model("accounts", "User")
         Course = old.get_model("courses", "Course")
@@ -71,7 +59,7 @@ def test_json_changes_become_rows_in_order_and_the_run_counts_them():
         )
         empty = OldRun.objects.create(quiz=quiz, reason="Again", changes=[])
     finally:
-        _migrate(_leaves())
+        migrate_to(leaves())
 
     run = RegradeRun.objects.get(pk=moved.pk)
     assert (run.changed, run.notified) == (3, 1)

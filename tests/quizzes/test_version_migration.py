@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from quizzes import frozen
 from quizzes.models import Question, QuestionVersion, Response
+from tests.helpers.migrations import leaves, migrate_to
 
 BEFORE = [("quizzes", "0013_grading_queue_indexes")]
-
-
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-def _leaves():
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
 
 
 def _copy(prompt: str, choice_ids) -> dict:
@@ -55,7 +43,7 @@ def _copy(prompt: str, choice_ids) -> dict:
 
 @pytest.mark.django_db(transaction=True)
 def test_frozen_copies_become_one_version_each_and_responses_point_at_them():
-    old = _migrate(BEFORE)
+    old = migrate_to(BEFORE)
     try:
         User = old.get_model("accounts", "User")
         Course = old.get_model("courses", "Course")
@@ -101,7 +89,7 @@ def test_frozen_copies_become_one_version_each_and_responses_point_at_them():
                 graded_question=copy,
             )
     finally:
-        _migrate(_leaves())
+        migrate_to(leaves())
 
     assert QuestionVersion.objects.count() == 2
     rows = {
