@@ -66,3 +66,18 @@ class EmailNotVerified(NotPermitted):
             ),
             code="email_not_verified",
         )
+
+
+class QuizChanged(DomainError):
+    """A question was removed between reading the attempt and writing its answers."""
+
+    def __init__(self):
+        super().__init__(
+            str(
+                _(
+                    "This quiz changed while you were answering: a question was "
+                    "removed. Reload the page to carry on; what you saved before is kept."
+                )
+            ),
+            code="quiz_changed",
+        )

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import answer_form, certainty_form, presentation, selectors, services
-from .errors import AttemptFinished, DeadlinePassed
+from .errors import AttemptFinished, DeadlinePassed, QuizChanged
 from .models import Attempt
 
 
@@ -115,6 +115,8 @@ def _save_from_post(request, attempt: Attempt, questions: list[dict], now):
         )
     except ValidationError as error:
         return states, _errors_by_question(error), None
+    except QuizChanged as error:
+        return states, {0: error.message}, None
     return states, {**outcome.drafts, **unreadable}, outcome
 
 

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +25,7 @@ from ..errors import (
     EmailNotVerified,
     NoAttemptsLeft,
     NotAssigned,
+    QuizChanged,
     QuizNotOpen,
 )
 from ..models import Attempt, Question, Quiz, Response
@@ -245,7 +246,6 @@ def _close(attempt: Attempt, *, at: datetime) -> Attempt:
     return attempt
 
 
-@transaction.atomic
 def save_responses(
     *,
     attempt: Attempt,
@@ -261,7 +261,24 @@ def save_responses(
     `certainties` (question id -> 1, 2, 3 or None) are saved beside them; a question
     not named keeps its certainty. Refused once the attempt is over. `questions`: every
     question of the quiz with its choices, when the caller has them loaded already.
+    Refused with QuizChanged when a question was deleted while the save ran: its row
+    would name a question that is gone, which the foreign key (checked at commit)
+    refuses; the whole save rolls back and earlier saves stay as they were.
     """
+    try:
+        return _save_responses(
+            attempt=attempt,
+            answers=answers,
+            certainties=certainties,
+            now=now,
+            questions=questions,
+        )
+    except IntegrityError as error:
+        raise QuizChanged() from error
+
+
+@transaction.atomic
+def _save_responses(*, attempt, answers, certainties, now, questions) -> SaveOutcome:
     now = now or timezone.now()
     locked = _lock_attempt(attempt.pk)
     if locked.is_finished:

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from quizzes import grading, services
+from quizzes.errors import QuizChanged
 from quizzes.models import Response
 from tests.quizzes.factories import QuizFactory, make_allocation, make_essay
 
@@ -178,3 +179,29 @@ def test_an_answer_cleared_by_an_autosave_is_null_in_the_database(
     assert Response.objects.filter(
         attempt=attempt, question=essay, answer__isnull=True, draft__isnull=True
     ).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_question_removed_during_a_save_gets_a_clear_refusal_and_keeps_earlier_saves(
+    student,
+):
+    quiz = QuizFactory()
+    essay, removed = make_essay(quiz, position=0), make_essay(quiz, position=1)
+    removed_id = removed.id
+    attempt, _ = services.start_attempt(quiz=quiz, student=student)
+    services.save_responses(attempt=attempt, answers={essay.id: {"text": "Kept."}})
+    # What the page had loaded before an instructor deleted a question (its rows go
+    # with it): the save then writes a row for a question that no longer exists.
+    loaded = list(quiz.questions.all())
+    removed.delete()
+
+    with pytest.raises(QuizChanged):
+        services.save_responses(
+            attempt=attempt,
+            answers={essay.id: {"text": "Changed."}, removed_id: {"text": "Gone."}},
+            questions=loaded,
+        )
+
+    assert Response.objects.get(attempt=attempt, question=essay).answer == {
+        "text": "Kept."
+    }
