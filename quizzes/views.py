@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
 
-from . import selectors, services
+from . import attempt_table, selectors, services
 
 
 def _standing(quiz, user, now) -> dict:
@@ -39,13 +39,14 @@ def _standing(quiz, user, now) -> dict:
 def intro(request, pk):
     """Show a quiz's instructions, the rules in force for me and my attempts."""
     quiz = selectors.quiz_for_user(quiz_id=pk, user=request.user)
-    now = timezone.now()
+    standing = _standing(quiz, request.user, timezone.now())
     return render(
         request,
         "quizzes/intro.html",
         {
             "quiz": quiz,
-            "standing": _standing(quiz, request.user, now),
+            "standing": standing,
+            "attempt_rows": attempt_table.attempt_rows(standing["attempts"]),
             "question_count": quiz.question_count,
             "quiz_version": quiz.version,
         },
@@ -56,11 +57,15 @@ def intro(request, pk):
 def history(request, pk):
     """List my attempts of a quiz with their states and scores."""
     quiz = selectors.quiz_for_user(quiz_id=pk, user=request.user)
-    now = timezone.now()
+    standing = _standing(quiz, request.user, timezone.now())
     return render(
         request,
         "quizzes/history.html",
-        {"quiz": quiz, "standing": _standing(quiz, request.user, now)},
+        {
+            "quiz": quiz,
+            "standing": standing,
+            "attempt_rows": attempt_table.attempt_rows(standing["attempts"]),
+        },
     )
 
 
