@@ -15,7 +15,12 @@ from django.utils import timezone
 from quizzes.cache import cached_quiz, forget_quizzes
 from quizzes.models import Quiz
 from tests.accounts.factories import InstructorFactory, UserFactory
-from tests.helpers.factories import AssignmentFactory, cohort_with, finished_attempt
+from tests.helpers.factories import (
+    AssignmentFactory,
+    ExtensionFactory,
+    cohort_with,
+    finished_attempt,
+)
 from tests.quizzes.factories import QuizFactory, make_short_answer, make_single_choice
 
 pytestmark = pytest.mark.django_db
@@ -137,3 +142,47 @@ def test_the_header_marks_the_page_it_is_on(student_client, quiz):
     assert current(reverse("grades")) == [reverse("grades")]
     assert current(reverse("courses:catalogue")) == [reverse("courses:catalogue")]
     assert current(reverse("quizzes:intro", args=[quiz.pk])) == []
+
+
+def _rules(page: str) -> str:
+    return page[page.index('id="rules-heading"') : page.index("</section>")]
+
+
+def test_the_rules_are_shared_only_by_readers_under_the_same_rules(client, quiz):
+    now = timezone.now()
+    cohort, _, (first, second) = cohort_with(students=2, course=quiz.course)
+    assignment = AssignmentFactory(
+        cohort=cohort, quiz=quiz, attempts_allowed=3, due_at=now + timedelta(days=7)
+    )
+    finished_attempt(quiz, first, at=now - timedelta(days=1), percent=80)
+
+    def rules_of(student) -> str:
+        client.force_login(student)
+        return _rules(_page(client, quiz))
+
+    assert "2 of 3 left" in rules_of(first)
+    assert "3 of 3 left" in rules_of(second)
+    first.timezone = "Asia/Tokyo"
+    first.save()
+    assert "Asia/Tokyo" in rules_of(first) and "Asia/Tokyo" not in rules_of(second)
+
+    # An extension changes one student's rules: their next page shows it, no one else's.
+    ExtensionFactory(
+        assignment=assignment, student=second, due_at=now + timedelta(days=21)
+    )
+    later = (now + timedelta(days=21)).strftime("%Y-%m-%dT%H:%M")
+    assert later in rules_of(second)
+    assert later not in rules_of(first)
+
+
+def test_the_grade_shown_is_the_readers_own(client, quiz):
+    now = timezone.now()
+    first, second = UserFactory(), UserFactory()
+    finished_attempt(quiz, first, at=now - timedelta(days=1), percent=80)
+    finished_attempt(quiz, second, at=now - timedelta(days=1), percent=40)
+
+    client.force_login(first)
+    assert "<strong>80.0%</strong>" in _page(client, quiz)
+    client.force_login(second)
+    page = _page(client, quiz)
+    assert "<strong>40.0%</strong>" in page and "80.0%" not in page
