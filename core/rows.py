@@ -46,6 +46,9 @@ def _instances(connection, alias: str, model, description, rows) -> list:
         (field, converters) for field, converters in fields if field.column in position
     ]
     names = [field.attname for field, _ in present]
+    # A column that is no field (a computed one) becomes an attribute, as raw() does.
+    columns = {field.column for field, _ in present}
+    extra = [(name, index) for name, index in position.items() if name not in columns]
     instances = []
     for row in rows:
         values = []
@@ -54,7 +57,10 @@ def _instances(connection, alias: str, model, description, rows) -> list:
             for convert, column in converters:
                 value = convert(value, column, connection)
             values.append(value)
-        instances.append(model.from_db(alias, names, values))
+        instance = model.from_db(alias, names, values)
+        for name, index in extra:
+            setattr(instance, name, row[index])
+        instances.append(instance)
     return instances
 
 

@@ -141,16 +141,18 @@ def _student_statements(student, quiz_ids: list[int]) -> dict[str, rows.Statemen
     params = [*quiz_ids, student.pk]
     assignment = Assignment._meta.db_table
     return {
-        # As Assignment.objects.filter(quiz__in=..., cohort__memberships__student=...).
+        # Every cohort's assignments of these quizzes (whether a quiz is assigned at all,
+        # and the terms a student outside them takes it under), each marked with
+        # whether the student is in its cohort: theirs are Assignment.objects.filter(
+        # quiz__in=..., cohort__memberships__student=...). One statement for both.
         "assignments": (
             Assignment,
-            f"SELECT a.* FROM {assignment} a"
-            f" JOIN {CohortMembership._meta.db_table} m ON m.cohort_id = a.cohort_id"
-            f" WHERE a.quiz_id IN ({marks}) AND m.student_id = %s ORDER BY a.due_at",
-            params,
+            f"SELECT a.*, m.id IS NOT NULL AS for_student FROM {assignment} a"
+            f" LEFT JOIN {CohortMembership._meta.db_table} m"
+            " ON m.cohort_id = a.cohort_id AND m.student_id = %s"
+            f" WHERE a.quiz_id IN ({marks}) ORDER BY a.due_at",
+            [student.pk, *quiz_ids],
         ),
-        # The student's extensions on any assignment of these quizzes; only those of the
-        # assignment in force are used.
         "extensions": (
             Extension,
             f"SELECT e.* FROM {Extension._meta.db_table} e"
@@ -165,13 +167,6 @@ def _student_statements(student, quiz_ids: list[int]) -> dict[str, rows.Statemen
             f" WHERE quiz_id IN ({marks}) AND student_id = %s ORDER BY number",
             params,
         ),
-        # Every cohort's assignments of these quizzes: whether a quiz is assigned at all,
-        # and the terms a student outside them takes it under.
-        "all_assignments": (
-            Assignment,
-            f"SELECT * FROM {assignment} WHERE quiz_id IN ({marks})",
-            quiz_ids,
-        ),
         # Grades set by hand on any assignment of these quizzes.
         "overrides": (
             GradeOverride,
@@ -184,11 +179,20 @@ def _student_statements(student, quiz_ids: list[int]) -> dict[str, rows.Statemen
 
 
 def _student_rows(student, quiz_ids: list[int], *wanted: str) -> list[list]:
-    """The wanted row lists (assignments, extensions, attempts, ...) in one round trip."""
+    """The wanted row lists in one round trip: "assignments" (the student's own, latest
+    due last), "every_assignment", "extensions", "attempts", "overrides"."""
     if not quiz_ids:
         return [[] for _ in wanted]
     statements = _student_statements(student, quiz_ids)
-    return rows.fetch_together([statements[name] for name in wanted])
+    names = ["assignments" if n == "every_assignment" else n for n in wanted]
+    names = list(dict.fromkeys(names))
+    found = dict(
+        zip(names, rows.fetch_together([statements[n] for n in names]), strict=True)
+    )
+    every = found.get("assignments", [])
+    found["every_assignment"] = every
+    found["assignments"] = [a for a in every if a.for_student]
+    return [found[name] for name in wanted]
 
 
 def _assigned_rules(assignment: Assignment) -> quiz_rules.Rules:
@@ -262,7 +266,7 @@ def rules_for_quizzes(
         [q.pk for q in quizzes],
         "assignments",
         "extensions",
-        "all_assignments",
+        "every_assignment",
     )
     return rules_from(
         quizzes, assignments, extensions, now or timezone.now(), every_assignment
@@ -285,7 +289,7 @@ def standings_for(*, quizzes: list[Quiz], student, now: datetime | None = None) 
         "extensions",
         "attempts",
         "overrides",
-        "all_assignments",
+        "every_assignment",
     )
     rules = rules_from(
         quizzes, assignments, extensions, now or timezone.now(), every_assignment

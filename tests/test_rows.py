@@ -50,6 +50,23 @@ def test_fetch_builds_the_instances_the_orm_builds(attempt):
     assert fetched._state.db == "default"
 
 
+def test_a_computed_column_becomes_an_attribute_as_raw_makes_it(attempt):
+    (fetched,) = fetch(
+        Attempt,
+        f"SELECT *, number + 1 AS next_number FROM {Attempt._meta.db_table}"
+        " WHERE id = %s",
+        [attempt.pk],
+    )
+    (from_raw,) = Attempt.objects.raw(
+        f"SELECT *, number + 1 AS next_number FROM {Attempt._meta.db_table}"
+        " WHERE id = %s",
+        [attempt.pk],
+    )
+
+    assert fetched.next_number == from_raw.next_number == attempt.number + 1
+    assert _values(fetched) == _values(from_raw)
+
+
 def test_a_column_left_out_is_deferred_and_loads_on_access(attempt):
     (fetched,) = fetch(
         Attempt,
