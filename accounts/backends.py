@@ -1,7 +1,11 @@
 """Log in by e-mail address, whatever its case."""
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
+from django.db import router
+
+from core import rows
 
 
 class EmailBackend(ModelBackend):
@@ -13,8 +17,21 @@ class EmailBackend(ModelBackend):
         )
 
     def get_user(self, user_id):
-        """The session's user, as ModelBackend finds it; a malformed id is no user."""
+        """The session's user, as ModelBackend finds it; a malformed id is no user.
+
+        Read on every signed-in request, by primary key: through core.rows rather than
+        `objects.get()`, whose query building cost more than the read itself
+        (docs/decisions/0013). The same row, the same checks.
+        """
+        model = get_user_model()
         try:
-            return super().get_user(user_id)
+            pk = model._meta.pk.to_python(user_id)
         except (ValueError, ValidationError):
             return None
+        table, column = model._meta.db_table, model._meta.pk.column
+        (found,) = rows.fetch_together(
+            [(model, f"SELECT * FROM {table} WHERE {column} = %s", [pk])],
+            using=router.db_for_read(model),
+        )
+        user = found[0] if found else None
+        return user if user is not None and self.user_can_authenticate(user) else None
