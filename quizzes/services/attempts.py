@@ -305,7 +305,6 @@ def _submit_locked(
     return _close(locked, at=now if on_time else locked.deadline)
 
 
-@transaction.atomic
 def submit_attempt(
     *,
     attempt: Attempt,
@@ -313,8 +312,11 @@ def submit_attempt(
     certainties: dict[Any, Any] | None = None,
     now: datetime | None = None,
 ) -> Attempt:
-    """Submit once; a repeat returns the same attempt. Late submits close at the deadline."""
-    return _submit_locked(
+    """Submit once; a repeat returns the same attempt. Late submits close at the deadline.
+
+    Answers sent with it are saved first; QuizChanged as in save_responses.
+    """
+    return _submit(
         attempt.pk,
         student=None,
         answers=answers,
@@ -323,7 +325,6 @@ def submit_attempt(
     )
 
 
-@transaction.atomic
 def submit_own_attempt(
     *,
     attempt_id: int,
@@ -333,13 +334,28 @@ def submit_own_attempt(
     now: datetime | None = None,
 ) -> Attempt:
     """Submit the student's own attempt, as submit_attempt; not theirs is DoesNotExist."""
-    return _submit_locked(
+    return _submit(
         attempt_id,
         student=student,
         answers=answers,
         certainties=certainties,
         now=now or timezone.now(),
     )
+
+
+def _submit(attempt_id: int, **kwargs) -> Attempt:
+    # A question deleted between reading the questions and the commit: the answer's row
+    # names a question that is gone and the foreign key refuses it at commit, after the
+    # atomic block; the submit rolls back whole (the attempt stays in progress).
+    try:
+        return _submit_atomically(attempt_id, **kwargs)
+    except IntegrityError as error:
+        raise QuizChanged() from error
+
+
+@transaction.atomic
+def _submit_atomically(attempt_id: int, **kwargs) -> Attempt:
+    return _submit_locked(attempt_id, **kwargs)
 
 
 @transaction.atomic

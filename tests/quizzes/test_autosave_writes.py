@@ -8,14 +8,17 @@ student writes is lost, whichever tab saves last.
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from quizzes import grading, services
 from quizzes.errors import QuizChanged
-from quizzes.models import Response
+from quizzes.models import Attempt, Question, Response
 from tests.quizzes.factories import QuizFactory, make_allocation, make_essay
 
 pytestmark = pytest.mark.django_db
@@ -202,6 +205,50 @@ def test_a_question_removed_during_a_save_gets_a_clear_refusal_and_keeps_earlier
             questions=loaded,
         )
 
+    assert Response.objects.get(attempt=attempt, question=essay).answer == {
+        "text": "Kept."
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_question_removed_during_an_api_submit_is_a_409_and_the_attempt_stays_open(
+    student,
+):
+    quiz = QuizFactory()
+    essay, removed = make_essay(quiz, position=0), make_essay(quiz, position=1)
+    attempt, _ = services.start_attempt(quiz=quiz, student=student)
+    services.save_responses(attempt=attempt, answers={essay.id: {"text": "Kept."}})
+    api = APIClient()
+    api.force_authenticate(student)
+
+    def remove_the_question_before_the_answers_are_written(execute, sql, *args):
+        if sql.startswith(f'INSERT INTO "{Response._meta.db_table}"') and not done:
+            # An instructor's delete, committed on another connection after the submit
+            # read the questions and before it writes the answers.
+            other = threading.Thread(target=Question.objects.get(pk=removed.pk).delete)
+            other.start()
+            other.join(timeout=30)
+            done.append(not other.is_alive())
+        return execute(sql, *args)
+
+    done: list[bool] = []
+    with connection.execute_wrapper(remove_the_question_before_the_answers_are_written):
+        response = api.post(
+            reverse("api-attempt-submit", args=[attempt.pk]),
+            {
+                "answers": {
+                    str(essay.id): {"text": "Changed."},
+                    str(removed.id): {"text": "Gone."},
+                }
+            },
+            format="json",
+        )
+
+    assert done == [True], "the delete ran, and did not wait for the submit"
+    assert response.status_code == 409
+    assert response.json()["code"] == "quiz_changed"
+    attempt.refresh_from_db()
+    assert attempt.state == Attempt.State.IN_PROGRESS
     assert Response.objects.get(attempt=attempt, question=essay).answer == {
         "text": "Kept."
     }
