@@ -1,6 +1,8 @@
 """docker-compose.yml is valid for Debian's docker-compose 1.29 and describes the stack."""
 
+import multiprocessing
 import os
+import runpy
 import shutil
 import subprocess
 from pathlib import Path
@@ -220,3 +222,23 @@ def test_haproxy_accepts_the_file_and_the_drills_rendering_of_it(tmp_path):
     assert "server web1 127.0.0.1:18081" in text
     assert "server web2 127.0.0.1:18082" in text
     assert "resolvers" not in text and "bind 127.0.0.1:18080" in text
+
+
+def _gunicorn_workers(monkeypatch, value: str | None) -> int:
+    if value is None:
+        monkeypatch.delenv("GUNICORN_WORKERS", raising=False)
+    else:
+        monkeypatch.setenv("GUNICORN_WORKERS", value)
+    settings = runpy.run_path(str(PROJECT_DIR / "config" / "gunicorn.conf.py"))
+    return settings["workers"]
+
+
+def test_web_nodes_run_two_gunicorn_workers_per_core_unless_told(compose, monkeypatch):
+    assert "--config config/gunicorn.conf.py" in compose["services"]["web"]["command"]
+    assert "--workers" not in compose["services"]["web"]["command"]
+    dockerfile = (PROJECT_DIR / "Dockerfile").read_text(encoding="utf-8")
+    assert '"--config", "config/gunicorn.conf.py"' in dockerfile
+
+    assert _gunicorn_workers(monkeypatch, None) == 2 * multiprocessing.cpu_count()
+    assert _gunicorn_workers(monkeypatch, "") == 2 * multiprocessing.cpu_count()
+    assert _gunicorn_workers(monkeypatch, "5") == 5
