@@ -153,6 +153,8 @@ def _student_statements(student, quiz_ids: list[int]) -> dict[str, rows.Statemen
             f" WHERE a.quiz_id IN ({marks}) ORDER BY a.due_at",
             [student.pk, *quiz_ids],
         ),
+        # The student's extensions on any assignment of these quizzes; only those of the
+        # assignment in force are used.
         "extensions": (
             Extension,
             f"SELECT e.* FROM {Extension._meta.db_table} e"
