@@ -44,6 +44,9 @@ WORKER_CONCURRENCY = 2
 # else it would count that process's gradings too.
 COUNTER_INCLUDE = "bench.drill.graded_counter"
 GRADED_KEY = "drill:graded"
+# Per worker node (its Celery hostname): attempts it began to score, marked inside the
+# grading transaction (bench/drill/graded_counter.py).
+SCORING_KEY = "drill:scoring"
 
 
 class Ports:
