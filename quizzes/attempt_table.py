@@ -14,9 +14,10 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from django.urls import reverse
-from django.utils import dateformat, formats
-from django.utils.timezone import template_localtime
+from django.utils import formats
 from django.utils.translation import gettext
+
+from core.times import local_time
 
 from .models import Attempt
 
@@ -41,10 +42,7 @@ class AttemptRow(NamedTuple):
 
 
 def _time(value) -> Time | None:
-    if value is None:
-        return None
-    local = template_localtime(value)
-    return Time(local.isoformat(), dateformat.format(local, TIME_FORMAT))
+    return None if value is None else Time(*local_time(value, TIME_FORMAT))
 
 
 def _score(attempt: Attempt) -> str:

@@ -1,9 +1,9 @@
 """{% time_element %}: a <time> element for a datetime, in the reader's time zone."""
 
 from django import template
-from django.utils import dateformat
 from django.utils.html import format_html
-from django.utils.timezone import template_localtime
+
+from core.times import local_time
 
 register = template.Library()
 
@@ -13,14 +13,11 @@ def time_element(value, display_format: str) -> str:
     """`<time datetime="ISO 8601">shown as display_format</time>`, or "" for no value.
 
     The same as `<time datetime="{{ v|date:'c' }}">{{ v|date:display_format }}</time>`,
-    with the time zone conversion done once instead of twice: the pages render one for
-    every row of an attempts table.
+    with the time zone conversion done once instead of twice (core.times, which the
+    attempts table's rows use too).
     """
     if value is None or value == "":
         return ""
-    local = template_localtime(value)
     return format_html(
-        '<time datetime="{}">{}</time>',
-        local.isoformat(),
-        dateformat.format(local, display_format),
+        '<time datetime="{}">{}</time>', *local_time(value, display_format)
     )
