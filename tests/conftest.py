@@ -90,9 +90,10 @@ class LongTestsFirst:
 
 
 def pytest_configure(config):
-    from tests.helpers import flush
+    from tests.helpers import flush, live_server
 
     flush.install()
+    live_server.install()
     config.pluginmanager.register(LongTestsFirst(), "tradeoffs-long-tests-first")
 
 
