@@ -20,8 +20,8 @@ DATABASES = databases(
 )
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/15")
 # Under pytest-xdist each worker (gw0, gw1, ...) queues tasks in a Redis database of its
-# own, counted up from the one CELERY_BROKER_URL names (the default 15 gives gw0 15, gw1 0, gw2 1), so
-# one worker's tests never take another's messages. The test database gets its suffix
+# own, counted up from the one CELERY_BROKER_URL names (the default 15 gives gw0 15,
+# gw1 0, gw2 1), so one worker's tests never take another's messages. The test database gets its suffix
 # (_gw0, _gw1) from pytest-django. Celery reads CELERY_BROKER_URL from the environment
 # before settings, so the environment is changed too; the worker subprocesses a test
 # starts inherit it, and the marker keeps their settings from counting up again.
