@@ -19,7 +19,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # both workers. The suite does not rely on it: each xdist worker has its own database and
 # broker database, and each module its own Chromium. Kept for when xdist catches up.
 SERVICE_FIXTURES = {
-    "browser": {"page", "browser_page", "chromium_browser", "a11y_browser"},
+    "browser": {"page", "browser_page", "chromium_browser"},
     "worker": {"celery_worker_proc"},
     "smtp": {"smtp_server", "smtp_settings"},
 }
@@ -89,6 +89,47 @@ class LongTestsFirst:
         items.sort(key=key)
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_setupnodes(config, specs):
+    """Controller only: migrate one template database for the workers to copy."""
+    from django.conf import settings
+
+    from tests.helpers import template_db
+
+    database = settings.DATABASES["default"]
+    if config.getoption("nomigrations") or "postgresql" not in database["ENGINE"]:
+        return
+    test_name = database["TEST"]["NAME"]
+    recreate = config.getoption("create_db")
+    # pytest-django's names for the workers' databases: kept ones need no template.
+    workers = [f"{test_name}_{spec.id}" for spec in specs]
+    if not recreate and template_db.all_exist(workers, settings_dict=database):
+        return
+    config.stash[TEMPLATE_PROCESS] = template_db.start(
+        test_name=test_name, settings_dict=database, recreate=recreate
+    )
+
+
+TEMPLATE_PROCESS = pytest.StashKey()
+
+
+def pytest_unconfigure(config):
+    process = config.stash.get(TEMPLATE_PROCESS, None)
+    if process is not None:
+        process.wait()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings):
+    """A worker's database is a copy of the run's template: wait until it is migrated."""
+    from tests.helpers import template_db
+
+    try:
+        template_db.wait()
+    except RuntimeError as error:
+        pytest.fail(str(error), pytrace=False)
+
+
 def pytest_configure(config):
     from tests.helpers import flush, live_server
 
@@ -102,6 +143,15 @@ def api_client():
     from rest_framework.test import APIClient
 
     return APIClient()
+
+
+@pytest.fixture(scope="module")
+def chromium_browser():
+    """Debian's Chromium for one test module (tests/helpers/browser.py)."""
+    from tests.helpers.browser import chromium
+
+    with chromium() as browser:
+        yield browser
 
 
 @pytest.fixture

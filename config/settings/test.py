@@ -33,6 +33,10 @@ if XDIST_WORKER and os.environ.get("TRADEOFFS_XDIST_BROKER") != XDIST_WORKER:
     CELERY_BROKER_URL = urlunsplit(_broker._replace(path=f"/{_db % 16}"))
     os.environ["CELERY_BROKER_URL"] = CELERY_BROKER_URL
     os.environ["TRADEOFFS_XDIST_BROKER"] = XDIST_WORKER
+# ...and each worker's test database is created as a copy of the one template the run
+# migrated (tests/helpers/template_db.py), instead of applying every migration again.
+if XDIST_WORKER and os.environ.get("TRADEOFFS_XDIST_TEMPLATE"):
+    DATABASES["default"]["TEST"]["TEMPLATE"] = os.environ["TRADEOFFS_XDIST_TEMPLATE"]
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -1,13 +1,10 @@
-"""Fixtures of the accessibility tests: Chromium, axe-core, signed-in pages and a scene.
+"""Fixtures of the accessibility tests: axe-core, signed-in pages and a scene.
 
-Playwright's sync API cannot have two instances alive in one process, and other test
-packages start their own: every Playwright here is module-scoped and stopped when its
-module ends, so nothing of it outlives these tests.
+Chromium is the suite's module-scoped `chromium_browser` (tests/conftest.py).
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,41 +13,8 @@ from django.conf import settings
 from django.test import Client
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 VIEWPORT = {"width": 1280, "height": 800}
-
-# Playwright's sync API runs an event loop in the test thread; Django must allow ORM use.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture(scope="module")
-def a11y_browser():
-    """Debian's Chromium for one test module; a missing browser fails, never skips."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail(
-            f"Chromium is missing at {CHROMIUM}: apt-get install -y chromium",
-            pytrace=False,
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture
@@ -81,12 +45,12 @@ def eager_celery(settings):
 
 
 @pytest.fixture
-def new_context(a11y_browser, live_server):
+def new_context(chromium_browser, live_server):
     """Open browser contexts at 1280x800 (optionally signed in as a user); close them after."""
     contexts = []
 
     def open_context(user=None, *, bypass_csp: bool = False):
-        context = a11y_browser.new_context(
+        context = chromium_browser.new_context(
             viewport=VIEWPORT, base_url=live_server.url, bypass_csp=bypass_csp
         )
         context.set_default_timeout(15_000)

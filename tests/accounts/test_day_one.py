@@ -14,9 +14,6 @@ from tests.accounts.factories import (
     InstructorFactory,
     UserFactory,
 )
-from tests.quizzes import conftest as quiz_fixtures
-
-chromium_browser = quiz_fixtures.chromium_browser
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ import requests
 from django.urls import reverse
 
 from lti.models import Score
+from tests.helpers.browser import chromium
 from tests.lti.conftest import quiz_claims
-from tests.quizzes.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: F401
 
 pytestmark = [
     pytest.mark.browser,
@@ -24,8 +24,6 @@ SCORE_TIMEOUT = 30
 
 @pytest.fixture
 def lms_page(live_server, platform, registration, quiz):
-    from playwright.sync_api import sync_playwright
-
     # One site (127.0.0.1, two ports): over plain HTTP the browser keeps no
     # SameSite=None cookie, so the LMS and the tool must be same-site here. Cross-site
     # over HTTPS is what SameSite=None; Secure (and the new-window fallback) serve.
@@ -34,18 +32,10 @@ def lms_page(live_server, platform, registration, quiz):
     platform.course_launch = {"sub": "browser-learner", **quiz_claims(quiz, platform)}
     # The LMS admin pasted our JWKS URL; the platform reads it when we ask for a token.
     platform.tool_jwks = requests.get(tool + reverse("lti:jwks"), timeout=5).json()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            page = browser.new_context(
-                viewport={"width": 1200, "height": 1000}
-            ).new_page()
-            page.set_default_timeout(15000)
-            yield page
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_context(viewport={"width": 1200, "height": 1000}).new_page()
+        page.set_default_timeout(15000)
+        yield page
 
 
 def test_student_takes_the_quiz_inside_the_lms_frame_and_the_score_arrives(

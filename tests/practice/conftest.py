@@ -65,5 +65,5 @@ def practice(db) -> Practice:
     return build()
 
 
-# The quiz tests' Chromium (Debian's, module-scoped) and artifacts folder.
-from tests.quizzes.conftest import artifacts_dir, chromium_browser  # noqa: E402, F401
+# The quiz tests' artifacts folder (Chromium is the suite's, tests/conftest.py).
+from tests.quizzes.conftest import artifacts_dir  # noqa: E402, F401

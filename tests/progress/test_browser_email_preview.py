@@ -9,11 +9,8 @@ from django.urls import reverse
 
 from progress import services
 from tests.accounts.factories import StaffFactory
-from tests.quizzes import conftest as quiz_fixtures
 
 from .factories import PERIOD, seed_cohort
-
-chromium_browser = quiz_fixtures.chromium_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
