@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from courses.models import Lesson, Tradeoff
 from fixtures.build_quiz_bank import build_records, dump
@@ -29,10 +30,21 @@ RUBRIC_LEAD = "Argues both sides: names what is gained and what is lost"
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def loaded_bank(django_db_setup, django_db_blocker):
+    """Load the course and its quiz bank the way an operator would, once for the module.
+
+    The tests only read it; each test's own transaction rolls back whatever it writes,
+    and this one rolls the bank back when the module is done.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("loaddata", str(COURSE_FIXTURE), str(QUIZ_FIXTURE), verbosity=0)
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def bank():
-    """Load the course and its quiz bank the way an operator would."""
-    call_command("loaddata", str(COURSE_FIXTURE), str(QUIZ_FIXTURE), verbosity=0)
+def bank(loaded_bank):
     return Quiz.objects.order_by("pk")
 
 
