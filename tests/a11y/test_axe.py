@@ -183,16 +183,15 @@ PAGES: list[tuple[str, str, Callable[[Scene], str]]] = [
     [pytest.param(who, url_of, id=page_id) for page_id, who, url_of in PAGES],
 )
 def test_page_has_no_serious_or_critical_axe_violations(
-    who, url_of, scene, new_context, axe_source
+    who, url_of, scene, tab, axe_source
 ):
     try:
         url = url_of(scene)
     except NoReverseMatch as error:
         pytest.fail(f"The page's URL no longer resolves: {error}")
     user = {"anonymous": None, "student": scene.student, "instructor": scene.instructor}
-    # The site's CSP forbids injected scripts; axe is a test tool, so this context lets it in.
-    context = new_context(user[who], bypass_csp=True)
-    page = context.new_page()
+    # The site's CSP forbids injected scripts; axe is a test tool, so this tab lets it in.
+    page = tab(user[who], bypass_csp=True)
     response = page.goto(url)
     assert response is not None and response.status == 200, (
         f"{url} answered {response.status if response else 'nothing'} to the {who}"
@@ -209,9 +208,9 @@ def test_page_has_no_serious_or_critical_axe_violations(
     [("accounts:signup", "Sign up"), ("accounts:login", "Log in")],
 )
 def test_forms_sent_empty_show_errors_without_serious_axe_violations(
-    url_name, button, new_context, axe_source
+    url_name, button, tab, axe_source
 ):
-    page = new_context(bypass_csp=True).new_page()
+    page = tab(bypass_csp=True)
     page.goto(reverse(url_name))
     page.locator("main").get_by_role("button", name=button).click()
     page.wait_for_load_state()

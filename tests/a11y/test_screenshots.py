@@ -219,11 +219,11 @@ SHOTS: list[tuple[str, str, Callable, Callable | None, Callable]] = [
     [pytest.param(*shot, id=shot[0].removesuffix(".png")) for shot in SHOTS],
 )
 def test_screenshot_of_the_page(
-    filename, who, url_of, prepare, heading, classroom, new_context, axe_source
+    filename, who, url_of, prepare, heading, classroom, tab, axe_source
 ):
     user = classroom.student if who == "student" else classroom.instructor
     # CSP bypassed only so axe can be injected after the shot; the pages use no inline code.
-    page = new_context(user, bypass_csp=True).new_page()
+    page = tab(user, bypass_csp=True)
     response = page.goto(url_of(classroom))
     assert response is not None and response.status == 200
     assert heading(classroom) in page.get_by_role("heading", level=1).inner_text()
