@@ -23,9 +23,16 @@ install: $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
 
 # npm brings axe-core for the accessibility tests (tests/a11y), pinned in package-lock.json.
-install-dev: $(BIN)/python
+# Each install runs again only when its pins changed (a stamp in .venv; npm's own hidden
+# lockfile in node_modules), so `make test` does not reinstall on every run.
+install-dev: $(VENV)/.dev-installed node_modules/.package-lock.json
+
+$(VENV)/.dev-installed: $(BIN)/python requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
-	@if [ -f package.json ]; then npm ci --no-audit --no-fund; fi
+	touch $@
+
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund
 
 setup: install
 	mkdir -p var/mail
