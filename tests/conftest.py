@@ -116,7 +116,9 @@ TEMPLATE_PROCESS = pytest.StashKey()
 def pytest_unconfigure(config):
     process = config.stash.get(TEMPLATE_PROCESS, None)
     if process is not None:
-        process.wait()
+        from tests.helpers import template_db
+
+        template_db.clean_up(process)
 
 
 @pytest.fixture(scope="session")

@@ -14,9 +14,9 @@ DATABASES = databases(
         **env.db(
             "DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/tradeoffs"
         ),
-        # As in production (base.py): a connection serves the requests of a thread for a
-        # minute. At 0 every live-server request and Celery task connected anew, and the
-        # schemathesis runs spent 40 % of their CPU on connecting (88 -> 55 s, 2026-12-06).
+        # As in production (base.py): a connection serves a thread's requests for a
+        # minute. At 0 every live-server request and Celery task connected anew, a
+        # large share of the suite's CPU (decision record 0011, second addendum).
         "CONN_MAX_AGE": 60,
         "CONN_HEALTH_CHECKS": True,
         "TEST": {"NAME": env("TEST_DATABASE_NAME", default="test_tradeoffs")},

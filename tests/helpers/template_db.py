@@ -11,13 +11,13 @@ left to apply. ``--create-db`` recreates the template as well; without it the te
 is kept and migrated forward, and not touched at all when every worker's database is
 already there. A run without xdist never comes here.
 
-Reproduce the saving: ``make test PYTEST_ARGS=--create-db`` before and after
-(decision record 0011, addendum of 2026-12-06).
+The measured saving is in decision record 0011 (second addendum).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -73,6 +73,14 @@ def all_exist(names: list[str], *, settings_dict: dict) -> bool:
             "SELECT count(*) FROM pg_database WHERE datname = ANY(%s)", [names]
         ).fetchone()[0]
     return found == len(names)
+
+
+def clean_up(process: subprocess.Popen) -> None:
+    """In the controller, at the end: reap the subprocess and remove its ready file."""
+    process.wait()
+    ready = os.environ.get(READY_VARIABLE)
+    if ready:
+        shutil.rmtree(Path(ready).parent, ignore_errors=True)
 
 
 def wait() -> None:
