@@ -8,9 +8,8 @@ RUN_ADDR ?= 127.0.0.1:8000
 # Extra pytest arguments, e.g. `make test PYTEST_ARGS="tests/quizzes -x"`.
 PYTEST_ARGS ?=
 # pytest-xdist processes: one more than the cores. The browser, worker and drill tests
-# wait on processes of their own (Chromium, Celery, servers), which left a fifth of two
-# cores idle with one process per core; a third process fills it (2026-12-06, 2 cores:
-# 557 s with two, 516 s and 529 s with three).
+# wait on processes of their own (Chromium, Celery, servers); the extra process keeps
+# the cores busy meanwhile (decision record 0011).
 TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 
 .PHONY: run test test-fast install install-dev setup lint format bench bench-exam-day bench-growth bench-peer-review clean stack

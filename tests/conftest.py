@@ -89,6 +89,10 @@ class LongTestsFirst:
         items.sort(key=key)
 
 
+# The controller's subprocess migrating the template, reaped at the end.
+TEMPLATE_PROCESS = pytest.StashKey()
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_setupnodes(config, specs):
     """Controller only: migrate one template database for the workers to copy."""
@@ -108,9 +112,6 @@ def pytest_xdist_setupnodes(config, specs):
     config.stash[TEMPLATE_PROCESS] = template_db.start(
         test_name=test_name, settings_dict=database, recreate=recreate
     )
-
-
-TEMPLATE_PROCESS = pytest.StashKey()
 
 
 def pytest_unconfigure(config):

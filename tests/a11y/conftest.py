@@ -44,20 +44,28 @@ def eager_celery(settings):
         celery_app.conf.task_always_eager = before
 
 
+def _context(browser, base_url: str, *, bypass_csp: bool):
+    """A context at 1280x800 on the live server; one that lets a test tool in loads axe.
+
+    axe comes as an init script (run by every page the context loads), far cheaper than
+    injecting it per page (decision record 0011).
+    """
+    context = browser.new_context(
+        viewport=VIEWPORT, base_url=base_url, bypass_csp=bypass_csp
+    )
+    context.set_default_timeout(15_000)
+    if bypass_csp and AXE_JS.exists():
+        context.add_init_script(path=str(AXE_JS))
+    return context
+
+
 @pytest.fixture
 def new_context(chromium_browser, live_server):
     """Open browser contexts at 1280x800 (optionally signed in as a user); close them after."""
     contexts = []
 
     def open_context(user=None, *, bypass_csp: bool = False):
-        context = chromium_browser.new_context(
-            viewport=VIEWPORT, base_url=live_server.url, bypass_csp=bypass_csp
-        )
-        context.set_default_timeout(15_000)
-        if bypass_csp and AXE_JS.exists():
-            # Contexts that let a test tool in get axe on every page they load: an init
-            # script costs ~0.03 s a page, add_script_tag ~0.3 s (measured 2026-12-06).
-            context.add_init_script(path=str(AXE_JS))
+        context = _context(chromium_browser, live_server.url, bypass_csp=bypass_csp)
         contexts.append(context)
         if user is not None:
             sign_in(context, live_server.url, user)
@@ -71,7 +79,7 @@ def new_context(chromium_browser, live_server):
 
 
 @pytest.fixture(scope="module")
-def _tabs(chromium_browser, live_server):
+def _tabs(chromium_browser):
     """One page per CSP mode for a whole module, handed out again by `tab`."""
     pages = {}
     yield pages
@@ -84,8 +92,8 @@ def tab(_tabs, chromium_browser, live_server):
     """The module's page at 1280x800, signed in as `user` (or nobody), with nothing kept.
 
     For tests that look at pages one at a time: a new context and page cost Chromium a
-    renderer process, ~0.4 s, and the first load in it ~0.35 s more; loading another URL
-    in a page it has costs ~0.1 s (measured 2026-12-06). Each test gets the page empty:
+    renderer process and a cold first load, several times what loading another URL in a
+    page it has costs (decision record 0011). Each test gets the page empty:
     no cookie and no storage of the site's origin (local, session, IndexedDB, caches),
     left on about:blank by the test before. Tests that drive a journey, or need two
     people at once, open their own contexts with `new_context`.
@@ -95,12 +103,7 @@ def tab(_tabs, chromium_browser, live_server):
     def open_tab(user=None, *, bypass_csp: bool = False):
         page = _tabs.get(bypass_csp)
         if page is None:
-            context = chromium_browser.new_context(
-                viewport=VIEWPORT, base_url=live_server.url, bypass_csp=bypass_csp
-            )
-            context.set_default_timeout(15_000)
-            if bypass_csp and AXE_JS.exists():
-                context.add_init_script(path=str(AXE_JS))
+            context = _context(chromium_browser, live_server.url, bypass_csp=bypass_csp)
             page = _tabs[bypass_csp] = context.new_page()
         elif page in used:
             pytest.fail("A test gets the module's tab once; use new_context for two.")

@@ -37,19 +37,12 @@ def start(*, test_name: str, settings_dict: dict, recreate: bool) -> subprocess.
     The workers inherit the variables naming the template and the file that says it is
     ready (or why it failed).
     """
+    from tests.helpers.scaleout import child_env
     from tests.helpers.worker import database_url
 
     name = f"{test_name}_template"
     ready = Path(tempfile.mkdtemp(prefix="tradeoffs-template-")) / "ready"
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("PYTEST_", "TRADEOFFS_XDIST"))
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings.test",
-        DATABASE_URL=database_url({**settings_dict, "NAME": name}),
-    )
+    env = child_env(DATABASE_URL=database_url({**settings_dict, "NAME": name}))
     process = subprocess.Popen(
         [sys.executable, "-m", "tests.helpers.template_db", name, str(ready)]
         + (["--recreate"] if recreate else []),
