@@ -53,6 +53,11 @@ AXES_ENABLED = False
 # Static files come from the finders here; nothing is collected into STATIC_ROOT.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+# ...looked up when a static URL is asked for. Otherwise WhiteNoise lists and stats every
+# file the finders know each time its middleware is made, which the test Client does
+# once per Client, so nearly once per test: half the access matrix's CPU (decision
+# record 0011, third addendum). Same files, same headers; only the listing moves.
+WHITENOISE_AUTOREFRESH = True
 
 # Commit without waiting for the WAL to reach the disk (PostgreSQL's synchronous_commit,
 # for these connections only): the transactional tests, the Celery worker subprocesses
