@@ -157,12 +157,36 @@ def chromium_browser():
         yield browser
 
 
+def _same_env(started: dict, wanted: dict) -> bool:
+    """True when a worker started with `started` is what a test asking for `wanted` gets."""
+    # pytest names the running test in the environment; that is no difference.
+    ignore = {"PYTEST_CURRENT_TEST"}
+    return {k: v for k, v in started.items() if k not in ignore} == {
+        k: v for k, v in wanted.items() if k not in ignore
+    }
+
+
+@pytest.fixture(scope="session")
+def _kept_celery_worker(django_db_setup):
+    """The Celery worker one test hands on to the next of this process (at most one)."""
+    kept = []
+    yield kept
+    for worker in kept:
+        worker.stop()
+        worker.purge()
+
+
 @pytest.fixture
-def celery_worker_proc(request, django_db_setup, tmp_path):
+def celery_worker_proc(request, _kept_celery_worker, tmp_path_factory):
     """A real Celery worker subprocess on Redis, reading and writing the test database.
 
     Tests using it need ``@pytest.mark.django_db(transaction=True)``: the worker is
     another process and only sees committed rows.
+
+    A worker costs a second of CPU to start, so one a test leaves as it found it (running,
+    with the same environment, idle, nothing scheduled for later) serves the next test
+    that asks, with its queue purged and its caches cleared; a test that restarts it with
+    another environment, or kills it, gets its own.
     """
     from django.conf import settings
     from django.db import connection
@@ -202,22 +226,34 @@ def celery_worker_proc(request, django_db_setup, tmp_path):
         "CELERY_BROKER_URL": broker_url,
         "CELERY_RESULT_BACKEND": settings.CELERY_RESULT_BACKEND,
     }
-    worker = CeleryWorkerProcess(
-        app=app, env=env, log_path=tmp_path / "celery-worker.log"
-    )
-    worker.purge()
-    try:
-        worker.start()
-        start_error = None
-    except WorkerStartError as exc:
-        start_error = str(exc)
-    if start_error:
-        pytest.fail(start_error, pytrace=False)
+    worker = _kept_celery_worker.pop() if _kept_celery_worker else None
+    if worker is not None and not (worker.running and _same_env(worker.env, env)):
+        worker.stop()
+        worker = None
+    if worker is None:
+        worker = CeleryWorkerProcess(
+            app=app,
+            env=env,
+            log_path=tmp_path_factory.mktemp("celery-worker") / "celery-worker.log",
+        )
+        worker.purge()
+        try:
+            worker.start()
+            start_error = None
+        except WorkerStartError as exc:
+            start_error = str(exc)
+        if start_error:
+            pytest.fail(start_error, pytrace=False)
+    worker.begin_test()
     try:
         yield worker
     finally:
-        worker.stop()
-        worker.purge()
+        # Before the test's rows are flushed: whatever the test queued is done or gone.
+        if _same_env(worker.env, env) and worker.settle():
+            _kept_celery_worker.append(worker)
+        else:
+            worker.stop()
+            worker.purge()
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

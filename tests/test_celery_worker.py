@@ -64,3 +64,30 @@ def test_worker_reads_rows_the_test_committed_and_the_test_reads_its_writes(
     assert missing.get(timeout=RESULT_TIMEOUT) is False
     user_id = created.get(timeout=RESULT_TIMEOUT)
     assert user_model.objects.get(pk=user_id).email == "from-worker@example.org"
+
+
+# A worker is handed on from test to test (celery_worker_proc in tests/conftest.py) only
+# when it holds nothing that could run in the next one.
+
+
+def test_an_idle_worker_settles_and_shows_the_next_test_only_its_own_log(
+    celery_worker_proc,
+):
+    assert ping.delay().get(timeout=RESULT_TIMEOUT) == "pong"
+    assert "config.ping" in celery_worker_proc.log_tail()
+
+    assert celery_worker_proc.settle()
+    celery_worker_proc.begin_test()
+
+    assert "config.ping" not in celery_worker_proc.log_tail()
+
+
+def test_a_worker_holding_a_countdown_does_not_settle(celery_worker_proc):
+    ping.apply_async(countdown=300)
+    deadline = time.monotonic() + RESULT_TIMEOUT
+    while "received" not in celery_worker_proc.log_tail():
+        assert time.monotonic() < deadline, celery_worker_proc.log_tail()
+        time.sleep(0.1)
+
+    # The task waits in the worker's memory: handed on, it would run in a later test.
+    assert not celery_worker_proc.settle()

@@ -14,3 +14,13 @@ def user_exists(email: str) -> bool:
 def create_user(email: str) -> int:
     """Write a user from the worker; returns its id."""
     return get_user_model().objects.create_user(email=email, password=None).pk
+
+
+@shared_task(name="tests.helpers.forget")
+def forget() -> bool:
+    """Clear the worker's caches: the next test that gets this worker starts from none."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+    return True

@@ -69,6 +69,8 @@ class CeleryWorkerProcess:
         self.log_path = log_path
         self.start_timeout = start_timeout
         self.process: subprocess.Popen | None = None
+        # Where the current test's part of the log begins (a worker serves several).
+        self.log_start = 0
 
     @property
     def pid(self) -> int | None:
@@ -172,9 +174,38 @@ class CeleryWorkerProcess:
         self.stop()
         self.start()
 
+    def begin_test(self) -> None:
+        """From here on, log_tail shows only what this worker logs for the next test."""
+        try:
+            self.log_start = self.log_path.stat().st_size
+        except FileNotFoundError:
+            self.log_start = 0
+
+    def settle(self, *, timeout: float = 15.0) -> bool:
+        """After a test: drop what waits in the queue, then make sure the worker is idle,
+        holds nothing for later and has forgotten what it cached; False if it is not.
+
+        A task reserved before the purge runs first (the solo pool takes them in order),
+        so when `forget` answers, nothing of the test is still running.
+        """
+        if not self.running:
+            return False
+        self.purge()
+        inspect = self.app.control.inspect([self.hostname], timeout=timeout, limit=1)
+        # A countdown or retry waiting in the worker's memory would run in a later test.
+        if any((inspect.scheduled() or {}).values()):
+            return False
+        try:
+            self.app.send_task("tests.helpers.forget").get(timeout=timeout)
+        except Exception:  # noqa: BLE001 -- a worker that cannot answer is not kept
+            return False
+        return self.running
+
     def log_tail(self, lines: int = 60) -> str:
         try:
-            text = self.log_path.read_text(encoding="utf-8", errors="replace")
+            with self.log_path.open("rb") as log:
+                log.seek(self.log_start)
+                text = log.read().decode("utf-8", errors="replace")
         except FileNotFoundError:
             return "(no log written)"
         return "\n".join(text.splitlines()[-lines:])
