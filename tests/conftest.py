@@ -19,11 +19,17 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # both workers. The suite does not rely on it: each xdist worker has its own database and
 # broker database, and each module its own Chromium. Kept for when xdist catches up.
 SERVICE_FIXTURES = {
-    "browser": {"page", "browser_page", "chromium_browser"},
+    "browser": {"page", "browser_page", "chromium_browser", "_kept_chromium"},
     "worker": {"celery_worker_proc"},
     "smtp": {"smtp_server", "smtp_settings"},
 }
 GROUPED = ("browser", "worker")
+# The test modules (paths) with at least one browser test.
+BROWSER_MODULES = pytest.StashKey()
+
+
+def _module(item) -> str:
+    return item.nodeid.split("::", 1)[0]
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -36,6 +42,9 @@ def pytest_collection_modifyitems(config, items):
         group = next((m for m in GROUPED if item.get_closest_marker(m)), None)
         if group:
             item.add_marker(pytest.mark.xdist_group(group))
+    config.stash[BROWSER_MODULES] = {
+        _module(item) for item in items if item.get_closest_marker("browser")
+    }
 
 
 # The longest test modules, measured (seconds on two busy cores, 2026-12-05), each
@@ -80,11 +89,20 @@ class LongTestsFirst:
 
     @pytest.hookimpl(trylast=True)  # after pytest-django's sort
     def pytest_collection_modifyitems(self, items):
+        browser_modules = (
+            items[0].config.stash.get(BROWSER_MODULES, set()) if items else set()
+        )
+
         def key(item):
-            weight = LONG_MODULES.get(item.nodeid.split("::", 1)[0], 0)
+            weight = LONG_MODULES.get(_module(item), 0)
             order = _db_order(item)
-            # A long test that needs no database of the suite's goes first of all.
-            return (-1 if order == 2 and weight else order, -weight)
+            # A long test that needs no database of the suite's goes first of all; the
+            # browser modules come one after another, so Chromium is launched seldom.
+            return (
+                -1 if order == 2 and weight else order,
+                -weight,
+                _module(item) not in browser_modules,
+            )
 
         items.sort(key=key)
 
@@ -148,13 +166,34 @@ def api_client():
     return APIClient()
 
 
-@pytest.fixture(scope="module")
-def chromium_browser():
-    """Debian's Chromium for one test module (tests/helpers/browser.py)."""
-    from tests.helpers.browser import chromium
+# This process's Chromium, kept from one browser module to the next.
+KEPT_CHROMIUM = pytest.StashKey()
 
-    with chromium() as browser:
-        yield browser
+
+@pytest.fixture(scope="session")
+def _kept_chromium(pytestconfig):
+    from tests.helpers.browser import KeptChromium
+
+    kept = pytestconfig.stash[KEPT_CHROMIUM] = KeptChromium()
+    yield kept
+    kept.close()
+
+
+@pytest.fixture(scope="module")
+def chromium_browser(_kept_chromium):
+    """Debian's Chromium (tests/helpers/browser.py), open from this module's first test on.
+
+    It stays open for the next browser module and is closed before the first test of a
+    module without browser tests: while Playwright runs, the test thread has a running
+    asyncio loop, which those tests must not inherit.
+    """
+    return _kept_chromium.get()
+
+
+def pytest_runtest_setup(item):
+    kept = item.config.stash.get(KEPT_CHROMIUM, None)
+    if kept is not None and _module(item) not in item.config.stash[BROWSER_MODULES]:
+        kept.close()
 
 
 def _same_env(started: dict, wanted: dict) -> bool:
@@ -185,8 +224,9 @@ def celery_worker_proc(request, _kept_celery_worker, tmp_path_factory):
 
     A worker costs a second of CPU to start, so one a test leaves as it found it (running,
     with the same environment, idle, nothing scheduled for later) serves the next test
-    that asks, with its queue purged and its caches cleared; a test that restarts it with
-    another environment, or kills it, gets its own.
+    that asks, with its queue purged and its caches cleared; in between it consumes
+    nothing, as if it were not there. A test that restarts it with another environment,
+    or leaves it stopped, gets its own.
     """
     from django.conf import settings
     from django.db import connection
@@ -227,7 +267,7 @@ def celery_worker_proc(request, _kept_celery_worker, tmp_path_factory):
         "CELERY_RESULT_BACKEND": settings.CELERY_RESULT_BACKEND,
     }
     worker = _kept_celery_worker.pop() if _kept_celery_worker else None
-    if worker is not None and not (worker.running and _same_env(worker.env, env)):
+    if worker is not None and not (_same_env(worker.env, env) and worker.resume()):
         worker.stop()
         worker = None
     if worker is None:

@@ -82,12 +82,32 @@ def test_an_idle_worker_settles_and_shows_the_next_test_only_its_own_log(
     assert "config.ping" not in celery_worker_proc.log_tail()
 
 
-def test_a_worker_holding_a_countdown_does_not_settle(celery_worker_proc):
-    ping.apply_async(countdown=300)
+def test_a_countdown_the_worker_holds_never_runs_after_it_settles(celery_worker_proc):
+    later = ping.apply_async(countdown=2)
     deadline = time.monotonic() + RESULT_TIMEOUT
     while "received" not in celery_worker_proc.log_tail():
         assert time.monotonic() < deadline, celery_worker_proc.log_tail()
         time.sleep(0.1)
 
-    # The task waits in the worker's memory: handed on, it would run in a later test.
-    assert not celery_worker_proc.settle()
+    assert celery_worker_proc.settle()
+    assert celery_worker_proc.resume()
+    # Past its time, in what would be the next test: dropped, not run.
+    time.sleep(3)
+    assert ping.delay().get(timeout=RESULT_TIMEOUT) == "pong"
+
+    assert later.state != "SUCCESS"
+    assert f"{later.id}] succeeded" not in celery_worker_proc.log_tail()
+
+
+def test_a_settled_worker_takes_nothing_until_it_resumes(celery_worker_proc):
+    assert celery_worker_proc.settle()
+
+    # What a test without a worker queues must wait, as if no worker ran.
+    waiting = ping.delay()
+    time.sleep(1)
+    assert waiting.state == "PENDING"
+
+    # The next worker test starts with an empty queue and a consuming worker.
+    assert celery_worker_proc.resume()
+    assert waiting.state == "PENDING"
+    assert ping.delay().get(timeout=RESULT_TIMEOUT) == "pong"

@@ -1,14 +1,15 @@
 """Debian's Chromium through Playwright, launched the same way by every browser test.
 
-Playwright's sync API allows one instance per process at a time, so each package's
-fixture opens it for one module (or one test) and closes it after; they all start it
-here.
+Playwright's sync API allows one instance per process at a time, and while it runs the
+test thread has a running asyncio loop (asyncio.run and async_to_sync refuse to start).
+The suite's `chromium_browser` keeps one open from one browser module to the next and
+closes it before a module without browser tests (tests/conftest.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
@@ -43,3 +44,26 @@ def chromium() -> Iterator:
             yield browser
         finally:
             browser.close()
+
+
+class KeptChromium:
+    """One Chromium held open across test modules, launched again after `close`.
+
+    A launch costs Playwright's driver and Chromium about a second of CPU, with the
+    browser's first renderers; most browser modules are short.
+    """
+
+    def __init__(self) -> None:
+        self._open = ExitStack()
+        self.browser = None
+
+    def get(self):
+        if self.browser is not None and not self.browser.is_connected():
+            self.close()  # crashed: start again rather than fail every later module
+        if self.browser is None:
+            self.browser = self._open.enter_context(chromium())
+        return self.browser
+
+    def close(self) -> None:
+        self.browser = None
+        self._open.close()

@@ -71,6 +71,8 @@ class CeleryWorkerProcess:
         self.process: subprocess.Popen | None = None
         # Where the current test's part of the log begins (a worker serves several).
         self.log_start = 0
+        # Whether it takes tasks from the queue (see settle and resume).
+        self.consuming = False
 
     @property
     def pid(self) -> int | None:
@@ -128,6 +130,7 @@ class CeleryWorkerProcess:
         finally:
             log.close()
         self.wait_until_ready()
+        self.consuming = True
 
     def ping(self, *, timeout: float = 1.0) -> bool:
         """Ask this worker, over the broker, to answer; True when it did."""
@@ -180,26 +183,58 @@ class CeleryWorkerProcess:
             self.log_start = self.log_path.stat().st_size
         except FileNotFoundError:
             self.log_start = 0
+        # Whether it takes tasks from the queue (see settle and resume).
+        self.consuming = False
 
     def settle(self, *, timeout: float = 15.0) -> bool:
-        """After a test: drop what waits in the queue, then make sure the worker is idle,
-        holds nothing for later and has forgotten what it cached; False if it is not.
+        """After a test: make sure the worker is idle, will run nothing it holds for
+        later, has forgotten what it cached and takes nothing more from the queue; False
+        if it cannot.
 
         A task reserved before the purge runs first (the solo pool takes them in order),
-        so when `forget` answers, nothing of the test is still running.
+        so when `forget` answers, nothing of the test is still running. Then the worker
+        stops consuming: the tests in between expect no worker (tasks they queue wait).
         """
-        if not self.running:
+        if not self.running or not (
+            self.consuming or self._consume(True, timeout=timeout)
+        ):
             return False
         self.purge()
+        # A countdown or retry waiting in the worker's memory (the grading's statistics
+        # refresh has one) would run in a later test: revoked, it is dropped when due.
         inspect = self.app.control.inspect([self.hostname], timeout=timeout, limit=1)
-        # A countdown or retry waiting in the worker's memory would run in a later test.
-        if any((inspect.scheduled() or {}).values()):
+        scheduled = [
+            entry["request"]["id"]
+            for entries in (inspect.scheduled() or {}).values()
+            for entry in entries
+        ]
+        if scheduled and not self.app.control.revoke(
+            scheduled, destination=[self.hostname], reply=True, timeout=timeout, limit=1
+        ):
             return False
         try:
             self.app.send_task("tests.helpers.forget").get(timeout=timeout)
         except Exception:  # noqa: BLE001 -- a worker that cannot answer is not kept
             return False
-        return self.running
+        return self._consume(False, timeout=timeout)
+
+    def resume(self, *, timeout: float = 15.0) -> bool:
+        """For the next test: drop what other tests left queued, then consume again."""
+        if not self.running:
+            return False
+        self.purge()
+        return self._consume(True, timeout=timeout)
+
+    def _consume(self, on: bool, *, timeout: float) -> bool:
+        control = self.app.control
+        command = control.add_consumer if on else control.cancel_consumer
+        replies = command(
+            QUEUE, destination=[self.hostname], reply=True, timeout=timeout, limit=1
+        )
+        answered = any(self.hostname in reply for reply in replies or ())
+        if answered:
+            self.consuming = on
+        return self.running and answered
 
     def log_tail(self, lines: int = 60) -> str:
         try:

@@ -10,7 +10,6 @@ import requests
 from django.urls import reverse
 
 from lti.models import Score
-from tests.helpers.browser import chromium
 from tests.lti.conftest import quiz_claims
 
 pytestmark = [
@@ -23,7 +22,7 @@ SCORE_TIMEOUT = 30
 
 
 @pytest.fixture
-def lms_page(live_server, platform, registration, quiz):
+def lms_page(chromium_browser, live_server, platform, registration, quiz):
     # One site (127.0.0.1, two ports): over plain HTTP the browser keeps no
     # SameSite=None cookie, so the LMS and the tool must be same-site here. Cross-site
     # over HTTPS is what SameSite=None; Secure (and the new-window fallback) serve.
@@ -32,10 +31,11 @@ def lms_page(live_server, platform, registration, quiz):
     platform.course_launch = {"sub": "browser-learner", **quiz_claims(quiz, platform)}
     # The LMS admin pasted our JWKS URL; the platform reads it when we ask for a token.
     platform.tool_jwks = requests.get(tool + reverse("lti:jwks"), timeout=5).json()
-    with chromium() as browser:
-        page = browser.new_context(viewport={"width": 1200, "height": 1000}).new_page()
-        page.set_default_timeout(15000)
-        yield page
+    context = chromium_browser.new_context(viewport={"width": 1200, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
 
 
 def test_student_takes_the_quiz_inside_the_lms_frame_and_the_score_arrives(
