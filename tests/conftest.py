@@ -185,9 +185,11 @@ def chromium_browser(_kept_chromium):
 
     It stays open for the next browser module and is closed before the first test of a
     module without browser tests: while Playwright runs, the test thread has a running
-    asyncio loop, which those tests must not inherit.
+    asyncio loop, which those tests must not inherit. The contexts a module leaves open
+    are closed at its end, as they were when each module had a browser of its own.
     """
-    return _kept_chromium.get()
+    yield _kept_chromium.get()
+    _kept_chromium.close_contexts()
 
 
 def pytest_runtest_setup(item):

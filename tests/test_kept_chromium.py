@@ -39,3 +39,15 @@ def test_a_browser_that_went_away_is_launched_again(_kept_chromium):
 
     assert _kept_chromium.get() is not gone
     assert _kept_chromium.get().is_connected()
+
+
+def test_what_a_module_left_open_is_closed_and_the_browser_kept(_kept_chromium):
+    browser = _kept_chromium.get()
+    browser.new_context().new_page()
+    assert browser.contexts
+
+    # chromium_browser does this at the end of each module.
+    _kept_chromium.close_contexts()
+
+    assert browser.contexts == []
+    assert _kept_chromium.get() is browser

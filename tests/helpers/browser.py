@@ -64,6 +64,12 @@ class KeptChromium:
             self.browser = self._open.enter_context(chromium())
         return self.browser
 
+    def close_contexts(self) -> None:
+        """Close what the last module left open: its pages' renderers with them."""
+        if self.browser is not None and self.browser.is_connected():
+            for context in self.browser.contexts:
+                context.close()
+
     def close(self) -> None:
         self.browser = None
         self._open.close()
