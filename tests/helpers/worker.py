@@ -183,8 +183,6 @@ class CeleryWorkerProcess:
             self.log_start = self.log_path.stat().st_size
         except FileNotFoundError:
             self.log_start = 0
-        # Whether it takes tasks from the queue (see settle and resume).
-        self.consuming = False
 
     def settle(self, *, timeout: float = 15.0) -> bool:
         """After a test: make sure the worker is idle, will run nothing it holds for
