@@ -16,8 +16,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # xdist_group below is meant to keep browser tests on one xdist worker and Celery-worker
 # tests on one other, but pytest 9.2 does not see the group pytest-xdist 3.8 tags onto
 # the node id (xdist writes `_nodeid`, pytest 9.2 reads `_id`), so today they spread over
-# both workers. The suite does not rely on it: each xdist worker has its own database and
-# broker database, and each module its own Chromium. Kept for when xdist catches up.
+# both workers. The suite does not rely on it: each xdist worker has its own database,
+# broker database, Chromium and Celery worker. Kept for when xdist catches up.
 SERVICE_FIXTURES = {
     "browser": {"page", "browser_page", "chromium_browser", "_kept_chromium"},
     "worker": {"celery_worker_proc"},

@@ -1,6 +1,7 @@
 """Fixtures of the accessibility tests: axe-core, signed-in pages and a scene.
 
-Chromium is the suite's module-scoped `chromium_browser` (tests/conftest.py).
+Chromium is the suite's `chromium_browser`, shared by the process's browser modules
+(tests/conftest.py).
 """
 
 from __future__ import annotations
